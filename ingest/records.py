@@ -1,0 +1,119 @@
+"""Records that flow out of the parsers: a parsed fiche, or a rejection.
+
+Parsers are pure functions ``parse_xxx(content: str, source: str) -> Iterator[ParsedFiche | Rejected]``.
+They keep values as written (raw labels, raw département text); ``ingest.normalize`` turns a
+``ParsedFiche`` into the canonical ``app.models.FicheCreate``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field, fields
+
+# Free-text sections, in reading order. The same names are columns of the store.
+TEXT_FIELDS: tuple[str, ...] = (
+    "resume",
+    "precision",
+    "raison_fin",
+    "diagnostic",
+    "description_experience",
+    "description_generale",
+    "ressources_financieres",
+    "personnes_mobilisees",
+    "resultat_territoire",
+    "resultat_centre",
+    "resultat_habitants",
+    "impacts",
+    "facteurs_reussite",
+    "limites",
+    "perspectives",
+)
+
+# Multi-valued fields (lists of labels or names).
+LIST_FIELDS: tuple[str, ...] = (
+    "mots_cles",
+    "public",
+    "initiative",
+    "partenaires",
+    "attachments",
+    "themes",
+)
+
+
+@dataclass
+class ParsedFiche:
+    """One fiche as read from a document, values as written (not yet normalised)."""
+
+    title: str
+    source: str  # file path or URL the fiche came from
+    line: int  # 1-based line (or record number for JSON/CSV) where the fiche starts
+    format: str  # "text", "list", "legacy", "html", "json", "csv"
+    structure: str | None = None
+    departement: str | None = None  # as written (name or code); checked by normalize
+    year: int | None = None
+    statut: str | None = None
+    dimension: str | None = None
+    territoire: str | None = None
+    # free text (see TEXT_FIELDS)
+    resume: str | None = None
+    precision: str | None = None
+    raison_fin: str | None = None
+    diagnostic: str | None = None
+    description_experience: str | None = None
+    description_generale: str | None = None
+    ressources_financieres: str | None = None
+    personnes_mobilisees: str | None = None
+    resultat_territoire: str | None = None
+    resultat_centre: str | None = None
+    resultat_habitants: str | None = None
+    impacts: str | None = None
+    facteurs_reussite: str | None = None
+    limites: str | None = None
+    perspectives: str | None = None
+    # lists (see LIST_FIELDS)
+    mots_cles: list[str] = field(default_factory=list)
+    public: list[str] = field(default_factory=list)
+    initiative: list[str] = field(default_factory=list)
+    partenaires: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    # figures given explicitly by a structured source (our JSON/CSV export); None = extract from text
+    budget_eur: float | None = None
+    etp: float | None = None
+    source_url: str | None = None
+    truncated: bool = False  # the document was cut off inside this fiche
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class Rejected:
+    """A record that could not be read. Always counted and reported, never silently dropped."""
+
+    source: str
+    line: int
+    reason: str  # in French, says what is wrong and how to fix it
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.reason}"
+
+
+def _key(value: str | None) -> str:
+    """Case-, accent- and space-insensitive form of a value, for identity keys."""
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFKD", value)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
+
+
+def fiche_id(title: str, structure: str | None, departement: str | None, year: int | None) -> str:
+    """Stable id of a fiche: the same action, structure, département and year give the same id.
+
+    Re-importing an edited fiche updates it in place instead of creating a new one.
+    """
+    raw = "\x1f".join([_key(title), _key(structure), _key(departement), str(year or "")])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
