@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     max_page_size: int = 100
     batch_size: int = 500
     seed_on_start: bool = True
+    sync_interval: float = 30.0  # seconds between index catch-ups from the store (0 = only at start)
 
 
 @lru_cache

@@ -76,6 +76,7 @@ class Fiche(FicheBase, table=True):
 
     id: str = Field(primary_key=True, max_length=32)
     content_hash: str = Field(max_length=64)
+    title_key: str = Field(default="", max_length=200, index=True)  # folded title, for duplicate grouping
     duplicate_of: str | None = Field(default=None, max_length=32, index=True)  # group leader id
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -101,7 +101,7 @@ class Rejected:
         return f"{self.source}:{self.line}: {self.reason}"
 
 
-def _key(value: str | None) -> str:
+def fold_key(value: str | None) -> str:
     """Case-, accent- and space-insensitive form of a value, for identity keys."""
     if not value:
         return ""
@@ -115,5 +115,5 @@ def fiche_id(title: str, structure: str | None, departement: str | None, year: i
 
     Re-importing an edited fiche updates it in place instead of creating a new one.
     """
-    raw = "\x1f".join([_key(title), _key(structure), _key(departement), str(year or "")])
+    raw = "\x1f".join([fold_key(title), fold_key(structure), fold_key(departement), str(year or "")])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]

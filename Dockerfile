@@ -1,0 +1,11 @@
+FROM python:3.11-slim
+WORKDIR /srv/fiches
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+COPY pyproject.toml README.md ./
+COPY app ./app
+COPY ingest ./ingest
+COPY frontend ./frontend
+COPY data ./data
+RUN pip install --no-cache-dir .
+EXPOSE 8000
+CMD ["fiches", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,0 +1,33 @@
+# Two commands for a new user:
+#   make serve   installs the catalogue in .venv and serves it on http://127.0.0.1:8000/ (embedded SQLite)
+#   make test    installs everything (with the test extras and Debian's chromium when missing) and runs every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: install install-test serve test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@command -v chromium >/dev/null 2>&1 || ( [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null ) || echo "chromium manquant : installez le paquet Debian « chromium » pour les tests du navigateur"
+
+serve: install
+	$(BIN)/fiches serve --port $(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -rs
+
+bench: install-test
+	$(BIN)/python -m bench.import_bench 10000
+	$(BIN)/python -m bench.search_bench
+
+clean:
+	rm -rf $(VENV) var

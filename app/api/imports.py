@@ -1,0 +1,45 @@
+"""Authenticated bulk import: uploaded files and/or URLs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from app.api.deps import get_runtime, require_token
+from app.errors import InvalidParameter, PayloadTooLarge
+from app.import_service import run_import
+from app.runtime import Runtime
+
+router = APIRouter(prefix="/api", tags=["import"])
+
+
+@router.post("/imports", summary="Importer des fiches (fichiers joints ou URL) — jeton requis",
+             dependencies=[Depends(require_token)])
+async def create_import(request: Request, runtime: Runtime = Depends(get_runtime)) -> dict:
+    """Corps `multipart/form-data` (champs `files`, répétables, et `urls`) ou JSON `{"urls": [...]}`.
+    Réponse : le rapport d'import (créées, mises à jour, inchangées, rejetées avec source et ligne)."""
+    limit = runtime.settings.max_upload_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"Envoi trop volumineux : {int(declared) // 1_048_576} Mo pour un maximum de "
+                              f"{limit // 1_048_576} Mo. Découpez l'import en plusieurs envois.", max_bytes=limit)
+    files: list[tuple[str, bytes]] = []
+    urls: list[str] = []
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("application/json"):
+        body = await request.json()
+        urls = list(body.get("urls", [])) if isinstance(body, dict) else []
+    else:
+        form = await request.form(max_part_size=limit)
+        total = 0
+        for item in form.getlist("files"):
+            if isinstance(item, UploadFile):
+                data = await item.read(limit + 1)
+                total += len(data)
+                if total > limit:
+                    raise PayloadTooLarge(f"Envoi trop volumineux (maximum {limit // 1_048_576} Mo).", max_bytes=limit)
+                files.append((item.filename or "envoi", data))
+        urls = [str(u) for u in form.getlist("urls")]
+    if not files and not urls:
+        raise InvalidParameter("Rien à importer : joignez des fichiers (champ « files ») ou des URL (champ « urls »).")
+    return await run_in_threadpool(run_import, runtime, files, urls)

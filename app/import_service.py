@@ -1,0 +1,28 @@
+"""Service function behind the import endpoint: uploaded bytes and URLs → importer → index sync."""
+
+from __future__ import annotations
+
+from app.errors import InvalidParameter
+from app.runtime import Runtime
+from ingest.importer import import_sources
+from ingest.sources import Source
+
+
+def run_import(runtime: Runtime, files: list[tuple[str, bytes]], urls: list[str], fetcher=None) -> dict:
+    bad = [u for u in urls if not u.startswith(("http://", "https://"))]
+    if bad:
+        raise InvalidParameter("Seules les URL http(s) sont acceptées : " + ", ".join(bad[:5]), invalid=bad[:20])
+
+    def sources():
+        for name, data in files:
+            yield Source(f"envoi:{name}", data)
+        if urls:
+            from ingest.fetch import Fetcher
+
+            fetch = fetcher or Fetcher()
+            for url in urls:
+                yield fetch.fetch(url)
+
+    report = import_sources(sources(), runtime.store, batch_size=runtime.settings.batch_size)
+    runtime.search.sync()
+    return report.as_dict()

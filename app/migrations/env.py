@@ -1,0 +1,27 @@
+"""Alembic environment: runs on the engine handed over by app.db.init_db (or DATABASE_URL)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from app.models import SQLModel  # noqa: F401  (registers the tables)
+
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    engine = context.config.attributes.get("engine")
+    if engine is None:
+        from app.config import get_settings
+        from app.db import make_engine
+
+        engine = make_engine(get_settings().database_url)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several API replicas may start at once: one migrates, the others wait, then find it done.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(72431)")
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.run_migrations()
+
+
+run_migrations_online()

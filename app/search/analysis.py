@@ -1,0 +1,195 @@
+"""The French analyzer (stable import path: Whoosh pickles the analyzers into the index schema).
+
+Pipeline for the searchable fields::
+
+    words (hyphens and apostrophes kept inside a word) → lowercase → elisions stripped (l' d' qu' …)
+    → hyphenated words emitted joined and split → accents folded → French stop words (folded)
+    → Snowball French stemmer (PyStemmer)
+
+Folding *before* stemming matters: ``numerique`` and ``numérique`` must give the same stem.
+The spelling field uses the same steps without folding, stop words and stemming, so that suggestions
+keep their accents.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+
+# A word: letters/digits, possibly joined by hyphens or apostrophes (straight or curly).
+WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
+_APOSTROPHES = re.compile(r"['’]")
+ELISIONS = frozenset({"l", "d", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", "s", "n", "m", "t", "c", "j"})
+_KEEP_JOINED = frozenset({"aujourd'hui", "prud'hommes", "prud'homme", "presqu'ile", "presqu'île"})
+
+_FRENCH_STOP = """
+a à afin ai aie aient aies ait alors as au aucun aucune aupres auquel aura aurai auraient aurais aurait
+auras aurez auriez aurions aurons auront aussi autre autres aux auxquelles auxquels avaient avais avait
+avant avec avez aviez avions avoir avons ayant ayez ayons c ça car ce ceci cela celle celles celui cependant
+ces cet cette ceux chacun chacune chaque chez ci comme comment d dans de des desquelles desquels deux dont
+donc du duquel elle elles en encore entre es est et etaient etais etait etant ete etes etiez etions etre eu
+eue eues eûmes eurent eus eusse eussent eusses eussiez eussions eut eût eûtes eux fait faites fûmes furent
+fus fusse fussent fusses fussiez fussions fut fût fûtes ici il ils j je jusqu l la laquelle le lequel les
+lesquelles lesquels leur leurs lors lui m ma mais me meme memes mes moi mon n ne ni nos notre nous on ont
+ou où par parce pas peu peut plus pour pourquoi qu quand que quel quelle quelles quels qui quoi s sa sans
+se sera serai seraient serais serait seras serez seriez serions serons seront ses si sien sienne soi soient
+sois soit sommes son sont sous soyez soyons suis sur t ta te tes toi ton tous tout toute toutes tres tu un
+une unes uns vers via vos votre vous y
+"""
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents (``Numérique`` → ``numerique``; ``œ`` → ``oe``)."""
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+STOP_WORDS = frozenset(fold(w) for w in _FRENCH_STOP.split())
+
+
+class ElisionFilter(Filter):
+    """Strips French elisions (``l'``, ``d'``, ``qu'``, ``jusqu'`` …, straight or curly apostrophe).
+
+    Other apostrophes split the word (``aujourd'hui`` is kept whole, without its apostrophe).
+    """
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            if "'" not in text and "’" not in text:
+                yield t
+                continue
+            normalised = text.replace("’", "'")
+            if normalised in _KEEP_JOINED:
+                t.text = normalised.replace("'", "")
+                yield t
+                continue
+            parts = [p for p in _APOSTROPHES.split(text) if p]
+            while len(parts) > 1 and parts[0] in ELISIONS:
+                parts.pop(0)
+            for part in parts:
+                t.text = part
+                yield t
+
+
+class HyphenFilter(Filter):
+    """Emits a hyphenated word joined (``aidemenagere``) and each of its parts (``aide``, ``menagere``)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            if "-" not in text:
+                yield t
+                continue
+            parts = [p for p in text.split("-") if p]
+            t.text = "".join(parts)
+            yield t
+            if len(parts) > 1:
+                for part in parts:
+                    t.text = part
+                    yield t
+
+
+class FoldFilter(Filter):
+    """Strips accents (after lowercasing)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+class FrenchStopFilter(Filter):
+    """Drops folded French stop words and single letters."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            if len(text) > 1 and text not in STOP_WORDS:
+                yield t
+            elif text.isdigit():
+                yield t
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball French stem of a folded word (cached: the same words come back all the time)."""
+    return _stemmer().stemWord(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return Stemmer.Stemmer("french")
+
+
+class FrenchStemFilter(Filter):
+    """Snowball French stemmer (PyStemmer). Picklable: the stemmer lives at module level."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = stem(t.text)
+            yield t
+
+
+def french_analyzer():
+    """The analyzer of the searchable text fields."""
+    return (
+        RegexTokenizer(WORD_PATTERN)
+        | LowercaseFilter()
+        | ElisionFilter()
+        | HyphenFilter()
+        | FoldFilter()
+        | FrenchStopFilter()
+        | FrenchStemFilter()
+    )
+
+
+def spelling_analyzer():
+    """The analyzer of the unstemmed spelling field: words as written (lowercase, accents kept)."""
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | ElisionFilter() | HyphenFilter()
+
+
+_ANALYZER = french_analyzer()
+_SPELLING = spelling_analyzer()
+
+
+def terms(text: str) -> list[str]:
+    """The stems of a text, in order (what the index holds for it)."""
+    return [t.text for t in _ANALYZER(text)]
+
+
+def words(text: str) -> list[str]:
+    """The words of a text as the spelling field holds them (lowercase, elisions stripped)."""
+    return [t.text for t in _SPELLING(text)]
+
+
+def term_of_word(word: str) -> str | None:
+    """The stem of one word, or None if it is a stop word."""
+    found = terms(word)
+    return found[0] if found else None
+
+
+def query_words(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The words of a query: ``(word as typed, main stem, stems of its hyphen parts)``, stop words dropped.
+
+    A hyphenated word's main stem is the joined form (``enfantsparent``); its parts are kept apart so a
+    query can also look for them separately.
+    """
+    out = []
+    for token in _RAW_WORD.findall(text):
+        stems = terms(token)
+        if not stems:
+            continue
+        parts = tuple(stems[1:]) if "-" in token and len(stems) > 1 else ()
+        out.append((token, stems[0], parts))
+        if not parts and len(stems) > 1:  # an inner apostrophe split the word (d'aînés handled above)
+            out.extend((token, s, ()) for s in stems[1:])
+    return out
+
+
+_RAW_WORD = re.compile(WORD_PATTERN)

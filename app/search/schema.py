@@ -1,0 +1,71 @@
+"""The one list of searchable, facet and sortable fields, and the Whoosh schema built from it."""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from app.search.analysis import french_analyzer, spelling_analyzer
+
+# Text fields of the index and their BM25F boosts: title > mots clés > résumé > the rest.
+TEXT_BOOSTS: dict[str, float] = {"title": 3.0, "kw": 2.2, "resume": 1.5, "body": 1.0}
+
+# Which fiche fields feed which index field ("body" gets every other text field).
+KW_SOURCES = ("mots_cles", "themes")
+BODY_SOURCES = (
+    "structure",
+    "departement",
+    "region",
+    "public",
+    "partenaires",
+    "precision",
+    "diagnostic",
+    "description_experience",
+    "description_generale",
+    "resultat_territoire",
+    "resultat_centre",
+    "resultat_habitants",
+    "impacts",
+    "facteurs_reussite",
+    "limites",
+    "perspectives",
+    "raison_fin",
+    "ressources_financieres",
+    "personnes_mobilisees",
+)
+
+# Facets, in display order: name → fiche field ("annee" is the year).
+FACETS: dict[str, str] = {
+    "dimension": "dimension",
+    "mots_cles": "mots_cles",
+    "public": "public",
+    "territoire": "territoire",
+    "initiative": "initiative",
+    "statut": "statut",
+    "departement": "departement",
+    "region": "region",
+    "annee": "year",
+}
+
+SORTS = ("pertinence", "recent", "budget", "titre")
+
+# Fields whose text gives the snippet, in order of preference.
+SNIPPET_SOURCES = ("resume", "description_experience", "description_generale", "diagnostic", "impacts",
+                   "resultat_habitants", "resultat_territoire", "resultat_centre", "perspectives", "limites",
+                   "facteurs_reussite", "precision")
+
+
+def build_schema() -> Schema:
+    fr = french_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=fr, phrase=False),
+        kw=TEXT(analyzer=fr, phrase=False),
+        resume=TEXT(analyzer=fr, phrase=False),
+        body=TEXT(analyzer=fr, phrase=False),
+        spell=TEXT(analyzer=spelling_analyzer(), phrase=False, scorable=False),
+        # sortable numbers are ints (NUMERIC(float, sortable=True) crashes in Whoosh 2.7.4)
+        budget=NUMERIC(int, bits=64, sortable=True),
+        etp_centi=NUMERIC(int, sortable=True),  # hundredths of an ETP
+        year=NUMERIC(int, sortable=True),
+        meta=STORED(),  # facet values, numbers, group: loaded into in-memory columns by the reader
+    )

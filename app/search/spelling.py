@@ -1,0 +1,116 @@
+"""Spelling: the vocabulary of the unstemmed ``spell`` field, typo candidates and autocompletion."""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from app.search.analysis import fold, query_words
+
+_BUILD_LOCK = threading.Lock()
+
+
+@dataclass
+class Vocabulary:
+    folded: list[str]  # sorted folded words
+    display: list[str]  # the most frequent written form of each
+    df: list[int]  # documents containing it
+    position: dict[str, int]
+
+    def frequency(self, word: str) -> int:
+        i = self.position.get(fold(word))
+        return 0 if i is None else self.df[i]
+
+
+def vocabulary(snapshot) -> Vocabulary:
+    """The snapshot's vocabulary, built once per snapshot."""
+    if snapshot.vocabulary is not None:
+        return snapshot.vocabulary
+    with _BUILD_LOCK:
+        if snapshot.vocabulary is None:
+            merged: dict[str, tuple[str, int, int]] = {}  # folded → (best form, its df, total df)
+            for text, info in snapshot.lexicon("spell"):
+                word = text.decode("utf-8") if isinstance(text, bytes) else text
+                if len(word) < 2 or word.isdigit():
+                    continue
+                df = info.doc_frequency()
+                key = fold(word)
+                best, best_df, total = merged.get(key, (word, 0, 0))
+                if df > best_df:
+                    best, best_df = word, df
+                merged[key] = (best, best_df, total + df)
+            keys = sorted(merged)
+            snapshot.vocabulary = Vocabulary(
+                folded=keys,
+                display=[merged[k][0] for k in keys],
+                df=[merged[k][2] for k in keys],
+                position={k: i for i, k in enumerate(keys)},
+            )
+    return snapshot.vocabulary
+
+
+def max_distance(word: str) -> int:
+    return 0 if len(word) < 4 else 1 if len(word) < 7 else 2
+
+
+def corrections(vocab: Vocabulary, word: str, limit: int = 2) -> list[tuple[str, int]]:
+    """Known words close to ``word`` (edit distance 1, or 2 for long words) and more frequent than it.
+
+    Returns ``(written form, document frequency)``, best first (closest, then most frequent).
+    """
+    key = fold(word)
+    dist = max_distance(key)
+    if dist == 0:
+        return []
+    own = vocab.frequency(key)
+    found = process.extract(key, vocab.folded, scorer=Levenshtein.distance, score_cutoff=dist, limit=25)
+    candidates = []
+    for candidate, distance, index in found:
+        df = vocab.df[index]
+        if candidate == key or df <= max(own * 4, 1):
+            continue
+        if candidate[0] != key[0] and distance > 1:
+            continue
+        candidates.append((distance, -df, vocab.display[index]))
+    candidates.sort()
+    return [(form, -neg_df) for _, neg_df, form in candidates[:limit]]
+
+
+def did_you_mean(vocab: Vocabulary, q: str) -> str | None:
+    """The query with its unknown or rare words replaced by a frequent close word, or None."""
+    changed = False
+    out: list[str] = []
+    for token in q.split():
+        analysed = query_words(token)
+        fixes = corrections(vocab, token) if len(analysed) == 1 and vocab.frequency(token) < 3 else []
+        if fixes:
+            out.append(fixes[0][0])
+            changed = True
+        else:
+            out.append(token)
+    return " ".join(out) if changed else None
+
+
+def complete(vocab: Vocabulary, q: str, limit: int = 8) -> list[str]:
+    """Completions of the last word of ``q`` by frequent vocabulary words (accents as written)."""
+    text = q.rstrip()
+    if not text or q.endswith(" "):
+        return []
+    head, _, last = text.rpartition(" ")
+    prefix = fold(last)
+    if len(prefix) < 2:
+        return []
+    start = bisect_left(vocab.folded, prefix)
+    matches = []
+    for i in range(start, len(vocab.folded)):
+        if not vocab.folded[i].startswith(prefix):
+            break
+        if vocab.df[i] > 1 or vocab.folded[i] == prefix:
+            matches.append((-vocab.df[i], vocab.display[i]))
+    matches.sort()
+    lead = f"{head} " if head else ""
+    return [lead + word for _, word in matches[:limit]]

@@ -1,0 +1,77 @@
+"""The centre-social thesaurus (``thesaurus.txt``, an editable data file), matched on analysed terms.
+
+Each entry is turned into its sequence of stems, so plurals, accents and elisions don't matter.
+A query's stems are scanned left to right for the longest entry starting at each position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from app.search.analysis import query_words
+
+THESAURUS_PATH = Path(__file__).with_name("thesaurus.txt")
+
+Phrase = tuple[str, ...]
+
+
+@dataclass
+class Thesaurus:
+    # phrase (stems) → the phrases it expands to
+    expansions: dict[Phrase, set[Phrase]] = field(default_factory=dict)
+    max_len: int = 1
+
+    def add_group(self, sources: list[Phrase], targets: list[Phrase]) -> None:
+        for src in sources:
+            out = self.expansions.setdefault(src, set())
+            out.update(t for t in targets if t != src)
+            self.max_len = max(self.max_len, len(src))
+
+    def match(self, stems: list[str]) -> list[tuple[int, int, set[Phrase]]]:
+        """Longest matches, left to right: ``(start, end, expansions)`` with ``stems[start:end]`` matched."""
+        found = []
+        i = 0
+        while i < len(stems):
+            for length in range(min(self.max_len, len(stems) - i), 0, -1):
+                phrase = tuple(stems[i : i + length])
+                if phrase in self.expansions:
+                    found.append((i, i + length, self.expansions[phrase]))
+                    i += length
+                    break
+            else:
+                i += 1
+        return found
+
+    def __len__(self) -> int:
+        return len(self.expansions)
+
+
+def parse(text: str) -> Thesaurus:
+    thesaurus = Thesaurus()
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        left, arrow, right = line.partition("=>")
+        sources = _phrases(left)
+        targets = _phrases(right) if arrow else sources
+        if arrow:
+            targets = sources + targets
+        thesaurus.add_group(sources, targets)
+    return thesaurus
+
+
+def _phrases(text: str) -> list[Phrase]:
+    out: list[Phrase] = []
+    for item in text.split("|"):
+        phrase = tuple(stem for _, stem, _ in query_words(item))
+        if phrase and phrase not in out:
+            out.append(phrase)
+    return out
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = THESAURUS_PATH) -> Thesaurus:
+    return parse(path.read_text(encoding="utf-8"))

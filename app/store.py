@@ -1,0 +1,171 @@
+"""The store: the source of truth for fiches (SQLite or PostgreSQL through SQLModel).
+
+Writes are batched upserts keyed by the fiche's stable id; a batch is one transaction, so a failure
+leaves the store as it was before that batch. Deletions are tombstones, so the search index and replicas
+catch up from an ``updated_at`` watermark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from app.models import Fiche, FicheCreate, utcnow
+from ingest.records import fold_key
+
+_CHUNK = 500  # ids per IN (...) clause
+
+
+@dataclass
+class UpsertCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: "UpsertCounts") -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # -- writes -------------------------------------------------------------------------------------
+    def upsert(self, fiches: Sequence[FicheCreate], duplicate_of: dict[str, str | None] | None = None) -> UpsertCounts:
+        """Insert or update a batch in one transaction. ``duplicate_of`` maps id → group leader id."""
+        counts = UpsertCounts()
+        by_id: dict[str, FicheCreate] = {f.id: f for f in fiches}  # last one wins inside a batch
+        groups = duplicate_of or {}
+        now = utcnow()
+        with self.session() as session, session.begin():
+            existing = {f.id: f for f in self._load(session, list(by_id))}
+            for fiche_id, new in by_id.items():
+                data = new.model_dump()
+                data["title_key"] = fold_key(new.title)[:200]
+                leader = groups.get(fiche_id)
+                old = existing.get(fiche_id)
+                if old is None:
+                    session.add(Fiche(**data, duplicate_of=leader, created_at=now, updated_at=now))
+                    counts.created += 1
+                    continue
+                same = old.content_hash == new.content_hash and old.deleted_at is None
+                if same and old.duplicate_of == leader:
+                    counts.unchanged += 1
+                    continue
+                for key, value in data.items():
+                    setattr(old, key, value)
+                old.duplicate_of = leader
+                old.deleted_at = None
+                old.updated_at = now
+                if same:
+                    counts.unchanged += 1
+                else:
+                    counts.updated += 1
+        return counts
+
+    def delete(self, fiche_id: str) -> bool:
+        """Record a deletion (tombstone). Returns False if there was no such live fiche."""
+        with self.session() as session, session.begin():
+            fiche = session.get(Fiche, fiche_id)
+            if fiche is None or fiche.deleted_at is not None:
+                return False
+            fiche.deleted_at = fiche.updated_at = utcnow()
+            return True
+
+    # -- reads --------------------------------------------------------------------------------------
+    def _load(self, session: Session, ids: Sequence[str]) -> list[Fiche]:
+        found: list[Fiche] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            found.extend(session.exec(select(Fiche).where(col(Fiche.id).in_(chunk))).all())
+        return found
+
+    def get(self, fiche_id: str) -> Fiche | None:
+        with self.session() as session:
+            fiche = session.get(Fiche, fiche_id)
+            return fiche if fiche is not None and fiche.deleted_at is None else None
+
+    def get_many(self, ids: Sequence[str]) -> list[Fiche]:
+        """Live fiches for these ids, in the order given (unknown or deleted ids are skipped)."""
+        with self.session() as session:
+            found = {f.id: f for f in self._load(session, list(ids)) if f.deleted_at is None}
+        return [found[i] for i in ids if i in found]
+
+    def find_by_title_keys(self, keys: Iterable[str]) -> list[Fiche]:
+        """Live fiches whose folded title is one of these (near-duplicate candidates), oldest first."""
+        wanted = sorted(set(keys))
+        out: list[Fiche] = []
+        with self.session() as session:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                stmt = select(Fiche).where(col(Fiche.title_key).in_(chunk), col(Fiche.deleted_at).is_(None))
+                out.extend(session.exec(stmt).all())
+        out.sort(key=lambda f: (f.created_at, f.id))
+        return out
+
+    def group_members(self, fiche: Fiche) -> list[Fiche]:
+        """The other live fiches of this fiche's near-duplicate group, oldest first."""
+        leader = fiche.duplicate_of or fiche.id
+        with self.session() as session:
+            stmt = select(Fiche).where(
+                (col(Fiche.id) == leader) | (col(Fiche.duplicate_of) == leader), col(Fiche.deleted_at).is_(None)
+            )
+            members = [f for f in session.exec(stmt).all() if f.id != fiche.id]
+        return sorted(members, key=lambda f: (f.created_at, f.id))
+
+    def changes_since(self, watermark: datetime | None, batch: int = 1000) -> Iterator[Fiche]:
+        """Every fiche (tombstones included) updated at or after ``watermark``, oldest first."""
+        last_id = ""
+        last_ts = watermark
+        while True:
+            with self.session() as session:
+                stmt = select(Fiche)
+                if last_ts is not None:
+                    stmt = stmt.where(
+                        (col(Fiche.updated_at) > last_ts)
+                        | ((col(Fiche.updated_at) == last_ts) & (col(Fiche.id) > last_id))
+                    )
+                rows = session.exec(stmt.order_by(col(Fiche.updated_at), col(Fiche.id)).limit(batch)).all()
+            if not rows:
+                return
+            yield from rows
+            last_ts, last_id = rows[-1].updated_at, rows[-1].id
+
+    def iter_live(self, batch: int = 1000) -> Iterator[Fiche]:
+        for fiche in self.changes_since(None, batch=batch):
+            if fiche.deleted_at is None:
+                yield fiche
+
+    def live_ids(self) -> set[str]:
+        with self.session() as session:
+            return set(session.exec(select(Fiche.id).where(col(Fiche.deleted_at).is_(None))).all())
+
+    def count(self) -> int:
+        with self.session() as session:
+            stmt = select(func.count()).select_from(Fiche).where(col(Fiche.deleted_at).is_(None))
+            return int(session.exec(stmt).one())
+
+    def max_updated_at(self) -> datetime | None:
+        with self.session() as session:
+            return session.exec(select(func.max(Fiche.updated_at))).one()
+
+    def stats(self) -> dict:
+        """Counts by dimension, département and year, over live fiches."""
+        live = col(Fiche.deleted_at).is_(None)
+        out: dict[str, object] = {"total": self.count()}
+        with self.session() as session:
+            for key, column in (("by_dimension", Fiche.dimension), ("by_departement", Fiche.departement),
+                                ("by_year", Fiche.year)):
+                stmt = select(column, func.count()).where(live).group_by(column).order_by(func.count().desc(), column)
+                out[key] = [{"value": value, "count": int(n)} for value, n in session.exec(stmt).all()]
+        return out

@@ -1,0 +1,52 @@
+// Calls to the JSON API (relative URLs, so the page works under any prefix).
+
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** GET a JSON document; errors carry the API's French message. */
+export async function getJSON(path, { signal } = {}) {
+  let response;
+  try {
+    response = await fetch(path, { signal, headers: { Accept: 'application/json' } });
+  } catch (error) {
+    if (error.name === 'AbortError') throw error;
+    throw new ApiError('Le service de recherche ne répond pas. Vérifiez votre connexion puis réessayez.', 0);
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const message = body && body.error && body.error.message
+      ? body.error.message
+      : `Le service a répondu par une erreur (${response.status}). Réessayez dans un instant.`;
+    throw new ApiError(message, response.status);
+  }
+  return body;
+}
+
+export function searchFiches(query, options) {
+  return getJSON(`api/fiches?${query}`, options);
+}
+
+export function getFiche(id, options) {
+  return getJSON(`api/fiches/${encodeURIComponent(id)}`, options);
+}
+
+export function getSimilar(id, options) {
+  return getJSON(`api/fiches/${encodeURIComponent(id)}/similaires`, options);
+}
+
+export function getSuggestions(q, options) {
+  return getJSON(`api/suggest?q=${encodeURIComponent(q)}`, options);
+}
+
+export function exportUrl(format, query) {
+  return `api/fiches.${format}${query ? `?${query}` : ''}`;
+}

@@ -1,0 +1,283 @@
+// Entry point: keeps the state in the URL, runs searches, switches between results and fiche.
+
+import {
+  parseState, stateUrl, apiQuery, withChanges, emptyState, sameSearch, PAGE_SIZE,
+} from './state.js';
+import { searchFiches, getFiche, getSimilar, getSuggestions, exportUrl } from './api.js';
+import { el, setChildren, countLabel, formatInteger } from './format.js';
+import { renderFacets, renderRanges, renderChips, activeFilters } from './facets.js';
+import { renderResults, renderPager, renderEmpty } from './results.js';
+import { renderFiche, renderFicheError } from './fiche.js';
+
+const SITE = 'Fiches actions des centres sociaux';
+const TYPING_DELAY = 300;
+const $ = (id) => document.getElementById(id);
+const dom = {
+  form: $('search-form'), q: $('q'), datalist: $('q-suggestions'), busy: $('busy'),
+  filters: $('filters'), filtersToggle: $('filters-toggle'), filtersCount: $('filters-toggle-count'),
+  ranges: $('ranges-form'), facets: $('facets'), searchView: $('search-view'), heading: $('results-heading'),
+  count: $('count'), alert: $('alert'), sort: $('sort'), csv: $('export-csv'), json: $('export-json'),
+  chips: $('chips'), empty: $('empty'), results: $('results'), pager: $('pager'), ficheView: $('fiche-view'),
+};
+
+let state = parseState(window.location.search);
+let lastFiche = null; // id of the fiche shown last, to put the focus back on its link
+const cache = new Map(); // API URL → response, so back and forward render at once
+let searchController = null;
+let ficheController = null;
+let pending = 0;
+let typingTimer = null;
+let suggestTimer = null;
+
+function cached(key, load) {
+  if (cache.has(key)) return Promise.resolve(cache.get(key));
+  return load().then((value) => {
+    cache.set(key, value);
+    if (cache.size > 60) cache.delete(cache.keys().next().value);
+    return value;
+  });
+}
+
+function setBusy(delta) {
+  pending = Math.max(0, pending + delta);
+  dom.busy.hidden = pending === 0;
+  dom.results.setAttribute('aria-busy', String(pending > 0));
+}
+
+/** Move to a new state: push (or replace) a history entry, then render it. */
+function navigate(next, { replace = false, typing = false, focus = 'keep', backSteps = 0 } = {}) {
+  const entry = { typing, backSteps };
+  if (replace) window.history.replaceState(entry, '', stateUrl(next));
+  else window.history.pushState(entry, '', stateUrl(next));
+  state = next;
+  render(focus);
+}
+
+function render(focus) {
+  const showFiche = Boolean(state.fiche);
+  document.body.dataset.view = showFiche ? 'fiche' : 'search';
+  dom.searchView.hidden = showFiche;
+  dom.filters.hidden = showFiche;
+  dom.ficheView.hidden = !showFiche;
+  if (document.activeElement !== dom.q) dom.q.value = state.q;
+  if (showFiche) loadFiche(state, focus);
+  else runSearch(state, focus);
+}
+
+// ---- Search ----------------------------------------------------------------------------
+
+function runSearch(current, focus) {
+  const query = apiQuery(current);
+  if (searchController) searchController.abort();
+  const controller = new AbortController();
+  searchController = controller;
+  const fromCache = cache.has(`search?${query}`);
+  if (!fromCache) setBusy(+1);
+  cached(`search?${query}`, () => searchFiches(query, { signal: controller.signal }))
+    .then((response) => {
+      if (searchController !== controller) return;
+      dom.alert.replaceChildren();
+      const pages = Math.max(1, Math.ceil(response.total / PAGE_SIZE));
+      if (response.total > 0 && current.page > pages) {
+        navigate(withChanges(current, { page: pages }), { replace: true, focus });
+        return;
+      }
+      showResults(current, response, focus);
+    })
+    .catch((error) => {
+      if (error.name === 'AbortError' || searchController !== controller) return;
+      dom.alert.textContent = error.message;
+    })
+    .finally(() => { if (!fromCache) setBusy(-1); });
+}
+
+function showResults(current, response, focus) {
+  const focusKey = focus === 'keep' ? document.activeElement?.dataset?.key : null;
+  const total = response.total;
+  dom.heading.textContent = current.q ? `Résultats pour « ${current.q} »` : 'Toutes les fiches';
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const pageText = pages > 1 ? `, page ${formatInteger(current.page)} sur ${formatInteger(pages)}` : '';
+  dom.count.textContent = `${countLabel(total)}${pageText}`;
+  document.title = `${current.q ? `« ${current.q} » : ` : ''}${countLabel(total)}${pageText} – ${SITE}`;
+  dom.sort.value = current.sort;
+  const exportQuery = apiQuery(current, { paged: false });
+  dom.csv.href = exportUrl('csv', exportQuery);
+  dom.json.href = exportUrl('json', exportQuery);
+  dom.csv.hidden = total === 0;
+  dom.json.hidden = total === 0;
+
+  renderFacets(dom.facets, response.facets, current, toggleFacet);
+  if (!dom.ranges.contains(document.activeElement) || focus !== 'keep') renderRanges(dom.ranges, current, setRanges);
+  renderChips(dom.chips, current, removeFilter, clearFilters);
+  renderResults(dom.results, current, response.hits || []);
+  renderPager(dom.pager, current, total);
+  renderEmpty(dom.empty, current, response, { setQuery, removeFilter });
+  const active = activeFilters(current).length;
+  dom.filtersCount.textContent = active ? `(${formatInteger(active)} actifs)` : '';
+
+  restoreFocus(focus, focusKey);
+}
+
+function restoreFocus(focus, focusKey) {
+  if (focus === 'keep') {
+    if (!focusKey || document.activeElement?.dataset?.key === focusKey) return;
+    const target = [...document.querySelectorAll('[data-key]')].find((node) => node.dataset.key === focusKey);
+    (target || dom.heading).focus();
+  } else if (focus === 'results') {
+    dom.heading.focus();
+    dom.heading.scrollIntoView({ block: 'start' });
+  } else if (focus === 'return' && lastFiche) {
+    const link = dom.results.querySelector(`a[data-fiche="${CSS.escape(lastFiche)}"]`);
+    if (link) link.focus(); else dom.heading.focus();
+  }
+}
+
+function setQuery(q, { typing = false } = {}) {
+  const next = withChanges(state, { q: q.trim(), page: 1, fiche: null });
+  if (!state.fiche && sameSearch(next, state)) return;
+  const replace = typing && Boolean(window.history.state?.typing) && !state.fiche;
+  navigate(next, { replace, typing, focus: 'keep' });
+}
+
+function toggleFacet(key, value, checked) {
+  const values = state.filters[key].filter((v) => v !== value);
+  if (checked) values.push(value);
+  navigate(withChanges(state, { filters: { ...state.filters, [key]: values }, page: 1 }));
+}
+
+function setRanges(ranges) {
+  const next = withChanges(state, { ranges: { ...state.ranges, ...ranges }, page: 1 });
+  if (!sameSearch(next, state)) navigate(next);
+}
+
+function removeFilter(filter) {
+  const next = withChanges(state, { page: 1 });
+  if (filter.range) {
+    next.ranges[`${filter.key}_min`] = '';
+    next.ranges[`${filter.key}_max`] = '';
+  } else {
+    next.filters[filter.key] = state.filters[filter.key].filter((v) => v !== filter.value);
+  }
+  navigate(next);
+}
+
+function clearFilters() {
+  const blank = emptyState();
+  navigate(withChanges(state, { filters: blank.filters, ranges: blank.ranges, page: 1 }), { focus: 'results' });
+}
+
+// ---- Fiche -----------------------------------------------------------------------------
+
+function loadFiche(current, focus) {
+  const id = current.fiche;
+  if (ficheController) ficheController.abort();
+  const controller = new AbortController();
+  ficheController = controller;
+  const { signal } = controller;
+  setBusy(+1);
+  Promise.all([
+    cached(`fiche/${id}`, () => getFiche(id, { signal })),
+    cached(`similar/${id}`, () => getSimilar(id, { signal })).catch((error) => {
+      if (error.name === 'AbortError') throw error;
+      return { hits: [] };
+    }),
+  ])
+    .then(([fiche, similar]) => {
+      if (ficheController !== controller) return;
+      lastFiche = id;
+      renderFiche(dom.ficheView, current, fiche, similar.hits || [], backToResults);
+      document.title = `${fiche.title || 'Fiche'} – ${SITE}`;
+      afterFiche(focus);
+    })
+    .catch((error) => {
+      if (error.name === 'AbortError' || ficheController !== controller) return;
+      renderFicheError(dom.ficheView, current, error.message, backToResults);
+      document.title = `Fiche introuvable – ${SITE}`;
+      afterFiche(focus);
+    })
+    .finally(() => setBusy(-1));
+}
+
+function afterFiche(focus) {
+  if (focus === 'none') return;
+  window.scrollTo(0, 0);
+  $('fiche-title').focus({ preventScroll: true });
+}
+
+function backToResults(event) {
+  if (event && (event.ctrlKey || event.metaKey || event.shiftKey || event.button > 0)) return;
+  if (event) event.preventDefault();
+  const steps = window.history.state?.backSteps || 0;
+  if (steps > 0) window.history.go(-steps);
+  else navigate(withChanges(state, { fiche: null }), { focus: 'return' });
+}
+
+// ---- Events ----------------------------------------------------------------------------
+
+function plainClick(event) {
+  return event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey;
+}
+
+document.addEventListener('click', (event) => {
+  const link = event.target.closest('a');
+  if (!link || !plainClick(event)) return;
+  if (link.dataset.fiche) {
+    event.preventDefault();
+    const backSteps = (state.fiche ? window.history.state?.backSteps || 0 : 0) + 1;
+    navigate(withChanges(state, { fiche: link.dataset.fiche }), { backSteps, focus: 'fiche' });
+  } else if (link.dataset.page) {
+    event.preventDefault();
+    navigate(withChanges(state, { page: Number(link.dataset.page) }), { focus: 'results' });
+  } else if (link.id === 'home-link') {
+    event.preventDefault();
+    dom.q.value = '';
+    navigate(emptyState(), { focus: 'results' });
+  }
+});
+
+dom.q.addEventListener('input', () => {
+  window.clearTimeout(typingTimer);
+  typingTimer = window.setTimeout(() => setQuery(dom.q.value, { typing: true }), TYPING_DELAY);
+  window.clearTimeout(suggestTimer);
+  suggestTimer = window.setTimeout(suggest, 200);
+});
+
+dom.form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  window.clearTimeout(typingTimer);
+  if (window.history.state?.typing) window.history.replaceState({ ...window.history.state, typing: false }, '');
+  setQuery(dom.q.value);
+});
+
+async function suggest() {
+  const q = dom.q.value.trim();
+  if (q.length < 2) { dom.datalist.replaceChildren(); return; }
+  try {
+    const { suggestions } = await cached(`suggest?${q}`, () => getSuggestions(q));
+    if (dom.q.value.trim() !== q) return;
+    setChildren(dom.datalist, (suggestions || []).slice(0, 8).map((s) => el('option', { value: s })));
+  } catch {
+    dom.datalist.replaceChildren(); // suggestions are a convenience: the search itself reports errors
+  }
+}
+
+dom.sort.addEventListener('change', () => {
+  navigate(withChanges(state, { sort: dom.sort.value, page: 1 }));
+});
+
+dom.filtersToggle.addEventListener('click', () => {
+  const open = dom.filtersToggle.getAttribute('aria-expanded') !== 'true';
+  dom.filtersToggle.setAttribute('aria-expanded', String(open));
+  dom.filters.classList.toggle('is-open', open);
+});
+
+window.addEventListener('popstate', () => {
+  const wasFiche = Boolean(state.fiche);
+  state = parseState(window.location.search);
+  dom.q.value = state.q;
+  render(state.fiche ? 'fiche' : (wasFiche ? 'return' : 'none'));
+});
+
+// First load: the URL alone decides what is shown.
+window.history.replaceState({ typing: false, backSteps: 0 }, '', stateUrl(state));
+render('none');

@@ -1,0 +1,213 @@
+// The filter sidebar: facet checkboxes, range inputs and the chips of active filters.
+
+import { FACETS, RANGES } from './state.js';
+import {
+  el, setChildren, fold, formatInteger, formatBudget, formatEtp, plural, parseUserNumber,
+} from './format.js';
+
+const SHORT_LIST = 6; // values shown before "voir plus"
+const FILTER_BOX_FROM = 8; // values from which a facet gets a filter box
+const expanded = new Set(); // facets whose full list is open (kept across renders)
+const filterText = new Map(); // facet → text typed in its filter box
+
+/** Render every facet of the API response as a fieldset of checkboxes. */
+export function renderFacets(container, facets, state, onToggle) {
+  const blocks = [];
+  for (const facet of FACETS) {
+    const values = (facets && facets[facet.key]) || [];
+    if (values.length === 0) continue;
+    blocks.push(facetFieldset(facet, values, state, onToggle));
+  }
+  if (blocks.length === 0) blocks.push(el('p', { class: 'muted', text: 'Aucun filtre disponible.' }));
+  setChildren(container, blocks);
+}
+
+function facetFieldset(facet, values, state, onToggle) {
+  const listId = `facet-list-${facet.key}`;
+  const list = el('ul', { class: 'facet-values', id: listId });
+  values.forEach((entry, index) => {
+    const id = `facet-${facet.key}-${index}`;
+    const selected = entry.selected || state.filters[facet.key].includes(entry.value);
+    const input = el('input', {
+      type: 'checkbox',
+      id,
+      checked: selected,
+      dataset: { key: `facet:${facet.key}:${entry.value}` },
+      onchange: (event) => onToggle(facet.key, entry.value, event.target.checked),
+    });
+    const label = el('label', { for: id },
+      el('span', { class: 'facet-label', text: entry.value }),
+      el('span', { class: 'facet-count' },
+        formatInteger(entry.count),
+        el('span', { class: 'visually-hidden', text: ` ${plural(entry.count, 'fiche', 'fiches')}` })));
+    list.append(el('li', { dataset: { fold: fold(entry.value), selected: selected ? '1' : '' } }, input, label));
+  });
+
+  const fieldset = el('fieldset', { class: 'facet', dataset: { facet: facet.key } },
+    el('legend', { text: facet.label }));
+  if (values.length >= FILTER_BOX_FROM) {
+    const boxId = `facet-filter-${facet.key}`;
+    const box = el('input', {
+      type: 'search',
+      id: boxId,
+      class: 'facet-filter',
+      value: filterText.get(facet.key) || '',
+      'aria-controls': listId,
+      dataset: { key: `filter:${facet.key}` },
+      oninput: (event) => {
+        filterText.set(facet.key, event.target.value);
+        updateVisibility(fieldset, facet.key);
+      },
+    });
+    fieldset.append(el('label', { for: boxId, class: 'facet-filter-label', text: `Filtrer la liste « ${facet.label} »` }), box);
+  }
+  fieldset.append(list);
+  if (values.length > SHORT_LIST) {
+    const more = el('button', {
+      type: 'button',
+      class: 'link-button facet-more',
+      'aria-controls': listId,
+      dataset: { key: `more:${facet.key}` },
+      onclick: () => {
+        if (expanded.has(facet.key)) expanded.delete(facet.key); else expanded.add(facet.key);
+        updateVisibility(fieldset, facet.key);
+      },
+    });
+    fieldset.append(more);
+  }
+  fieldset.append(el('p', { class: 'facet-none muted', hidden: true, text: 'Aucune valeur ne correspond.' }));
+  updateVisibility(fieldset, facet.key);
+  return fieldset;
+}
+
+/** Show the short list, the full list, or the values matching the filter box. */
+function updateVisibility(fieldset, key) {
+  const items = [...fieldset.querySelectorAll('.facet-values > li')];
+  const needle = fold((filterText.get(key) || '').trim());
+  const open = expanded.has(key);
+  let shown = 0;
+  items.forEach((li, index) => {
+    const visible = needle
+      ? li.dataset.fold.includes(needle)
+      : open || index < SHORT_LIST || li.dataset.selected === '1';
+    li.hidden = !visible;
+    if (visible) shown += 1;
+  });
+  const more = fieldset.querySelector('.facet-more');
+  if (more) {
+    more.hidden = Boolean(needle);
+    more.setAttribute('aria-expanded', String(open));
+    const hiddenCount = items.length - Math.min(items.length, SHORT_LIST);
+    more.textContent = open ? 'Voir moins' : `Voir plus (${formatInteger(hiddenCount)} de plus)`;
+  }
+  fieldset.querySelector('.facet-none').hidden = shown > 0;
+}
+
+/** The range inputs (budget, ETP, years), applied on change or with the button. */
+export function renderRanges(form, state, onApply) {
+  const blocks = RANGES.map((range) => {
+    const inputs = ['min', 'max'].map((bound) => {
+      const name = `${range.key}_${bound}`;
+      const id = `range-${name}`;
+      return el('div', { class: 'range-bound' },
+        el('label', { for: id, text: bound === 'min' ? 'Minimum' : 'Maximum' }),
+        el('input', {
+          type: 'text',
+          id,
+          name,
+          inputmode: range.key === 'etp' ? 'decimal' : 'numeric',
+          value: state.ranges[name],
+          size: 8,
+          dataset: { key: `range:${name}` },
+          'aria-describedby': 'ranges-error',
+        }));
+    });
+    return el('fieldset', { class: 'range' }, el('legend', { text: range.label }), el('div', { class: 'range-inputs' }, inputs));
+  });
+  const error = el('p', { id: 'ranges-error', class: 'field-error', role: 'alert' });
+  const submit = el('button', { type: 'submit', class: 'secondary', dataset: { key: 'range:apply' }, text: 'Appliquer les montants' });
+  setChildren(form, blocks, error, submit);
+
+  const apply = (event) => {
+    if (event) event.preventDefault();
+    const values = readRanges(form, error);
+    if (values) onApply(values);
+  };
+  form.onsubmit = apply;
+  form.onchange = () => apply();
+}
+
+function readRanges(form, error) {
+  const values = {};
+  const problems = [];
+  for (const range of RANGES) {
+    const bounds = {};
+    for (const bound of ['min', 'max']) {
+      const input = form.elements[`${range.key}_${bound}`];
+      const number = parseUserNumber(input.value);
+      input.removeAttribute('aria-invalid');
+      if (Number.isNaN(number)) {
+        input.setAttribute('aria-invalid', 'true');
+        problems.push(`${range.label}, ${bound === 'min' ? 'minimum' : 'maximum'} : saisissez un nombre positif, par exemple 1500 ou 0,5.`);
+      }
+      bounds[bound] = number;
+      values[`${range.key}_${bound}`] = number === null || Number.isNaN(number) ? '' : String(number);
+    }
+    if (bounds.min !== null && bounds.max !== null && bounds.min > bounds.max) {
+      problems.push(`${range.label} : le minimum doit être inférieur ou égal au maximum.`);
+    }
+  }
+  error.textContent = problems.join(' ');
+  return problems.length ? null : values;
+}
+
+/** Describe a range filter for a chip: "Budget : de 1 000 € à 5 000 €". */
+function rangeText(range, min, max) {
+  const show = (v) => {
+    if (range.format === 'budget') return formatBudget(Number(v));
+    if (range.format === 'etp') return formatEtp(Number(v));
+    return v;
+  };
+  if (min !== '' && max !== '') return `${range.chip} : de ${show(min)} à ${show(max)}`;
+  if (min !== '') return `${range.chip} : au moins ${show(min)}`;
+  return `${range.chip} : au plus ${show(max)}`;
+}
+
+/** Every active filter as {key, value, text}: one per facet value, one per range. */
+export function activeFilters(state) {
+  const list = [];
+  for (const facet of FACETS) {
+    for (const value of state.filters[facet.key]) {
+      list.push({ key: facet.key, value, text: `${facet.label} : ${value}` });
+    }
+  }
+  for (const range of RANGES) {
+    const min = state.ranges[`${range.key}_min`];
+    const max = state.ranges[`${range.key}_max`];
+    if (min !== '' || max !== '') list.push({ key: range.key, range: true, text: rangeText(range, min, max) });
+  }
+  return list;
+}
+
+/** Removable chips of the active filters, and "tout effacer". */
+export function renderChips(container, state, onRemove, onClear) {
+  const filters = activeFilters(state);
+  if (filters.length === 0) {
+    container.replaceChildren();
+    return;
+  }
+  const items = filters.map((f) => el('li', {},
+    el('button', {
+      type: 'button',
+      class: 'chip',
+      dataset: { key: `chip:${f.key}:${f.value ?? ''}` },
+      onclick: () => onRemove(f),
+    },
+    el('span', { class: 'visually-hidden', text: 'Retirer le filtre ' }),
+    f.text,
+    el('span', { class: 'chip-x', 'aria-hidden': 'true', text: '×' }))));
+  setChildren(container,
+    el('h2', { class: 'chips-title', id: 'chips-title', text: 'Filtres actifs' }),
+    el('ul', { class: 'chip-list', 'aria-labelledby': 'chips-title' }, items),
+    el('button', { type: 'button', class: 'link-button clear-all', dataset: { key: 'chip:clear' }, onclick: onClear, text: 'Tout effacer' }));
+}

@@ -1,0 +1,153 @@
+// The result list: cards with near-duplicates folded, pagination, the empty state.
+
+import {
+  el, setChildren, snippetNodes, formatBudget, formatEtp, formatInteger, plural,
+} from './format.js';
+import { PAGE_SIZE, stateUrl, withChanges } from './state.js';
+import { activeFilters } from './facets.js';
+
+/** Group hits of a near-duplicate group under the first of them on the page. */
+export function foldDuplicates(hits) {
+  const groups = new Map();
+  const order = [];
+  for (const hit of hits) {
+    const key = hit.duplicate_of || hit.id;
+    const leaderKey = groups.has(key) ? key : findGroup(groups, hit);
+    if (leaderKey) {
+      groups.get(leaderKey).folded.push(hit);
+    } else {
+      const group = { hit, folded: [] };
+      groups.set(key, group);
+      order.push(group);
+    }
+  }
+  return order;
+}
+
+function findGroup(groups, hit) {
+  // A leader listed after its followers, or a hit naming a group member in `duplicates`.
+  for (const [key, group] of groups) {
+    const ids = [group.hit.id, ...(group.hit.duplicates || [])];
+    if (ids.includes(hit.id) || (hit.duplicates || []).includes(group.hit.id)) return key;
+  }
+  return null;
+}
+
+function metaLine(hit) {
+  const parts = [];
+  if (hit.structure) parts.push(hit.structure);
+  if (hit.departement) {
+    parts.push(hit.departement_code ? `${hit.departement} (${hit.departement_code})` : hit.departement);
+  }
+  if (hit.year) parts.push(String(hit.year));
+  return parts.join(' · ');
+}
+
+function tags(hit) {
+  const items = [];
+  if (hit.dimension) items.push(el('li', { class: 'tag tag-dimension', text: hit.dimension }));
+  for (const word of hit.mots_cles || []) items.push(el('li', { class: 'tag', text: word }));
+  return items.length ? el('ul', { class: 'tags', 'aria-label': 'Dimension et mots clés' }, items) : null;
+}
+
+export function figures(hit) {
+  const items = [];
+  const budget = formatBudget(hit.budget_eur);
+  const etp = formatEtp(hit.etp);
+  if (budget) items.push(el('li', {}, el('span', { class: 'figure-label', text: 'Budget : ' }), budget));
+  if (etp) items.push(el('li', {}, el('span', { class: 'figure-label', text: 'Moyens humains : ' }), etp));
+  return items.length ? el('ul', { class: 'figures' }, items) : null;
+}
+
+function ficheLink(state, hit, attrs = {}) {
+  return el('a', {
+    href: stateUrl(withChanges(state, { fiche: hit.id })),
+    class: 'fiche-link',
+    dataset: { fiche: hit.id, key: `hit:${hit.id}` },
+    ...attrs,
+  }, hit.title || 'Fiche sans titre');
+}
+
+function foldedList(state, folded) {
+  const count = folded.length;
+  const summary = `${formatInteger(count)} ${plural(count, 'fiche presque identique', 'fiches presque identiques')} (autre structure)`;
+  return el('details', { class: 'dups' },
+    el('summary', { text: summary }),
+    el('ul', {}, folded.map((hit) => el('li', {},
+      ficheLink(state, hit),
+      metaLine(hit) ? el('span', { class: 'muted', text: ` — ${metaLine(hit)}` }) : null))));
+}
+
+/** One result card. */
+export function card(state, hit, folded = [], headingLevel = 2) {
+  const snippet = hit.snippet ? el('p', { class: 'snippet' }, snippetNodes(hit.snippet)) : null;
+  return el('article', { class: 'card' },
+    el(`h${headingLevel}`, { class: 'card-title' }, ficheLink(state, hit)),
+    metaLine(hit) ? el('p', { class: 'card-meta', text: metaLine(hit) }) : null,
+    snippet,
+    tags(hit),
+    figures(hit),
+    folded.length ? foldedList(state, folded) : null);
+}
+
+export function renderResults(list, state, hits) {
+  setChildren(list, foldDuplicates(hits).map((group) => el('li', {}, card(state, group.hit, group.folded))));
+}
+
+/** Page links: first, last, and two either side of the current page. */
+export function renderPager(nav, state, total, size = PAGE_SIZE) {
+  const pages = Math.max(1, Math.ceil(total / size));
+  if (pages <= 1) {
+    nav.replaceChildren();
+    nav.hidden = true;
+    return;
+  }
+  nav.hidden = false;
+  const current = Math.min(state.page, pages);
+  const link = (page, text, attrs = {}) => el('a', {
+    href: stateUrl(withChanges(state, { page, fiche: null })),
+    dataset: { page: String(page), key: `page:${attrs.rel || page}` },
+    ...attrs,
+  }, text);
+  const items = [];
+  if (current > 1) items.push(el('li', {}, link(current - 1, '‹ Précédente', { rel: 'prev' })));
+  let last = 0;
+  for (let page = 1; page <= pages; page += 1) {
+    if (page !== 1 && page !== pages && Math.abs(page - current) > 2) continue;
+    if (page - last > 1) items.push(el('li', { class: 'gap', 'aria-hidden': 'true', text: '…' }));
+    items.push(el('li', {}, page === current
+      ? link(page, formatInteger(page), { 'aria-current': 'page', 'aria-label': `Page ${page}, page actuelle` })
+      : link(page, formatInteger(page), { 'aria-label': `Page ${page}` })));
+    last = page;
+  }
+  if (current < pages) items.push(el('li', {}, link(current + 1, 'Suivante ›', { rel: 'next' })));
+  setChildren(nav, el('ul', {}, items));
+}
+
+/** No result: say so, offer the "did you mean" and the filters to remove. */
+export function renderEmpty(container, state, response, handlers) {
+  if (!response || response.total > 0) {
+    container.replaceChildren();
+    return;
+  }
+  const blocks = [el('h2', { text: 'Aucune fiche ne correspond à votre recherche' })];
+  if (response.suggestion) {
+    blocks.push(el('p', { class: 'suggestion' }, 'Vouliez-vous dire ',
+      el('a', {
+        href: stateUrl(withChanges(state, { q: response.suggestion, page: 1, fiche: null })),
+        dataset: { key: 'suggestion', suggestion: response.suggestion },
+        onclick: (event) => { event.preventDefault(); handlers.setQuery(response.suggestion); },
+      }, el('strong', { text: response.suggestion })),
+      ' ?'));
+  }
+  const filters = activeFilters(state);
+  if (filters.length) {
+    blocks.push(el('p', { text: 'Essayez de retirer un de ces filtres :' }));
+    blocks.push(el('ul', { class: 'chip-list' }, filters.map((f) => el('li', {},
+      el('button', { type: 'button', class: 'chip', onclick: () => handlers.removeFilter(f) },
+        el('span', { class: 'visually-hidden', text: 'Retirer le filtre ' }), f.text,
+        el('span', { class: 'chip-x', 'aria-hidden': 'true', text: '×' }))))));
+  }
+  blocks.push(el('p', { class: 'muted', text: 'Conseils : vérifiez l’orthographe, utilisez des mots plus généraux ou moins de mots.' }));
+  setChildren(container, blocks);
+}

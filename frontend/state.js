@@ -1,0 +1,95 @@
+// The page state lives in the URL: same parameter names as the API, plus `fiche`.
+
+export const FACETS = [
+  { key: 'dimension', label: 'Dimension' },
+  { key: 'mots_cles', label: 'Mots clés', long: true },
+  { key: 'public', label: 'Public' },
+  { key: 'territoire', label: 'Territoire' },
+  { key: 'statut', label: 'Statut' },
+  { key: 'initiative', label: 'Initiative' },
+  { key: 'region', label: 'Région', long: true },
+  { key: 'departement', label: 'Département', long: true },
+  { key: 'annee', label: 'Année', long: true },
+];
+
+export const RANGES = [
+  { key: 'budget', label: 'Budget (en euros)', chip: 'Budget', format: 'budget' },
+  { key: 'etp', label: 'Personnes mobilisées (en ETP)', chip: 'ETP', format: 'etp' },
+  { key: 'annee', label: 'Période (années)', chip: 'Années', format: 'year' },
+];
+
+export const SORTS = ['pertinence', 'recent', 'budget', 'titre'];
+export const DEFAULT_SORT = 'pertinence';
+export const PAGE_SIZE = 20;
+
+const RANGE_KEYS = RANGES.flatMap((r) => [`${r.key}_min`, `${r.key}_max`]);
+
+export function emptyState() {
+  const filters = {};
+  for (const f of FACETS) filters[f.key] = [];
+  const ranges = {};
+  for (const k of RANGE_KEYS) ranges[k] = '';
+  return { q: '', filters, ranges, sort: DEFAULT_SORT, page: 1, fiche: null };
+}
+
+/** Read the state from a query string such as `location.search`. */
+export function parseState(search) {
+  const params = new URLSearchParams(search);
+  const state = emptyState();
+  state.q = (params.get('q') || '').trim();
+  for (const f of FACETS) {
+    state.filters[f.key] = [...new Set(params.getAll(f.key).filter(Boolean))];
+  }
+  for (const k of RANGE_KEYS) state.ranges[k] = params.get(k) || '';
+  const sort = params.get('sort');
+  state.sort = SORTS.includes(sort) ? sort : DEFAULT_SORT;
+  const page = parseInt(params.get('page') || '1', 10);
+  state.page = Number.isFinite(page) && page > 0 ? page : 1;
+  state.fiche = params.get('fiche') || null;
+  return state;
+}
+
+/** The search part of the state as URL parameters (what the API takes). */
+export function searchParams(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set('q', state.q);
+  for (const f of FACETS) for (const v of state.filters[f.key]) params.append(f.key, v);
+  for (const k of RANGE_KEYS) if (state.ranges[k] !== '') params.set(k, state.ranges[k]);
+  if (state.sort !== DEFAULT_SORT) params.set('sort', state.sort);
+  if (state.page > 1) params.set('page', String(state.page));
+  return params;
+}
+
+/** The page URL of a state (relative: `?q=…&fiche=…`). */
+export function stateUrl(state) {
+  const params = searchParams(state);
+  if (state.fiche) params.set('fiche', state.fiche);
+  const text = params.toString();
+  return text ? `?${text}` : window.location.pathname;
+}
+
+/** API query string of a state's search, with the page size. */
+export function apiQuery(state, { paged = true } = {}) {
+  const params = searchParams(state);
+  if (!paged) params.delete('page');
+  else params.set('size', String(PAGE_SIZE));
+  return params.toString();
+}
+
+export function withChanges(state, changes) {
+  return {
+    ...state,
+    filters: { ...state.filters },
+    ranges: { ...state.ranges },
+    ...changes,
+  };
+}
+
+export function hasFilters(state) {
+  return FACETS.some((f) => state.filters[f.key].length > 0)
+    || RANGE_KEYS.some((k) => state.ranges[k] !== '');
+}
+
+export function sameSearch(a, b) {
+  return apiQuery(a) === apiQuery(b);
+}

@@ -1,0 +1,208 @@
+"""Streaming import: sources → parse → normalise → group near-duplicates → batched upsert.
+
+One bad fiche never stops the others: it becomes a counted rejection naming its source and line. Each
+batch is one transaction, so a failure (or a ``kill -9``) mid-import leaves the store as it was before
+that batch, and re-running the import converges to the right set (upserts by stable id).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from app.models import FicheCreate
+from app.store import Store, UpsertCounts
+from ingest.detect import parse_document
+from ingest.normalize import normalize
+from ingest.records import ParsedFiche, Rejected, fold_key
+from ingest.sources import Source, iter_sources
+
+log = logging.getLogger("fiches.import")
+
+# Two fiches with the same folded title are near-duplicates when they come from the same structure
+# (re-filed another year) or when their texts are this similar (the same action filed by a sister
+# structure).
+TEXT_SIMILARITY = 85.0
+
+Progress = Callable[[int, str], None]  # (fiches read so far, current source)
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    duplicates_grouped: int = 0
+    sources: int = 0
+    rejections: list[Rejected] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unusable: list[str] = field(default_factory=list)  # whole inputs that could not be read
+
+    @property
+    def read(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    @property
+    def exit_code(self) -> int:
+        """0 = clean, 1 = some records rejected, 2 = unusable input."""
+        if self.unusable and not self.read:
+            return 2
+        return 1 if (self.rejected or self.unusable) else 0
+
+    def add_counts(self, counts: UpsertCounts) -> None:
+        self.created += counts.created
+        self.updated += counts.updated
+        self.unchanged += counts.unchanged
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "duplicates_grouped": self.duplicates_grouped,
+            "sources": self.sources,
+            "rejections": [{"source": r.source, "line": r.line, "reason": r.reason} for r in self.rejections],
+            "warnings": self.warnings,
+            "unusable": self.unusable,
+            "exit_code": self.exit_code,
+        }
+
+
+def _group_text(fiche: FicheCreate) -> str:
+    return " ".join(filter(None, [fiche.resume, fiche.description_experience]))[:2000]
+
+
+class _DuplicateGrouper:
+    """Assigns each fiche of a batch to the near-duplicate group of an earlier fiche, if any."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def leaders(self, batch: list[FicheCreate]) -> dict[str, str | None]:
+        keys = {fold_key(f.title) for f in batch}
+        candidates: dict[str, list] = {}
+        for fiche in self.store.find_by_title_keys(keys):
+            candidates.setdefault(fiche.title_key, []).append(fiche)
+        out: dict[str, str | None] = {}
+        for fiche in batch:
+            key = fold_key(fiche.title)[:200]
+            leader = None
+            for other in candidates.get(key, []):
+                if other.id == fiche.id:
+                    leader = other.duplicate_of  # keep its group (or none) on re-import
+                    break
+                if self._similar(fiche, other):
+                    leader = other.duplicate_of or other.id
+                    break
+            out[fiche.id] = leader
+            candidates.setdefault(key, []).append(_Candidate(fiche, leader))
+        return out
+
+    @staticmethod
+    def _similar(a: FicheCreate, b) -> bool:
+        if fold_key(a.structure) == fold_key(b.structure) and a.year != b.year:
+            return True
+        text_a, text_b = _group_text(a), _group_text(b)
+        return bool(text_a and text_b) and fuzz.token_set_ratio(text_a, text_b) >= TEXT_SIMILARITY
+
+
+class _Candidate:
+    """A fiche of the current batch, seen by later fiches of the same batch."""
+
+    def __init__(self, fiche: FicheCreate, leader: str | None) -> None:
+        self.id = fiche.id
+        self.title_key = fold_key(fiche.title)[:200]
+        self.duplicate_of = leader
+        self.structure = fiche.structure
+        self.year = fiche.year
+        self.resume = fiche.resume
+        self.description_experience = fiche.description_experience
+
+
+def _normalised(records: Iterable[ParsedFiche | Rejected], report: ImportReport) -> Iterator[FicheCreate]:
+    for record in records:
+        if isinstance(record, Rejected):
+            _reject(report, record)
+            continue
+        result = normalize(record)
+        if isinstance(result, Rejected):
+            _reject(report, result)
+            continue
+        fiche, warnings = result
+        for warning in warnings:
+            message = f"{record.source}:{record.line}: {warning}"
+            report.warnings.append(message)
+            log.warning(message)
+        yield fiche
+
+
+def _reject(report: ImportReport, rejection: Rejected) -> None:
+    report.rejected += 1
+    report.rejections.append(rejection)
+    log.warning("rejeté %s", rejection)
+
+
+def import_records(
+    records: Iterable[ParsedFiche | Rejected],
+    store: Store,
+    batch_size: int = 500,
+    report: ImportReport | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Normalise and upsert a stream of parsed records in batches of ``batch_size``."""
+    report = report or ImportReport()
+    grouper = _DuplicateGrouper(store)
+    batch: list[FicheCreate] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        leaders = grouper.leaders(batch)
+        report.add_counts(store.upsert(batch, leaders))
+        report.duplicates_grouped += sum(1 for leader in leaders.values() if leader)
+        if on_batch:
+            on_batch(len(batch))
+        batch.clear()
+
+    for fiche in _normalised(records, report):
+        batch.append(fiche)
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    return report
+
+
+def import_sources(
+    sources: Iterable[Source], store: Store, batch_size: int = 500, on_batch: Callable[[int], None] | None = None
+) -> ImportReport:
+    report = ImportReport()
+
+    def records() -> Iterator[ParsedFiche | Rejected]:
+        for source in sources:
+            report.sources += 1
+            if source.error:
+                report.unusable.append(f"{source.name} : {source.error}")
+                log.error("illisible %s : %s", source.name, source.error)
+                continue
+            yield from parse_document(source.content, source.name)
+
+    return import_records(records(), store, batch_size=batch_size, report=report, on_batch=on_batch)
+
+
+def import_paths(
+    paths: Iterable[str],
+    store: Store,
+    batch_size: int = 500,
+    progress: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+    fetcher=None,
+) -> ImportReport:
+    """Import files, folders (recursively), globs and http(s) URLs. Raises ``UnusableInput`` when a
+    path names nothing, before anything is imported."""
+    del progress  # the CLI draws the progress bar through on_batch
+    return import_sources(iter_sources(list(paths), fetcher=fetcher), store, batch_size, on_batch)

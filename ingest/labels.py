@@ -1,0 +1,265 @@
+"""Every label of every fiche format, in one place, with a tolerant matcher.
+
+A label is matched on its *key*: accents, case, spaces and punctuation removed, so
+``- Mots clés associés à l’action :`` and ``MOTS CLES ASSOCIES A L'ACTION`` give the same key.
+Only known labels are labels: any other line (a ``- bullet`` in free text) is text.
+
+The module also says how a label's value lines are stored in a ``ParsedFiche``
+(``fill_fiche``), so the text, legacy and HTML parsers share one reading of values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ingest.geo import split_structure
+from ingest.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche
+from ingest.vocab import fold
+
+# Label groups: which formats recognise a label.
+SENACS = "senacs"  # current SENACS fiche (text dumps, list pages, HTML)
+LEGACY = "legacy"  # older action/show/N fiche
+EXTRA = "extra"  # structured pages only (HTML): title, département, year given by label
+
+TEXT_GROUPS = frozenset({SENACS})
+LEGACY_GROUPS = frozenset({SENACS, LEGACY})
+ALL_GROUPS = frozenset({SENACS, LEGACY, EXTRA})
+
+
+@dataclass(frozen=True)
+class Label:
+    field: str
+    group: str
+    names: tuple[str, ...]  # exact labels, as printed (variants and typos included)
+    prefixes: tuple[str, ...] = ()  # long questions printed with variable endings ("…")
+
+
+LABELS: tuple[Label, ...] = (
+    # SENACS fiche, as printed in the text dumps (and their known variants)
+    Label("structure", SENACS, ("Structure organisatrice",)),
+    Label("attachments", SENACS, ("Fichier(s) associé(s)", "Fichiers associés", "Fichier associé")),
+    Label("statut", SENACS, ("Statut de l'action",)),
+    Label("raison_fin", SENACS, ("Raisons pour lesquelles l'action est terminée",
+                                 "Raison pour laquelle l'action est terminée")),
+    Label("dimension", SENACS, ("Dimension",)),
+    Label("mots_cles", SENACS, ("Mots clés associés à l'action", "Mots clés associés à l'actions",
+                                "Mots clés associés à cette action")),
+    Label("resume", SENACS, ("Résumé",)),
+    Label("initiative", SENACS, ("Qui est à l'initiative de l'action ?",)),
+    Label("precision", SENACS, ("Précision ( si autre )",)),
+    Label("territoire", SENACS, ("Territoire concerné",)),
+    Label("description_experience", SENACS,
+          ("Description de l'expérience, ses objectifs, ses acteurs et ses différentes phases.",)),
+    Label("public", SENACS, ("Public",)),
+    Label("partenaires", SENACS, ("Avec qui cette action a-t-elle été menée ?", "Partenaires d'action")),
+    Label("description_generale", SENACS, ("Description générale",)),
+    Label("ressources_financieres", SENACS, ("Ressources financières mobilisées pour cette action",)),
+    Label("personnes_mobilisees", SENACS, ("Nombre de personnes mobilisés pour cette action",
+                                           "Nombre de personnes mobilisées pour cette action")),
+    Label("resultat_territoire", SENACS, ("Résultat sur le territoire",)),
+    Label("resultat_centre", SENACS, ("Résultat pour le centre social",)),
+    Label("resultat_habitants", SENACS, ("Résultat pour les habitants",)),
+    Label("limites", SENACS, ("Suite de l'action : Limites",)),
+    Label("perspectives", SENACS, ("Suite de l'action : Perspectives",)),
+    # older action/show/N format (long questions also match by their opening words)
+    Label("themes", LEGACY, ("Thèmes", "Thème")),
+    Label("description_experience", LEGACY, (), ("Description de l'expérience",)),
+    Label("diagnostic", LEGACY, ("Quels furent les éléments de diagnostic à l'origine de l'expérience ?",),
+          ("Quels furent les éléments de diagnostic", "Quels ont été les éléments de diagnostic")),
+    Label("impacts", LEGACY, (), ("Quels sont les impacts ou effets positifs", "Quels ont été les impacts")),
+    Label("facteurs_reussite", LEGACY, (), ("Quels furent les facteurs de réussite",
+                                            "Quels ont été les facteurs de réussite")),
+    Label("limites", LEGACY, ("Quelles sont les limites de cette expérience ?",),
+          ("Quelles sont les limites", "Quelles furent les limites")),
+    Label("title", LEGACY, ("Titre", "Titre de l'action", "Intitulé de l'action")),
+    # structured pages (HTML): short forms a template may use; too common in free text for dumps
+    Label("title", EXTRA, ("Nom de l'action",)),
+    Label("structure", EXTRA, ("Structure", "Structure porteuse")),
+    Label("departement", EXTRA, ("Département",)),
+    Label("year", EXTRA, ("Année", "Année de l'action")),
+    Label("statut", EXTRA, ("Statut",)),
+    Label("mots_cles", EXTRA, ("Mots clés", "Mots-clés")),
+    Label("initiative", EXTRA, ("Initiative", "À l'initiative de l'action")),
+    Label("precision", EXTRA, ("Précision",)),
+    Label("territoire", EXTRA, ("Territoire",)),
+    Label("description_experience", EXTRA, ("Description de l'expérience",)),
+    Label("public", EXTRA, ("Publics", "Public concerné", "Public visé")),
+    Label("partenaires", EXTRA, ("Partenaires",)),
+    Label("ressources_financieres", EXTRA, ("Ressources financières", "Budget")),
+    Label("personnes_mobilisees", EXTRA, ("Personnes mobilisées", "Moyens humains")),
+    Label("limites", EXTRA, ("Limites",)),
+    Label("perspectives", EXTRA, ("Perspectives",)),
+    Label("themes", EXTRA, ("Thématiques",)),
+    Label("diagnostic", EXTRA, ("Diagnostic",)),
+    Label("impacts", EXTRA, ("Impacts",)),
+    Label("facteurs_reussite", EXTRA, ("Facteurs de réussite",)),
+)
+
+# Page-level markers of the SENACS text dumps.
+PAGE_HEADER = "Les actions des centres sociaux"
+BLOCK_START = "Actions"
+TABLE_HEADER = ("Nom", "Département", "Année")
+
+# Reading order of the SENACS sections: a label that goes back in this order starts a new fiche.
+SECTION_ORDER: tuple[str, ...] = (
+    "title", "structure", "attachments", "statut", "raison_fin", "dimension", "mots_cles", "resume",
+    "initiative", "precision", "territoire", "description_experience", "public", "partenaires",
+    "description_generale", "ressources_financieres", "personnes_mobilisees", "resultat_territoire",
+    "resultat_centre", "resultat_habitants", "limites", "perspectives",
+)
+LEGACY_ORDER: tuple[str, ...] = (
+    "title", "themes", "attachments", "diagnostic", "mots_cles", "description_generale",
+    "description_experience", "impacts", "facteurs_reussite", "limites",
+)
+
+SINGLE_FIELDS = frozenset({"structure", "statut", "dimension", "territoire", "departement"})
+
+_BULLET = re.compile(r"^\s*(?:[-–—•*·▪◦]\s*)+")
+_SIZE_LINE = re.compile(r"^\(?\s*\d+(?:[.,]\d+)?\s*(?:[kKmMgG][oObB]?|octets|bytes)?\s*\)?$")
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_MAX_LABEL_LEN = 180
+
+
+def label_key(text: str) -> str:
+    """The key a label is matched on: ``ingest.vocab.fold`` (accents, case, punctuation) without spaces."""
+    return fold(text).replace(" ", "")
+
+
+def _build_tables() -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, str]]]:
+    exact: dict[str, tuple[str, str]] = {}
+    prefixes: list[tuple[str, str, str]] = []
+    for label in LABELS:
+        for name in label.names:
+            exact.setdefault(label_key(name), (label.field, label.group))
+        for prefix in label.prefixes:
+            prefixes.append((label_key(prefix), label.field, label.group))
+    return exact, prefixes
+
+
+_EXACT, _PREFIXES = _build_tables()
+
+
+def match_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> str | None:
+    """Field name of the label written on ``line``, or None when the line is not a label.
+
+    ``groups`` selects the formats whose labels count (``TEXT_GROUPS``, ``LEGACY_GROUPS``,
+    ``ALL_GROUPS``). Long legacy questions also match by their opening words.
+    """
+    if len(line) > _MAX_LABEL_LEN:
+        return None
+    key = label_key(line)
+    if not key:
+        return None
+    hit = _EXACT.get(key)
+    if hit and hit[1] in groups:
+        return hit[0]
+    if groups != TEXT_GROUPS:
+        for prefix, field_name, group in _PREFIXES:
+            if group in groups and key.startswith(prefix):
+                return field_name
+    return None
+
+
+def is_marker(line: str, marker: str) -> bool:
+    """True when ``line`` is the page marker ``marker`` (PAGE_HEADER, BLOCK_START), written loosely."""
+    return len(line) <= _MAX_LABEL_LEN and label_key(line) == label_key(marker)
+
+
+def strip_bullet(line: str) -> str:
+    """``- value`` → ``value``; a lone ``-`` gives an empty string."""
+    return _BULLET.sub("", line).strip()
+
+
+def list_items(lines: Iterable[str], field_name: str = "") -> list[str]:
+    """Values of a list section: one per non-empty line, bullets removed, attachment sizes dropped."""
+    items = []
+    for line in lines:
+        item = strip_bullet(line)
+        if not item or (field_name == "attachments" and _SIZE_LINE.match(item)):
+            continue
+        items.append(item)
+    return items
+
+
+def text_value(lines: Sequence[str]) -> str | None:
+    """Free text as written (bullets and line breaks kept); None when empty or only dashes."""
+    kept = [line.rstrip() for line in lines]
+    while kept and not kept[0].strip():
+        kept.pop(0)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    if not any(strip_bullet(line) for line in kept):
+        return None
+    return "\n".join(kept)
+
+
+def _label_name(field_name: str) -> str:
+    for label in LABELS:
+        if label.field == field_name:
+            return label.names[0]
+    return field_name
+
+
+def assign(fiche: ParsedFiche, field_name: str, lines: Sequence[str]) -> None:
+    """Store the value ``lines`` of label ``field_name`` in ``fiche`` (values as written)."""
+    if field_name in LIST_FIELDS:
+        current = getattr(fiche, field_name)
+        current.extend(item for item in list_items(lines, field_name) if item not in current)
+    elif field_name in TEXT_FIELDS:
+        value = text_value(lines)
+        previous = getattr(fiche, field_name)
+        if value is not None and previous is not None and value != previous:
+            fiche.warnings.append(f"Rubrique « {_label_name(field_name)} » présente deux fois : textes réunis.")
+            value = f"{previous}\n{value}"
+        if value is not None:
+            setattr(fiche, field_name, value)
+    elif field_name == "year":
+        match = _YEAR.search(" ".join(lines))
+        if match and fiche.year is None:
+            fiche.year = int(match.group(0))
+    elif field_name == "title":
+        value = " ".join(list_items(lines))
+        if value and not fiche.title:
+            fiche.title = value
+    elif field_name in SINGLE_FIELDS:
+        value = " ".join(list_items(lines)) or None
+        previous = getattr(fiche, field_name)
+        if previous is None:
+            setattr(fiche, field_name, value)
+        elif value is not None and fold(value) != fold(previous):
+            fiche.warnings.append(
+                f"Rubrique « {_label_name(field_name)} » avec deux valeurs (« {previous} », « {value} ») :"
+                " la première est gardée."
+            )
+
+
+Section = tuple[str, int, list[str]]  # (field, 1-based line of the label, value lines)
+
+
+def split_sections(
+    lines: Sequence[tuple[int, str]], groups: frozenset[str] = TEXT_GROUPS
+) -> tuple[list[str], list[Section]]:
+    """Cut numbered lines at labels: (lines before the first label, sections in order)."""
+    preamble: list[str] = []
+    sections: list[Section] = []
+    for number, line in lines:
+        field_name = match_label(line, groups)
+        if field_name is not None:
+            sections.append((field_name, number, []))
+        elif sections:
+            sections[-1][2].append(line)
+        else:
+            preamble.append(line)
+    return preamble, sections
+
+
+def fill_fiche(fiche: ParsedFiche, sections: Iterable[Section]) -> None:
+    """Assign every section to ``fiche``, then split ``NAME - Département`` structure lines."""
+    for field_name, _number, value_lines in sections:
+        assign(fiche, field_name, value_lines)
+    if fiche.structure and fiche.departement is None:
+        name, departement = split_structure(fiche.structure)
+        if departement:
+            fiche.structure, fiche.departement = name, departement

@@ -1,0 +1,58 @@
+"""The `fiches` command as a user runs it: import, summary and exit codes, export round-trip, check, reindex."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO, SEED
+
+
+@pytest.fixture
+def fiches(database_url, tmp_path):
+    env = {**os.environ, "DATABASE_URL": database_url, "FICHES_INDEX_DIR": str(tmp_path / "index"),
+           "FICHES_SEED_ON_START": "false", "COLUMNS": "120"}
+
+    def run(*args: str, check_code: int | None = 0) -> subprocess.CompletedProcess:
+        proc = subprocess.run([sys.executable, "-m", "ingest.cli", *args], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=300)
+        if check_code is not None:
+            assert proc.returncode == check_code, proc.stdout + proc.stderr
+        return proc
+
+    return run
+
+
+def test_import_summary_and_idempotence(fiches):
+    first = fiches("import", str(SEED))
+    assert "Créées" in first.stderr and "25" in first.stderr
+    report = json.loads(fiches("import", str(SEED), "--json").stdout)
+    assert (report["created"], report["unchanged"], report["rejected"]) == (0, 25, 0)
+
+
+def test_exit_codes(fiches, tmp_path):
+    assert "Introuvable" in fiches("import", "/nulle/part.txt", check_code=2).stderr
+    bad = tmp_path / "mauvais.txt"
+    bad.write_text(SEED.read_text(encoding="utf-8") + "Actions\n\n- Statut de l'action\n- En cours\n", encoding="utf-8")
+    proc = fiches("import", str(bad), check_code=1)
+    assert "mauvais.txt" in proc.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_round_trip(fiches, tmp_path, fmt):
+    fiches("import", str(SEED))
+    out = tmp_path / f"export.{fmt}"
+    fiches("export", "--format", fmt, "--output", str(out))
+    report = json.loads(fiches("import", str(out), "--json").stdout)
+    assert (report["created"], report["updated"], report["unchanged"], report["rejected"]) == (0, 0, 25, 0)
+
+
+def test_check_and_reindex(fiches):
+    fiches("import", str(SEED))
+    assert "concordent" in fiches("check").stderr
+    assert "25" in fiches("reindex").stderr
+    assert "concordent" in fiches("check").stderr

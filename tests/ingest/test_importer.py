@@ -1,0 +1,119 @@
+"""The importer end to end on real files: idempotence, rejections with lines, duplicates, crash safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.errors import UnusableInput
+from ingest.importer import import_paths
+from tests.conftest import GROUND_TRUTH, REPO, SEED
+
+BROKEN_BLOCK = "Actions\n\n- Structure organisatrice\n- CENTRE SANS TITRE - Sarthe\n- Statut de l'action\n- En cours\n"
+
+
+def test_seed_import_then_reimport_creates_nothing(store, seed_dir):
+    first = import_paths([str(seed_dir)], store)
+    assert (first.created, first.rejected, first.exit_code) == (25, 0, 0)
+    again = import_paths([str(seed_dir)], store)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 25)
+    assert store.count() == 25
+
+
+def test_seed_duplicates_are_grouped_like_the_ground_truth(store, seed_dir):
+    report = import_paths([str(seed_dir)], store)
+    truth = json.loads(GROUND_TRUTH.read_text(encoding="utf-8"))["fiches"]
+    expected = {(f["title"], f["structure"]): f["duplicate_of"] for f in truth}
+    fiches = list(store.iter_live())
+    by_id = {f.id: f for f in fiches}
+    for fiche in fiches:
+        leader = by_id[fiche.duplicate_of] if fiche.duplicate_of else None
+        want = expected[(fiche.title, fiche.structure)]
+        got = {"title": leader.title, "structure": leader.structure} if leader else None
+        assert got == want, fiche.title
+    assert report.duplicates_grouped == sum(1 for v in expected.values() if v)
+
+
+def test_malformed_fiche_in_the_middle_is_rejected_with_its_line(store, tmp_path):
+    text = SEED.read_text(encoding="utf-8")
+    blocks = text.split("\nActions\n")
+    broken = "\nActions\n".join(blocks[:10]) + "\n" + BROKEN_BLOCK + "Actions\n" + "\nActions\n".join(blocks[10:])
+    path = tmp_path / "casse.txt"
+    path.write_text(broken, encoding="utf-8")
+    bad_line = broken.splitlines().index("- CENTRE SANS TITRE - Sarthe")  # 0-based: the Actions line is 2 above
+    report = import_paths([str(path)], store)
+    assert report.created == 25
+    assert report.rejected == 1 and report.exit_code == 1
+    rejection = report.rejections[0]
+    assert rejection.source == str(path)
+    assert abs(rejection.line - (bad_line - 1)) <= 2, rejection
+    assert store.count() == 25
+
+
+def test_missing_path_is_unusable_and_imports_nothing(store, seed_dir):
+    with pytest.raises(UnusableInput) as info:
+        import_paths([str(seed_dir), "/nulle/part.txt"], store)
+    assert "/nulle/part.txt" in info.value.message
+    assert store.count() == 0
+
+
+def test_document_in_no_known_format_is_reported(store, tmp_path):
+    path = tmp_path / "projet-social.txt"
+    path.write_text((REPO.parent / "shared" / "seeds" / "002_2fcf364e08e6fce9.txt").read_text(encoding="utf-8"))
+    report = import_paths([str(path)], store)
+    assert report.created == 0 and report.rejected >= 1 and report.exit_code in (1, 2)
+
+
+def test_glob_and_reimport_after_edit_updates(store, tmp_path):
+    text = SEED.read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    assert import_paths([str(tmp_path / "*.txt")], store).created == 25
+    (tmp_path / "a.txt").write_text(text.replace("repair café", "repair café du samedi", 1), encoding="utf-8")
+    report = import_paths([str(tmp_path / "*.txt")], store)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 24)
+
+
+def _big_corpus(folder: Path, copies: int) -> int:
+    """The seed re-titled ``copies`` times: distinct fiches, realistic text."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    for n in range(copies):
+        out = [f"{line} (copie {n})" if i and lines[i - 1] == "Actions" else line for i, line in enumerate(lines)]
+        (folder / f"lot{n:03d}.txt").write_text("\n".join(out) + "\n", encoding="utf-8")
+    return copies * 25
+
+
+def test_kill_9_during_import_then_rerun_gives_exactly_the_right_set(database_url, tmp_path):
+    from app.db import init_db, make_engine
+    from app.store import Store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    expected = _big_corpus(corpus, 120)  # 3 000 fiches
+    env = {**os.environ, "DATABASE_URL": database_url, "FICHES_INDEX_DIR": str(tmp_path / "index"),
+           "FICHES_SEED_ON_START": "false"}
+    cmd = [sys.executable, "-m", "ingest.cli", "import", str(corpus), "--quiet", "--batch-size", "100"]
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    engine = make_engine(database_url)
+    init_db(engine)
+    store = Store(engine)
+    deadline = time.monotonic() + 120
+    while store.count() < 300 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = store.count()
+    assert 0 < partial < expected, "the import was not interrupted mid-way"
+    assert partial % 100 == 0 or partial == expected, "a batch was half-written"
+    rerun = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr.decode()[-2000:]
+    assert store.count() == expected
+    titles = [f.title for f in store.iter_live()]
+    assert len(set(titles)) == expected - 120  # the two « Bienvenue ! » fiches share a title in each copy
+    engine.dispose()

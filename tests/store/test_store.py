@@ -1,0 +1,80 @@
+"""The store on SQLite and PostgreSQL: upsert by stable id, tombstones, watermark, migrations."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import inspect
+
+from app.db import init_db
+from app.models import FicheCreate
+
+
+def _fiche(i: int, **extra) -> FicheCreate:
+    data = {"id": f"id{i:04d}", "content_hash": f"h{i}", "title": f"Fiche {i}", "mots_cles": ["Culture"]}
+    data.update(extra)
+    return FicheCreate(**data)
+
+
+def test_migrations_create_the_schema_and_are_idempotent(engine):
+    init_db(engine)  # a second run is harmless
+    columns = {c["name"] for c in inspect(engine).get_columns("fiche")}
+    assert {"budget_eur", "etp", "deleted_at", "updated_at", "content_hash", "source_line"} <= columns
+    assert "alembic_version" in inspect(engine).get_table_names()
+
+
+def test_upsert_counts_created_updated_unchanged(store):
+    assert store.upsert([_fiche(1), _fiche(2)]).created == 2
+    again = store.upsert([_fiche(1), _fiche(2, content_hash="changed", title="Fiche 2 bis")])
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 1)
+    assert store.get("id0002").title == "Fiche 2 bis"
+    assert store.count() == 2
+
+
+def test_lists_round_trip(store):
+    store.upsert([_fiche(1, mots_cles=["Santé", "Emploi, économie"], public=["familles"])])
+    fiche = store.get("id0001")
+    assert fiche.mots_cles == ["Santé", "Emploi, économie"]
+    assert fiche.public == ["familles"]
+
+
+def test_delete_is_a_tombstone_seen_by_changes_since(store):
+    store.upsert([_fiche(1), _fiche(2)])
+    watermark = store.max_updated_at()
+    time.sleep(0.01)
+    assert store.delete("id0001") is True
+    assert store.delete("id0001") is False
+    assert store.get("id0001") is None
+    assert store.count() == 1
+    assert store.live_ids() == {"id0002"}
+    changed = list(store.changes_since(watermark))
+    assert [f.id for f in changed if f.deleted_at is not None] == ["id0001"]
+
+
+def test_reimport_revives_a_tombstone(store):
+    store.upsert([_fiche(1)])
+    store.delete("id0001")
+    counts = store.upsert([_fiche(1)])
+    assert counts.unchanged + counts.updated == 1
+    assert store.get("id0001") is not None
+
+
+def test_changes_since_pages_through_everything_in_order(store):
+    store.upsert([_fiche(i) for i in range(2500)])
+    seen = [f.id for f in store.changes_since(None, batch=300)]
+    assert len(seen) == len(set(seen)) == 2500
+
+
+def test_get_many_keeps_order_and_skips_unknown(store):
+    store.upsert([_fiche(i) for i in range(5)])
+    assert [f.id for f in store.get_many(["id0003", "nope", "id0001"])] == ["id0003", "id0001"]
+
+
+def test_stats_and_groups(store):
+    store.upsert([_fiche(1, dimension="Services", year=2019), _fiche(2, dimension="Services", year=2020)],
+                 duplicate_of={"id0002": "id0001"})
+    stats = store.stats()
+    assert stats["total"] == 2
+    assert stats["by_dimension"] == [{"value": "Services", "count": 2}]
+    assert [f.id for f in store.group_members(store.get("id0002"))] == ["id0001"]
+    assert [f.id for f in store.group_members(store.get("id0001"))] == ["id0002"]
