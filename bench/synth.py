@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import string
 import sys
 from bisect import bisect
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from pathlib import Path
 
 from bench import synth_vocab as V
+from bench.synth_figures import budget, people
 from bench.synth_render import to_list_page, to_senacs_text
 from ingest.records import fiche_id
 
-__all__ = ["generate", "to_senacs_text", "to_list_page", "write_corpus", "departements"]
+__all__ = ["generate", "to_senacs_text", "to_list_page", "write_corpus", "write_fiches", "departements"]
 
 YEARS = list(range(2015, 2026))
 YEAR_WEIGHTS = [6, 8, 9, 10, 11, 12, 9, 10, 10, 9, 6]
@@ -67,15 +69,20 @@ class Zipf:
 _SLOTS = {
     "who": Zipf(V.WHO), "staff": Zipf(V.STAFF), "goal": Zipf(V.GOALS), "place": Zipf(V.PLACES),
     "when": Zipf(V.WHEN), "partner": Zipf(V.PARTNER_PHRASES, 0.8), "need": Zipf(V.NEEDS), "axis": Zipf(V.AXES),
-    "town": Zipf(V.TOWNS, 0.6),
+    "town": Zipf(V.TOWNS, 0.6), "thing": Zipf(V.THINGS, 1.1), "firstname": Zipf(V.FIRST_NAMES, 0.8),
+    "month": Zipf(V.MONTHS, 0.3), "day": Zipf([str(d) for d in range(1, 29)], 0.2),
 }
-_TEMPLATES = {kind: Zipf(items, 0.5) for kind, items in V.TEMPLATES.items()}
+_FORMATTER = string.Formatter()
+# templates pre-split into (literal, slot name or None) pairs
+_TEMPLATES = {kind: Zipf([tuple((lit, name) for lit, name, _s, _c in _FORMATTER.parse(t)) for t in items], 0.5)
+              for kind, items in V.TEMPLATES.items()}
 _CONTRACTIONS = ((" de les ", " des "), (" à les ", " aux "), (" de le ", " du "), (" à le ", " au "),
-                 (" de un ", " d'un "), (" de une ", " d'une "), (" de l'", " de l'"))
+                 (" de des ", " des "), (" de un ", " d'un "), (" de une ", " d'une "))
 _ACTIVITIES = Zipf([(V.split(t), V.split(k), p, d, Zipf(V.split(a))) for t, k, p, d, a in V.ACTIVITIES], 0.9)
 _MOTS, _PUBLICS, _DIMS = Zipf(V.MOTS_CLES), Zipf(V.PUBLICS), Zipf(V.DIMENSIONS, 0.5)
 _TERRITOIRES = Zipf(V.TERRITOIRES, 0.8)
-_FORMATTER = string.Formatter()
+_WORD = re.compile(r"[^\s\w]*\w\S*")
+_DE_VOWEL = re.compile(r"\bde (?=[AEIOUÉÈÂÎaeiouéèâî])")
 
 
 class _Writer:
@@ -108,7 +115,7 @@ class _Writer:
             template = _TEMPLATES[kind](self.rng)
         self.last[kind] = template
         parts = []
-        for literal, name, _spec, _conv in _FORMATTER.parse(template):
+        for literal, name in template:
             parts.append(literal)
             if name:
                 parts.append(self.slot(name))
@@ -123,7 +130,10 @@ class _Writer:
         target, words, lines, line = self.rng.randint(low, high), 0, [], []
         while words < target:
             sentence = self.sentence(kind)
-            words += sentence.count(" ") + 1
+            count = word_count(sentence)
+            if words + count > high and words >= low:
+                break
+            words += count
             if self.rng.random() < bullets:
                 if line:
                     lines.append(" ".join(line))
@@ -140,6 +150,11 @@ class _Writer:
         return "\n".join(lines)
 
 
+def word_count(text: str) -> int:
+    """Words of a text: tokens with a letter or digit (bullets and punctuation don't count)."""
+    return len(_WORD.findall(text))
+
+
 def _typo(rng: random.Random, text: str) -> str:
     """About one sentence in 25 carries a typo: a dropped accent, letter or a swap."""
     if rng.random() > 0.04 or len(text) < 12:
@@ -153,98 +168,6 @@ def _typo(rng: random.Random, text: str) -> str:
     if kind == 1:
         return text[:i] + text[i + 1 :]
     return text.replace("é", "e", 1)
-
-
-def _amount(rng: random.Random, value: float) -> str:
-    """An amount written any way: 12 500 €, 12500€, 12.500 euros, 12 500,00 €, 15k€."""
-    whole = int(value)
-    spaced = f"{whole:,}".replace(",", " ")
-    style = rng.randrange(7)
-    if style == 6 and whole % 1000 == 0 and whole >= 1000:
-        return f"{whole // 1000}k€"
-    return (f"{spaced} €", f"{whole} €", f"{whole}€", f"{spaced},00 €", f"{whole:,} euros".replace(",", "."),
-            f"{spaced} euros", f"{spaced} €")[style]
-
-
-def _share(rng: random.Random, total: int, parts: int) -> list[int]:
-    cuts = sorted(rng.sample(range(1, 20), parts - 1))
-    shares = [round(total * (b - a) / 20, -2) for a, b in zip([0, *cuts], [*cuts, 20])]
-    shares[-1] = total - sum(shares[:-1])
-    return [int(s) for s in shares]
-
-
-def budget(rng: random.Random, year: int) -> tuple[str | None, float | None]:
-    """Raw budget text and the total a correct reader takes from it (None: not stated)."""
-    total = int(round(rng.lognormvariate(8.9, 1.1), -2)) or 300
-    kind = rng.choices(range(10), weights=(18, 20, 8, 12, 6, 8, 8, 6, 4, 10))[0]
-    funders = Zipf(["CAF", "Ville", "État (politique de la ville)", "Conseil départemental", "Fonds propres",
-                    "Participation des familles", "Bailleur"])
-    if kind == 0:
-        return None, None
-    if kind == 1:
-        return f"Budget global : {_amount(rng, total)}", total
-    if kind == 2:
-        return (f"Budget global {year} : {_amount(rng, total)} incluant le poste d'animation et l'achat du "
-                f"matériel.", total)
-    if kind in (3, 4):
-        names = funders.some(rng, rng.randint(2, 4))
-        lines = [f"{name} : {_amount(rng, part)}" for name, part in zip(names, _share(rng, total, len(names)))]
-        closing = (f"Total : {_amount(rng, total)}" if kind == 3
-                   else f"Le budget de l'action est de {_amount(rng, total)}.")
-        return "\n".join([closing, *lines] if rng.random() < 0.3 else [*lines, closing]), total
-    if kind == 5:
-        return f"Le budget de l'action est de {_amount(rng, total)}, financé par la {_SLOTS['partner'](rng)}.", total
-    if kind == 6:
-        items = Zipf(["Animation", "Matériel", "Sorties", "Transport", "Intervenants", "Communication"]).some(rng, 3)
-        parts = _share(rng, total, len(items))
-        return "Dépenses prévues :\n" + "\n".join(f"- {i} : {_amount(rng, p)}" for i, p in zip(items, parts)), total
-    if kind == 7:
-        return _amount(rng, total), total
-    if kind == 8:
-        return "Pas de budget spécifique, l'action est portée par les bénévoles.", 0.0
-    return rng.choice(("Financement dans le cadre du Contrat de Ville.", "Prestation de service Caf.",
-                       "Cette action a été budgétisée dans le cadre du financement AGC.")), None
-
-
-def _number(rng: random.Random, value: float) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if rng.random() < 0.6 else text
-
-
-def people(rng: random.Random) -> tuple[str | None, float | None]:
-    """Raw people/ETP text and the ETP a correct reader takes from it (None: unknown)."""
-    kind = rng.choices(range(5), weights=(15, 20, 40, 10, 15))[0]
-    if kind == 0:
-        return None, None
-    if kind == 1:
-        etp = rng.choice((0.1, 0.2, 0.25, 0.5, 0.8, 1, 1.5, 2))
-        return f"{_number(rng, etp)} ETP", float(etp)
-    if kind == 4:
-        return (f"{rng.randint(1, 4)} salariés et {rng.randint(2, 15)} bénévoles sont mobilisés sur ce projet.",
-                None)
-    lines, total = [], 0.0
-    for role in Zipf(V.STAFF).some(rng, rng.randint(1, 3)):
-        way = rng.randrange(4)
-        if way == 0:
-            pct = rng.choice((10, 20, 25, 30, 40, 50, 60, 80, 100))
-            lines.append(f"- 1 {role.split(' ', 1)[-1]} à {pct}{rng.choice(('%', ' %'))}")
-            total += pct / 100
-        elif way == 1:
-            share, words = rng.choice(((0.5, "à mi-temps"), (1.0, "à temps plein")))
-            lines.append(f"- {role[:1].upper()}{role[1:]} {words}")
-            total += share
-        elif way == 2:
-            hours = rng.choice((7, 10, 14, 17.5, 21, 28, 35))
-            lines.append(f"- {role[:1].upper()}{role[1:]} : {_number(rng, hours)} h par semaine")
-            total += hours / 35
-        else:
-            etp = rng.choice((0.1, 0.2, 0.3, 0.5))
-            lines.append(f"- {role[:1].upper()}{role[1:]} / {_number(rng, etp)} ETP")
-            total += etp
-    if kind == 3:
-        lines.append(f"- {rng.randint(2, 12)} bénévoles")
-    head = rng.choice(("", f"{len(lines)} personnes sont mobilisées sur ce projet :\n"))
-    return head + "\n".join(lines), round(total, 3)
 
 
 def _structures(rng: random.Random, count: int, depts: Zipf) -> list[tuple[str, str, str, str]]:
@@ -267,7 +190,8 @@ def _structures(rng: random.Random, count: int, depts: Zipf) -> list[tuple[str, 
 
 
 def _structure_name(pattern: str, name: str, town: str) -> str:
-    return pattern.format(name=name, NAME=name.upper(), town=town, TOWN=town.upper())
+    text = pattern.format(name=name, NAME=name.upper(), town=town, TOWN=town.upper())
+    return _DE_VOWEL.sub("d'", text)
 
 
 def _fiche(rng: random.Random, structure: tuple, title: str | None, year: int) -> dict:
@@ -340,7 +264,7 @@ def generate(n: int, seed: int = 0) -> Iterator[dict]:
     by_dept: dict[str, list[str]] = {}
     for _pattern, _name, town, dept in structures:
         by_dept.setdefault(dept, []).append(town)
-    pick_structure = Zipf(range(len(structures)), 0.5)
+    pick_structure = Zipf(range(len(structures)), 0.3)
     titles_of: dict[int, list[str]] = {}
     recent: list[dict] = []
     seen: set[str] = set()
@@ -365,9 +289,10 @@ def generate(n: int, seed: int = 0) -> Iterator[dict]:
         yield {k: v for k, v in fiche.items() if not k.startswith("_")}
 
 
-def write_corpus(n: int, directory: str | Path, seed: int = 0, per_file: int = 500, fmt: str = "list") -> list[Path]:
-    """Write ``n`` fiches as list pages (``fmt="list"``, with years) or text dumps (``"text"``), ``per_file``
-    fiches a file. Returns the paths in order."""
+def write_fiches(fiches: Iterable[dict], directory: str | Path, per_file: int = 500, fmt: str = "list",
+                 prefix: str = "synth") -> list[Path]:
+    """Write fiches as list pages (``fmt="list"``, with years) or text dumps (``"text"``), ``per_file`` a
+    file, named ``{prefix}_00000.txt``…. Returns the paths in order."""
     render = {"list": to_list_page, "text": to_senacs_text}[fmt]
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -375,18 +300,23 @@ def write_corpus(n: int, directory: str | Path, seed: int = 0, per_file: int = 5
     chunk: list[dict] = []
 
     def flush() -> None:
-        path = directory / f"synth_{seed}_{len(paths):05d}.txt"
+        path = directory / f"{prefix}_{len(paths):05d}.txt"
         path.write_text(render(chunk), encoding="utf-8")
         paths.append(path)
         chunk.clear()
 
-    for fiche in generate(n, seed):
+    for fiche in fiches:
         chunk.append(fiche)
         if len(chunk) == per_file:
             flush()
     if chunk:
         flush()
     return paths
+
+
+def write_corpus(n: int, directory: str | Path, seed: int = 0, per_file: int = 500, fmt: str = "list") -> list[Path]:
+    """Generate ``n`` fiches (``seed``) and write them with ``write_fiches``."""
+    return write_fiches(generate(n, seed), directory, per_file, fmt, prefix=f"synth_{seed}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -155,7 +155,7 @@ STOP_REASONS = split("Fin du financement.|Départ de l'animatrice référente.|C
                      "Manifestation qui s'est déroulée sur une seule journée.|Locaux indisponibles.")
 
 # Sentence templates, one list per kind of section. Slots: {act} {who} {staff} {goal} {place} {when}
-# {partner} {need} {axis} {n} {year} {town}.
+# {partner} {need} {axis} {n} {year} {town} {thing} {firstname} {day} {month}.
 TEMPLATES = {
     "body": split(
         "Le centre social propose {act} {when} {place}.|L'action vise à {goal} et à {goal}.|"
@@ -179,7 +179,11 @@ TEMPLATES = {
         "Les premiers mois ont servi à construire le projet avec {who}.|Un groupe de {n} habitants relais "
         "s'est constitué et se retrouve {when}.|Les difficultés repérées par {partner} ont conduit à "
         "imaginer {act}.|Un support de communication a été réalisé par {who}.|La crise sanitaire a obligé "
-        "l'équipe à adapter {act}.|Il s'agit aussi de {goal} grâce à {act}."),
+        "l'équipe à adapter {act}.|Il s'agit aussi de {goal} grâce à {act}.|Au programme : {thing}, {thing} et "
+        "{thing}.|{Firstname}, bénévole depuis {year}, anime un atelier {thing} {when}.|Le {day} {month}, une "
+        "journée autour de {thing} a réuni {n} personnes {place}.|À la demande de {firstname}, un atelier "
+        "{thing} a été ajouté.|{Who} ont proposé {thing} et {thing}.|Une intervention sur le thème « {thing} » "
+        "a eu lieu en {month}."),
     "result": split(
         "{n} participants réguliers sur l'année.|Meilleure connaissance du centre social par {who}.|"
         "Renforcement du partenariat avec {partner}.|{Who} ont pris confiance en eux.|Des liens se sont créés "
@@ -187,7 +191,8 @@ TEMPLATES = {
         "centre social.|{Who} s'impliquent désormais dans {act}.|Moins d'isolement pour {who}.|"
         "La dynamique de quartier s'est renforcée.|Cela a permis de {goal}.|Une fréquentation en hausse par "
         "rapport à {year}.|{Who} se sont approprié les lieux.|Le centre social est mieux repéré par {partner}.|"
-        "Des habitants ont rejoint le conseil d'administration.|Des relais d'information dans le quartier."),
+        "Des habitants ont rejoint le conseil d'administration.|Des relais d'information dans le quartier.|"
+        "Un atelier {thing} lancé à l'initiative de {who}.|{Firstname} a rejoint l'équipe des bénévoles."),
     "limit": split(
         "Le manque de bénévoles disponibles {when}.|La difficulté à mobiliser {who}.|Le financement n'est pas "
         "pérenne.|Les locaux sont trop petits pour accueillir {who}.|Le temps de coordination n'est pas "
@@ -198,5 +203,35 @@ TEMPLATES = {
         "{who} à l'organisation.|Rechercher de nouveaux financements auprès de {partner}.|Former de nouveaux "
         "bénévoles.|Créer un collectif d'habitants autour de {act}.|Continuer à {goal}."),
 }
+# The long tail: activities, objects and places named once in a while ("Au programme : …").
+THINGS = split(
+    "jeux de société|couture|cuisine|poterie|tricot|théâtre|chant|danse orientale|zumba|yoga|sophrologie|"
+    "pétanque|football|tennis de table|lecture de contes|bibliothèque de rue|ludothèque|cinéma plein air|"
+    "karaoké|loto|vide-grenier|bourse aux vêtements|troc de graines|compostage|fabrication de nichoirs|"
+    "peinture sur galets|mosaïque|fresque murale|graff|photographie|vidéo|radio associative|journal de "
+    "quartier|podcast|slam|hip-hop|percussions|chorale|marche nordique|randonnée|vélo|piscine|patinoire|"
+    "accrobranche|équitation|pêche|visite de ferme|cueillette|confitures|pain maison|soupe solidaire|"
+    "goûter partagé|petit-déjeuner|barbecue|couscous géant|galette des rois|crêpes|chocolat chaud|"
+    "bricolage|menuiserie|soudure|mécanique vélo|couture zéro déchet|produits ménagers maison|cosmétiques "
+    "naturels|tri des déchets|ramassage de déchets|nettoyage de printemps|fleurissement des balcons|"
+    "potager en carrés|serre|ruchers|poulailler collectif|lombricompost|jeux vidéo|robotique|impression 3D|"
+    "code informatique|réseaux sociaux|smartphone|messagerie|visioconférence|banque en ligne|impôts en ligne|"
+    "dossier de retraite|carte Vitale|CMU|prime d'activité|APL|chèque énergie|permis de conduire|"
+    "BAFA|CV|lettre de motivation|simulation d'entretien|forum de l'emploi|job dating|stage de troisième|"
+    "orientation|Parcoursup|brevet|soutien en mathématiques|dictée|atelier d'écriture|calligraphie|"
+    "origami|scrapbooking|jeux d'échecs|dames|belote|scrabble|quiz|escape game|chasse au trésor|"
+    "olympiades|kermesse|bal folk|guinguette|concert de jazz|fanfare|cirque|marionnettes|magie|"
+    "exposition photo|musée des beaux-arts|planétarium|zoo|aquarium|château|abbaye|bord de mer|lac|"
+    "montagne|base de loisirs|camping|gîte|auberge de jeunesse|mini-séjour|classe verte|colonie|"
+    "massage bébé|portage|motricité libre|éveil musical|langue des signes bébé|allaitement|sommeil de "
+    "l'enfant|écrans et enfants|harcèlement scolaire|adolescence|sexualité|addictions|nutrition|diabète|"
+    "dépistage|vaccination|mutuelle|médecin traitant|santé mentale|premiers secours|prévention routière|"
+    "sécurité domestique|gestes qui sauvent|droits des femmes|violences conjugales|laïcité|mémoire du "
+    "quartier|histoire de l'immigration|généalogie|patois|contes du monde|cuisine marocaine|cuisine "
+    "portugaise|cuisine antillaise|cuisine turque|cuisine vietnamienne|thé à la menthe|pâtisserie orientale")
+FIRST_NAMES = split("Fatima|Nathalie|Mohamed|Sylvie|Karim|Isabelle|Aïcha|Sandrine|Youssef|Catherine|Mamadou|"
+                    "Martine|Samira|Christophe|Nadia|Jean-Pierre|Leïla|Valérie|Ibrahim|Monique|Sofiane|Chantal|"
+                    "Malika|Patrick|Khadija|Annie|Rachid|Josiane|Aminata|Bernard|Zohra|Gérard|Inès|Thierry|Océane")
+MONTHS = split("janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre")
 TAGLINES = split("ensemble|pour tous|au cœur du quartier|un projet d'habitants|on s'y met !|saison 2|"
                  "et si on partageait ?|vivre ensemble")

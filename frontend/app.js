@@ -6,7 +6,7 @@ import {
 import { searchFiches, getFiche, getSimilar, getSuggestions, exportUrl } from './api.js';
 import { el, setChildren, countLabel, formatInteger } from './format.js';
 import { renderFacets, renderRanges, renderChips, activeFilters } from './facets.js';
-import { renderResults, renderPager, renderEmpty } from './results.js';
+import { renderResults, renderPager, renderEmpty, renderSuggestion } from './results.js';
 import { renderFiche, renderFicheError } from './fiche.js';
 
 const SITE = 'Fiches actions des centres sociaux';
@@ -16,7 +16,7 @@ const dom = {
   form: $('search-form'), q: $('q'), datalist: $('q-suggestions'), busy: $('busy'),
   filters: $('filters'), filtersToggle: $('filters-toggle'), filtersCount: $('filters-toggle-count'),
   ranges: $('ranges-form'), facets: $('facets'), searchView: $('search-view'), heading: $('results-heading'),
-  count: $('count'), alert: $('alert'), sort: $('sort'), csv: $('export-csv'), json: $('export-json'),
+  count: $('count'), alert: $('alert'), didYouMean: $('did-you-mean'), sort: $('sort'), csv: $('export-csv'), json: $('export-json'),
   chips: $('chips'), empty: $('empty'), results: $('results'), pager: $('pager'), ficheView: $('fiche-view'),
 };
 
@@ -86,7 +86,7 @@ function runSearch(current, focus) {
     })
     .catch((error) => {
       if (error.name === 'AbortError' || searchController !== controller) return;
-      dom.alert.textContent = error.message;
+      showError(current, error.message);
     })
     .finally(() => { if (!fromCache) setBusy(-1); });
 }
@@ -111,11 +111,25 @@ function showResults(current, response, focus) {
   renderChips(dom.chips, current, removeFilter, clearFilters);
   renderResults(dom.results, current, response.hits || []);
   renderPager(dom.pager, current, total);
-  renderEmpty(dom.empty, current, response, { setQuery, removeFilter });
+  renderSuggestion(dom.didYouMean, current, response, (q) => { dom.q.value = q; setQuery(q); });
+  renderEmpty(dom.empty, current, response, { removeFilter });
   const active = activeFilters(current).length;
   dom.filtersCount.textContent = active ? `(${formatInteger(active)} actifs)` : '';
 
   restoreFocus(focus, focusKey);
+}
+
+/** The API refused or failed: say why, and keep the filters at hand so they can be changed. */
+function showError(current, message) {
+  dom.alert.textContent = message;
+  dom.count.textContent = 'Aucun résultat affiché';
+  document.title = `Erreur de recherche – ${SITE}`;
+  dom.results.replaceChildren();
+  dom.empty.replaceChildren();
+  renderPager(dom.pager, current, 0);
+  renderSuggestion(dom.didYouMean, current, null, setQuery);
+  renderRanges(dom.ranges, current, setRanges);
+  renderChips(dom.chips, current, removeFilter, clearFilters);
 }
 
 function restoreFocus(focus, focusKey) {

@@ -125,7 +125,7 @@ export function renderRanges(form, state, onApply) {
     return el('fieldset', { class: 'range' }, el('legend', { text: range.label }), el('div', { class: 'range-inputs' }, inputs));
   });
   const error = el('p', { id: 'ranges-error', class: 'field-error', role: 'alert' });
-  const submit = el('button', { type: 'submit', class: 'secondary', dataset: { key: 'range:apply' }, text: 'Appliquer les montants' });
+  const submit = el('button', { type: 'submit', class: 'secondary', dataset: { key: 'range:apply' }, text: 'Appliquer' });
   setChildren(form, blocks, error, submit);
 
   const apply = (event) => {
@@ -189,6 +189,14 @@ export function activeFilters(state) {
   return list;
 }
 
+/** A button that removes one active filter; its name says so to screen readers. */
+export function chipButton(filter, onRemove, key = null) {
+  return el('button', { type: 'button', class: 'chip', dataset: key ? { key } : {}, onclick: () => onRemove(filter) },
+    el('span', { class: 'visually-hidden', text: 'Retirer le filtre ' }),
+    filter.text,
+    el('span', { class: 'chip-x', 'aria-hidden': 'true', text: '×' }));
+}
+
 /** Removable chips of the active filters, and "tout effacer". */
 export function renderChips(container, state, onRemove, onClear) {
   const filters = activeFilters(state);
@@ -196,16 +204,7 @@ export function renderChips(container, state, onRemove, onClear) {
     container.replaceChildren();
     return;
   }
-  const items = filters.map((f) => el('li', {},
-    el('button', {
-      type: 'button',
-      class: 'chip',
-      dataset: { key: `chip:${f.key}:${f.value ?? ''}` },
-      onclick: () => onRemove(f),
-    },
-    el('span', { class: 'visually-hidden', text: 'Retirer le filtre ' }),
-    f.text,
-    el('span', { class: 'chip-x', 'aria-hidden': 'true', text: '×' }))));
+  const items = filters.map((f) => el('li', {}, chipButton(f, onRemove, `chip:${f.key}:${f.value ?? ''}`)));
   setChildren(container,
     el('h2', { class: 'chips-title', id: 'chips-title', text: 'Filtres actifs' }),
     el('ul', { class: 'chip-list', 'aria-labelledby': 'chips-title' }, items),

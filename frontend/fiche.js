@@ -33,6 +33,11 @@ function section(title, ...content) {
   return el('section', { class: 'fiche-section' }, el('h2', { text: title }), body);
 }
 
+function classed(node, name) {
+  if (node) node.classList.add(name);
+  return node;
+}
+
 function textSection(title, value) {
   return hasText(value) ? section(title, textBlocks(value)) : null;
 }
@@ -115,8 +120,8 @@ function duplicatesSection(state, fiche) {
 
 function similarSection(state, similar) {
   if (!similar || similar.length === 0) return null;
-  return section('Fiches similaires',
-    el('ul', { class: 'results similar' }, similar.map((hit) => el('li', {}, card(state, hit, [], 3)))));
+  return classed(section('Fiches similaires',
+    el('ul', { class: 'results similar' }, similar.map((hit) => el('li', {}, card(state, hit, [], 3))))), 'no-print');
 }
 
 /** Render a fiche; `state` is the search state the back link returns to. */

@@ -4,7 +4,7 @@ import {
   el, setChildren, snippetNodes, formatBudget, formatEtp, formatInteger, plural,
 } from './format.js';
 import { PAGE_SIZE, stateUrl, withChanges } from './state.js';
-import { activeFilters } from './facets.js';
+import { activeFilters, chipButton } from './facets.js';
 
 /** Group hits of a near-duplicate group under the first of them on the page. */
 export function foldDuplicates(hits) {
@@ -21,7 +21,17 @@ export function foldDuplicates(hits) {
       order.push(group);
     }
   }
+  for (const group of order) promoteLeader(group);
   return order;
+}
+
+/** Show the group's first fiche (the one the others repeat) on the card, at the group's best rank. */
+function promoteLeader(group) {
+  const index = group.folded.findIndex((hit) => hit.id === group.hit.duplicate_of);
+  if (index === -1) return;
+  const leader = group.folded[index];
+  group.folded.splice(index, 1, group.hit);
+  group.hit = leader;
 }
 
 function findGroup(groups, hit) {
@@ -124,29 +134,35 @@ export function renderPager(nav, state, total, size = PAGE_SIZE) {
   setChildren(nav, el('ul', {}, items));
 }
 
-/** No result: say so, offer the "did you mean" and the filters to remove. */
+/** "Vouliez-vous dire … ?" as a link to the corrected search, when the API has one. */
+export function renderSuggestion(node, state, response, setQuery) {
+  const suggestion = response && response.suggestion;
+  if (!suggestion || suggestion === state.q) {
+    node.hidden = true;
+    node.replaceChildren();
+    return;
+  }
+  node.hidden = false;
+  setChildren(node, 'Vouliez-vous dire ',
+    el('a', {
+      href: stateUrl(withChanges(state, { q: suggestion, page: 1, fiche: null })),
+      dataset: { key: 'suggestion' },
+      onclick: (event) => { event.preventDefault(); setQuery(suggestion); },
+    }, el('strong', { text: suggestion })),
+    ' ?');
+}
+
+/** No result: say so, and list the filters to remove (the "did you mean" sits above). */
 export function renderEmpty(container, state, response, handlers) {
   if (!response || response.total > 0) {
     container.replaceChildren();
     return;
   }
   const blocks = [el('h2', { text: 'Aucune fiche ne correspond à votre recherche' })];
-  if (response.suggestion) {
-    blocks.push(el('p', { class: 'suggestion' }, 'Vouliez-vous dire ',
-      el('a', {
-        href: stateUrl(withChanges(state, { q: response.suggestion, page: 1, fiche: null })),
-        dataset: { key: 'suggestion', suggestion: response.suggestion },
-        onclick: (event) => { event.preventDefault(); handlers.setQuery(response.suggestion); },
-      }, el('strong', { text: response.suggestion })),
-      ' ?'));
-  }
   const filters = activeFilters(state);
   if (filters.length) {
     blocks.push(el('p', { text: 'Essayez de retirer un de ces filtres :' }));
-    blocks.push(el('ul', { class: 'chip-list' }, filters.map((f) => el('li', {},
-      el('button', { type: 'button', class: 'chip', onclick: () => handlers.removeFilter(f) },
-        el('span', { class: 'visually-hidden', text: 'Retirer le filtre ' }), f.text,
-        el('span', { class: 'chip-x', 'aria-hidden': 'true', text: '×' }))))));
+    blocks.push(el('ul', { class: 'chip-list' }, filters.map((f) => el('li', {}, chipButton(f, handlers.removeFilter)))));
   }
   blocks.push(el('p', { class: 'muted', text: 'Conseils : vérifiez l’orthographe, utilisez des mots plus généraux ou moins de mots.' }));
   setChildren(container, blocks);

@@ -17,9 +17,8 @@ amounts.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-
-from ingest.textnum import fold_same_length, is_year, parse_number
 
 _SP = "[ \u00a0\u202f\u2009]"
 NUMBER = (
@@ -27,8 +26,8 @@ NUMBER = (
     r"|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d+)?)(?!\d)"
 )
 _MULT = r"(?P<mult>k|m|millions?|mille|milliers?)"
-_CURRENCY = r"(?:€|euros?\b|eur\b|e\.?u\.?r\.?\b)"
-_AFTER_CUR = re.compile(rf"{_SP}*(?:{_MULT}{_SP}*(?:d'|de{_SP}+)?)?{_CURRENCY}|{_SP}*k€", re.I)
+_CURRENCY = r"(?:€|euros?\b|eur\b)"
+_AFTER_CUR = re.compile(rf"{_SP}*(?:{_MULT}{_SP}*(?:d'|de{_SP}+)?)?{_CURRENCY}", re.I)
 _BEFORE_CUR = re.compile(rf"€{_SP}*$")
 _NUMBER_RE = re.compile(NUMBER)
 
@@ -39,6 +38,7 @@ _KEYWORDS: list[tuple[str, re.Pattern[str]]] = [
         EXCLUDED,
         re.compile(
             r"contributions? volontaires?|valoris\w*|mise a disposition|\bm ?a ?d\b|excedent"
+            r"|\b(?:cout|prix|montant) (?:d'un|d'une|par|unitaire)"
             r"|deficit|resultat|\bsolde|\bdont\b|tarifs?\b|prix\b|cotisations?|adhesions?"
             r"|budget (?:global |total |annuel )?(?:de fonctionnement )?(?:du centre|de la structure"
             r"|de l'association|du cs|de la federation|de l'equipement)"
@@ -67,7 +67,7 @@ _FILLER = set(
     "global globale globaux total totale totaux previsionnel previsionnelle realise prevu prevus "
     "estime estimee evalue evaluee alloue allouee consacre s eleve elevant elevait environ montant "
     "hauteur pour sur soit en un une annuel annuelle de l' ht ttc approximativement total des "
-    "charges depenses fonctionnement cout couts budget".split()
+    "charges depenses cout couts budget".split()
 )
 _FUNDER_AFTER = re.compile(
     r"^\s*(?:ht|ttc)?\s*[(,]?\s*(?:(?:verse|attribue|accorde|alloue|finance|apporte)e?s?\s+par\s+"
@@ -80,15 +80,16 @@ _UNIT_AFTER = re.compile(
     r"|adultes?|seances?|ateliers?|repas|mois|semaines?|jours?|journees?|heures?|h\b|habitants?"
     r"|inscrits?|sorties?|stagiaires?|benevoles?|unite|nuit|seance)"
 )
+_FOR_THE_ACTION = re.compile(
+    r"^\s*(?:ht|ttc)?\s*(?:sont |est )?(?:consacres? |affectes? |dedies? |reserves? )?"
+    r"(?:pour|a) (?:l'action|cette action|ce projet|le projet)"
+)
 _PER_YEAR_AFTER = re.compile(r"^\s*(?:ht|ttc)?\s*(?:/|par)\s*(?:an\b|annee)|^\s*annuel")
 _YEAR_LABEL = re.compile(r"(?:(?:19|20)\d\d|annee ?(?:\d|n\b|un\b)|\d(?:ere|er|e|eme) annee)\W*$")
-_NOT_MONEY_AFTER = re.compile(
-    r"^\s*(?:%|etp\b|e\.t\.p|h\b|h\d|heures?|ans?\b|mois|jours?|semaines?|personnes?|pers\b"
-    r"|benevoles?|salarie|participants?|habitants?|familles?|enfants?|jeunes|adultes|places?"
-    r"|seances?|ateliers?|fois|x\b|km|m2|m²|repas|postes?|professionnels?|animat|[/-]\s*\d|[a-z])"
-)
+# After a number with no currency: a unit (%, ETP, h, personnes, ans …), a date or another number.
+_NOT_MONEY_AFTER = re.compile(r"^\s*(?!(?:ht|ttc)\b)(?:%|[a-z²]|[/-]\s*\d|\d)")
 _NO_BUDGET = re.compile(
-    r"\b(?:pas|aucun|aucune|sans|ni)\s+(?:de\s+|d')?(?:budget|financement|cout|depense|moyens?"
+    r"\b(?:pas|aucun|aucune|sans|ni)\s+(?:encore\s+)?(?:de\s+|d')?(?:budget|financement|cout|depense|moyens?"
     r" financiers?|ressources? financieres?)|\bbudget\s*[:=]?\s*(?:nul|neant|zero)\b"
     r"|^\W*(?:neant|aucun|aucune|rien|nul)\W*$"
 )
@@ -104,52 +105,130 @@ class Mention:
     flagged_total: bool = False
 
 
-def _find_numbers(text: str, folded: str) -> list[Mention]:
+class _FoldTable(dict):
+    """``str.translate`` table built on demand: each character to one lower-case, accent-free one."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char in "\u00a0\u202f\u2009\u2007":
+            folded = " "
+        elif char in "’‘`´":
+            folded = "'"
+        else:
+            base = unicodedata.normalize("NFD", char)[0].lower()
+            folded = base if len(base) == 1 else char
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold_same_length(text: str) -> str:
+    """Lower-case, accent-free copy of ``text`` with the same length (positions stay valid)."""
+    return text.translate(_FOLD_TABLE)
+
+
+def is_year(token: str) -> bool:
+    """A bare integer that reads as a year (1900-2099)."""
+    return bool(re.fullmatch(r"(?:19|20)\d\d", token.strip()))
+
+
+def parse_number(token: str, decimal_only: bool = False) -> float:
+    """Value of a French or English written number: "12 000,50", "12.000", "1,2", "38 297.47".
+
+    A lone "." or "," followed by exactly three digits is a thousands separator, unless
+    ``decimal_only`` (before "k€" or "M€", "1,250 M€" is 1.25 million).
+    """
+    raw = re.sub(r"[\s\u00a0\u202f\u2009]", "", token)
+    if "," in raw and "." in raw:
+        decimal = "," if raw.rfind(",") > raw.rfind(".") else "."
+        raw = raw.replace("." if decimal == "," else ",", "").replace(",", ".")
+    elif "," in raw or "." in raw:
+        sep = "," if "," in raw else "."
+        if not decimal_only and re.fullmatch(rf"\d{{1,3}}(?:\{sep}\d{{3}})+", raw):
+            raw = raw.replace(sep, "")
+        elif raw.count(sep) == 1:
+            raw = raw.replace(",", ".")
+        else:
+            raw = raw.replace(sep, "")
+    return float(raw)
+
+
+_FACTORS = {"k": 1e3, "mille": 1e3, "millier": 1e3, "milliers": 1e3, "m": 1e6, "million": 1e6}
+_FACTORS["millions"] = 1e6
+
+
+def _money_at(folded: str, match: re.Match[str]) -> tuple[float, int] | None:
+    """Value and end of an amount written with its currency right after the number."""
+    currency = _AFTER_CUR.match(folded, match.end())
+    if not currency:
+        return None
+    mult = (currency.group("mult") or "").lower()
+    value = parse_number(match.group(0), decimal_only=bool(mult)) * _FACTORS.get(mult, 1.0)
+    return value, currency.end()
+
+
+def _range_at(folded: str, match: re.Match[str], before: str) -> tuple[float, int] | None:
+    """The lower bound of a range "2 000 à 3 000 €" / "entre 2 000 et 3 000 €", with its end."""
+    upper = _NUMBER_RE.search(folded, match.end())
+    if not upper:
+        return None
+    gap = folded[match.end() : upper.start()]
+    connector = r"\s*(?:a|-|–|et)\s*" if before.endswith("entre ") else r"\s*(?:a|-|–)\s*"
+    if not re.fullmatch(connector, gap):
+        return None
+    upper_money = _money_at(folded, upper)
+    if not upper_money:
+        return None
+    currency = _AFTER_CUR.match(folded, upper.end())
+    mult = (currency.group("mult") or "").lower() if currency else ""
+    value = parse_number(match.group(0), decimal_only=bool(mult)) * _FACTORS.get(mult, 1.0)
+    return value, upper_money[1]
+
+
+def _find_numbers(folded: str) -> list[Mention]:
     """Every amount of money in the text, with its position."""
     found: list[Mention] = []
     has_currency = bool(re.search(r"€|\beuros?\b", folded))
-    for match in _NUMBER_RE.finditer(text):
-        after = folded[match.end() : match.end() + 40]
-        before = folded[max(0, match.start() - 60) : match.start()]
-        cur = _AFTER_CUR.match(after)
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        line_end = text.find("\n", match.end())
-        line = text[line_start : len(text) if line_end < 0 else line_end].strip()
-        if cur:
-            mult = (cur.group("mult") or "k").lower() if cur.group(0).strip().lower() != "€" else ""
-            mult = "" if not cur.group("mult") and "k" not in cur.group(0).lower() else mult
-            value = parse_number(match.group(0), scaled=bool(mult))
-            factor = 1000.0 if mult.startswith(("k", "mille", "millier")) else 1.0
-            factor = 1e6 if mult.startswith("m") and not mult.startswith("mill") else factor
-            factor = 1e6 if mult.startswith("million") else factor
-            found.append(Mention(match.start(), match.end() + cur.end(), value * factor))
+    skip_until = 0
+    for match in _NUMBER_RE.finditer(folded):
+        token = match.group(0)
+        if match.start() < skip_until:
             continue
-        value = parse_number(match.group(0))
-        if _BEFORE_CUR.search(before) and not is_year(match.group(0)):
+        after = folded[match.end() : match.end() + 40].split("\n")[0]
+        line_start = folded.rfind("\n", 0, match.start()) + 1
+        before = folded[max(line_start, match.start() - 80) : match.start()]
+        line_end = folded.find("\n", match.end())
+        line = folded[line_start : len(folded) if line_end < 0 else line_end]
+        money = _money_at(folded, match) or _range_at(folded, match, before)
+        if money:
+            value, end = money
+            found.append(Mention(match.start(), end, value))
+            skip_until = end
+            continue
+        if is_year(token) or _NOT_MONEY_AFTER.match(after):
+            continue
+        value = parse_number(token)
+        if _BEFORE_CUR.search(before):
             found.append(Mention(match.start(), match.end(), value))
-        elif _NOT_MONEY_AFTER.match(after) or re.match(r"\s*[/-]\s*\d", after):
-            continue
-        elif line == match.group(0) and (value == 0 or value >= 10) and not is_year(line):
+        elif line.strip(" .-") == token and (value == 0 or value >= 10):
             found.append(Mention(match.start(), match.end(), value))  # a line that is just a number
-        elif re.search(r"[:=]\s*$", before) and not is_year(match.group(0)) or (
-            re.search(r"[:=]\s*$", before) and _label_class(before) is not None
-        ):
-            if has_currency or _label_class(before) is not None:
-                found.append(Mention(match.start(), match.end(), value))
+        elif re.search(r"[:=]\s*$", before) and (has_currency or _nearest_keyword(before)):
+            found.append(Mention(match.start(), match.end(), value))  # "Recettes : 8806.06"
+        elif _labelled(before):
+            found.append(Mention(match.start(), match.end(), value))  # "Budget global 15000"
     return found
 
 
-def _label_class(before: str) -> str | None:
-    """Class of the keyword nearest to the end of ``before`` (None when there is none)."""
-    best: tuple[int, str] | None = None
-    for kind, pattern in _KEYWORDS:
-        for match in pattern.finditer(before):
-            if best is None or match.end() > best[0]:
-                best = (match.end(), kind)
-    return best[1] if best else None
+def _labelled(before: str) -> bool:
+    """True when ``before`` ends with a total or charges label and filler words only."""
+    nearest = _nearest_keyword(before)
+    return bool(nearest) and nearest[0] in (TOTAL, CHARGES) and _only_filler(before[nearest[1] :])
 
 
 def _nearest_keyword(before: str) -> tuple[str, int] | None:
+    """Class and end position of the keyword nearest to the end of ``before``."""
     best: tuple[str, int] | None = None
     for kind, pattern in _KEYWORDS:
         for match in pattern.finditer(before):
@@ -163,42 +242,45 @@ def _only_filler(words: str) -> bool:
     return all(t in _FILLER or is_year(t) for t in tokens) and len(tokens) <= 10
 
 
-def _classify(text: str, folded: str, mentions: list[Mention]) -> None:
+def _kind(before: str, after: str, section: str) -> str:
+    """Class of one amount from the words before it on its line, the words after it, its section."""
+    if _UNIT_AFTER.match(after):
+        return EXCLUDED  # "2 € par personne"
+    nearest = _nearest_keyword(before)
+    kind = nearest[0] if nearest else None
+    if kind in (TOTAL, CHARGES) and not _only_filler(before[nearest[1] :]):
+        kind = OTHER  # "Budget : fournitures 200 €", "Charges de personnel : 5 000 €"
+    if kind in (None, OTHER, EXCLUDED) and _FOR_THE_ACTION.match(after):
+        return TOTAL  # "… dont 12 000 € pour l'action"
+    if kind is None and _FUNDER_AFTER.match(after):
+        return FUNDING  # "3 000 € de la CAF"
+    return section if kind is None else kind
+
+
+def _classify(folded: str, mentions: list[Mention]) -> None:
     """Set the class of every mention from its context (keyword, following words, heading)."""
     section = OTHER
-    previous_end = 0
-    line_starts = {0} | {m.end() for m in re.finditer(r"\n", folded)}
-    for line_start in sorted(line_starts):
-        line_end = folded.find("\n", line_start)
-        line_end = len(folded) if line_end < 0 else line_end
-        line = folded[line_start:line_end]
-        in_line = [m for m in mentions if line_start <= m.start < line_end]
-        if not in_line:
-            heading = _label_class(line)
-            if heading and (line.rstrip().endswith(":") or len(line.split()) <= 4):
-                section = OTHER if heading == TOTAL else heading
-            continue
+    pending = iter(mentions)
+    mention = next(pending, None)
+    line_start = 0
+    for line in folded.split("\n"):
+        line_end = line_start + len(line)
         previous_end = line_start
-        for mention in in_line:
-            start = max(previous_end, mention.start - 80)
-            before = folded[start : mention.start]
-            after = folded[mention.end : mention.end + 50]
+        in_line = False
+        while mention is not None and mention.start < line_end:
+            in_line = True
+            before = folded[max(previous_end, mention.start - 80) : mention.start]
+            after = folded[mention.end : mention.end + 50].split("\n")[0]
             mention.per_year = bool(_PER_YEAR_AFTER.match(after) or _YEAR_LABEL.search(before))
-            mention.per_year |= "annee" in before or "annee" in after[:40]
-            nearest = _nearest_keyword(before)
-            if _UNIT_AFTER.match(after):
-                mention.kind = EXCLUDED
-            elif nearest is not None:
-                kind, end = nearest
-                if kind == TOTAL and not _only_filler(before[end:]):
-                    kind = OTHER  # "Budget : fournitures 200 €" is an item under a heading
-                mention.kind = kind
-                mention.flagged_total = kind == CHARGES and "total" in before
-            elif _FUNDER_AFTER.match(after):
-                mention.kind = FUNDING
-            else:
-                mention.kind = section
+            mention.per_year |= "annee" in before or "annee" in after
+            mention.kind = _kind(before, after, section)
+            mention.flagged_total = mention.kind == CHARGES and "total" in before
             previous_end = mention.end
+            mention = next(pending, None)
+        heading = None if in_line else _nearest_keyword(line)
+        if heading and (line.rstrip().endswith(":") or len(line.split()) <= 4):
+            section = OTHER if heading[0] == TOTAL else heading[0]  # "Dépenses :" above its items
+        line_start = line_end + 1
 
 
 def _combine(group: list[Mention]) -> float:
@@ -223,8 +305,8 @@ def extract_budget(text: str | None) -> float | None:
     if not text or not text.strip():
         return None
     folded = fold_same_length(text)
-    mentions = _find_numbers(text, folded)
-    _classify(text, folded, mentions)
+    mentions = _find_numbers(folded)
+    _classify(folded, mentions)
     for kind in (TOTAL, CHARGES, OTHER, FUNDING):
         group = [m for m in mentions if m.kind == kind]
         if group:

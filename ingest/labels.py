@@ -11,8 +11,10 @@ The module also says how a label's value lines are stored in a ``ParsedFiche``
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.geo import split_structure
 from ingest.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche
@@ -118,13 +120,21 @@ SINGLE_FIELDS = frozenset({"structure", "statut", "dimension", "territoire", "de
 
 _BULLET = re.compile(r"^\s*(?:[-–—•*·▪◦]\s*)+")
 _SIZE_LINE = re.compile(r"^\(?\s*\d+(?:[.,]\d+)?\s*(?:[kKmMgG][oObB]?|octets|bytes)?\s*\)?$")
+_SIZE_SUFFIX = re.compile(r"\s*\(\s*\d+(?:[.,]\d+)?\s*[kKmMgG]?[oObB]?\s*\)$")  # "name.pdf ( 56.06K )"
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
-_MAX_LABEL_LEN = 180
+_MAX_LABEL_LEN = 140  # the longest label is 84 characters; longer lines are text
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=16384)
 def label_key(text: str) -> str:
-    """The key a label is matched on: ``ingest.vocab.fold`` (accents, case, punctuation) without spaces."""
-    return fold(text).replace(" ", "")
+    """The key a label is matched on: no accents, case, spaces or punctuation.
+
+    Called on every line of every document, so it uses the fast NFKD/ASCII route rather than
+    ``ingest.vocab.fold`` (unidecode); labels hold no character where the two differ.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_ALNUM.sub("", ascii_text.casefold())
 
 
 def _build_tables() -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, str]]]:
@@ -163,8 +173,11 @@ def match_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> str | None:
 
 
 def is_marker(line: str, marker: str) -> bool:
-    """True when ``line`` is the page marker ``marker`` (PAGE_HEADER, BLOCK_START), written loosely."""
-    return len(line) <= _MAX_LABEL_LEN and label_key(line) == label_key(marker)
+    """True when ``line`` is the page marker ``marker`` (PAGE_HEADER, BLOCK_START), written loosely.
+
+    Unlike labels, a marker is never a bullet: ``- Actions`` in free text is text.
+    """
+    return len(line) <= _MAX_LABEL_LEN and not _BULLET.match(line) and label_key(line) == label_key(marker)
 
 
 def strip_bullet(line: str) -> str:
@@ -177,7 +190,9 @@ def list_items(lines: Iterable[str], field_name: str = "") -> list[str]:
     items = []
     for line in lines:
         item = strip_bullet(line)
-        if not item or (field_name == "attachments" and _SIZE_LINE.match(item)):
+        if field_name == "attachments":
+            item = "" if _SIZE_LINE.match(item) else _SIZE_SUFFIX.sub("", item)
+        if not item:
             continue
         items.append(item)
     return items

@@ -7,6 +7,7 @@ duplicate_of, source_file, source_line) are recomputed on import and are not rea
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -14,7 +15,6 @@ from typing import Any
 from ingest.export import (
     CSV_DELIMITER,
     EXPORT_FIELDS,
-    LIST_SEPARATOR,
     NUMBER_FIELDS,
     unprotect_cell,
 )
@@ -116,7 +116,7 @@ def parse_csv_export(content: str, source: str) -> Iterator[ParsedFiche | Reject
     text = content.lstrip("\ufeff")
     first = text.split("\n", 1)[0]
     delimiter = CSV_DELIMITER if CSV_DELIMITER in first or "," not in first else ","
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:

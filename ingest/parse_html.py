@@ -82,11 +82,13 @@ class _Flattener:
                 self.flush()
                 self.lines.append(_Line(short, label=field_name))
                 return
-        if level:
+        if level:  # its first line is the heading; broken markup may nest more blocks inside
             self.flush()
-            text = _WS.sub(" ", tag.get_text(" ")).strip()
-            if text:
-                self.lines.append(_Line(text, heading=level, tag_index=self.seen[level]))
+            start = len(self.lines)
+            self.walk(tag)
+            self.flush()
+            if len(self.lines) > start and self.lines[start].label is None:
+                self.lines[start].heading, self.lines[start].tag_index = level, self.seen[level]
             return
         if name == "pre":
             self.flush()
@@ -130,12 +132,24 @@ def _title_level(lines: list[_Line]) -> int:
     return min(levels) if levels else 0
 
 
-def _source_line(content: str, level: int, rank: int) -> int:
-    """1-based line of the ``rank``-th ``<h{level}>`` tag of the raw page (1 when not found)."""
-    for count, match in enumerate(re.finditer(rf"<h{level}\b", content, re.IGNORECASE)):
-        if count == rank:
-            return content.count("\n", 0, match.start()) + 1
-    return 1
+class _SourceLines:
+    """1-based source line of the n-th ``<hN>`` tag of the raw page (the lxml tree keeps no lines)."""
+
+    def __init__(self, content: str) -> None:
+        self.content = content
+        self.starts: dict[int, list[int]] = {}
+
+    def of_heading(self, level: int, rank: int) -> int:
+        if level not in self.starts:
+            offsets = [m.start() for m in re.finditer(rf"<h{level}\b", self.content, re.IGNORECASE)]
+            line, previous, lines = 1, 0, []
+            for offset in offsets:  # count newlines incrementally: linear in the page size
+                line += self.content.count("\n", previous, offset)
+                previous = offset
+                lines.append(line)
+            self.starts[level] = lines
+        lines = self.starts[level]
+        return lines[rank] if 0 <= rank < len(lines) else 1
 
 
 def _page_title(soup: BeautifulSoup) -> str:
@@ -173,13 +187,14 @@ def parse_html(content: str, source: str) -> Iterator[ParsedFiche | Rejected]:
     if not starts or first_label < starts[0]:
         # labels before any title heading: the page itself names that fiche
         starts = [-1] + starts
+    source_lines = _SourceLines(content)
     for position, start in enumerate(starts):
         end = starts[position + 1] if position + 1 < len(starts) else len(lines)
         if start < 0:
             title, number = _page_title(soup), 1
         else:
             head = lines[start]
-            title, number = head.text, _source_line(content, head.heading, head.tag_index)
+            title, number = head.text, source_lines.of_heading(head.heading, head.tag_index)
         body = lines[start + 1:end]
         if any(line.label for line in body):
             yield _fiche(title, number, body, source)

@@ -134,7 +134,7 @@ def fold(text: str) -> str:
 
 
 def _match_key(text: str) -> str:
-    """Like ``fold`` but also drops the words "et"/"de"/"d" so that "&", "et", "/" variants meet."""
+    """Like ``fold`` but also drops "et" and "ou", so that "&", "et", "/" and "," variants meet."""
     return " ".join(w for w in fold(text).split() if w not in {"et", "ou"})
 
 

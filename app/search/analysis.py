@@ -118,7 +118,14 @@ class FrenchStopFilter(Filter):
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Snowball French stem of a folded word (cached: the same words come back all the time)."""
+    """Snowball French stem of a folded word (cached: the same words come back all the time).
+
+    Snowball needs the accent of a feminine participle (``réfugiées``) to strip it; once folded,
+    ``refugiees`` would keep an ``e``. So ``-ee``/``-ees`` become ``-e``/``-es`` first, and all the
+    forms (``réfugié``, ``réfugiées``, ``refugies``) get one stem.
+    """
+    if len(word) > 4 and word.endswith(("ee", "ees")):
+        word = word[:-2] + word[-1] if word.endswith("ee") else word[:-3] + "es"
     return _stemmer().stemWord(word)
 
 

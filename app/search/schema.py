@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from app.search.analysis import french_analyzer, spelling_analyzer
+from app.search.analysis import french_analyzer
 
 # Text fields of the index and their BM25F boosts: title > mots clés > résumé > the rest.
 TEXT_BOOSTS: dict[str, float] = {"title": 3.0, "kw": 2.2, "resume": 1.5, "body": 1.0}
@@ -62,7 +62,7 @@ def build_schema() -> Schema:
         kw=TEXT(analyzer=fr, phrase=False),
         resume=TEXT(analyzer=fr, phrase=False),
         body=TEXT(analyzer=fr, phrase=False),
-        spell=TEXT(analyzer=spelling_analyzer(), phrase=False, scorable=False),
+        spell=KEYWORD(lowercase=True, commas=False, scorable=False),  # unstemmed words (see indexer)
         # sortable numbers are ints (NUMERIC(float, sortable=True) crashes in Whoosh 2.7.4)
         budget=NUMERIC(int, bits=64, sortable=True),
         etp_centi=NUMERIC(int, sortable=True),  # hundredths of an ETP

@@ -136,10 +136,12 @@ class Snapshot:
                     labels.setdefault(key, v)
                     docs.setdefault(key, set()).add(d)
             if facet == "departement":  # also filterable by code
+                self.departement_names = {}
                 for d in live:
                     code = self.metas[d].get("departement_code")
                     if code and column[d]:
                         docs.setdefault(fold(code), set()).add(d)
+                        self.departement_names[fold(code)] = column[d][0]
             self.facet_values[facet] = column
             self.value_docs[facet] = docs
             self.labels[facet] = labels

@@ -71,7 +71,7 @@ def corrections(vocab: Vocabulary, word: str, limit: int = 2) -> list[tuple[str,
     candidates = []
     for candidate, distance, index in found:
         df = vocab.df[index]
-        if candidate == key or df <= max(own * 4, 1):
+        if candidate == key or df <= own * 4:
             continue
         if candidate[0] != key[0] and distance > 1:
             continue
@@ -109,8 +109,7 @@ def complete(vocab: Vocabulary, q: str, limit: int = 8) -> list[str]:
     for i in range(start, len(vocab.folded)):
         if not vocab.folded[i].startswith(prefix):
             break
-        if vocab.df[i] > 1 or vocab.folded[i] == prefix:
-            matches.append((-vocab.df[i], vocab.display[i]))
+        matches.append((-vocab.df[i], vocab.display[i]))
     matches.sort()
     lead = f"{head} " if head else ""
     return [lead + word for _, word in matches[:limit]]

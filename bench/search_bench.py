@@ -1,0 +1,176 @@
+"""Search benchmark: latency of the search service and of GET /api/fiches, against SQLite FTS5.
+
+    .venv/bin/python -m bench.search_bench [N] [--queries 200] [--seed 7] [--no-http]
+
+Generates N synthetic fiches (``bench.synth``), stores them in a fresh SQLite store, builds the index
+(build rate), then measures in this one process, p50 and p95 in milliseconds:
+  - fresh queries (the text-result cache is cleared before each; decoded postings stay warm, as in a
+    serving process): one word, three words, one word + 2 facet filters + all facet counts;
+  - refinements: the same q as the previous request with one facet, the sort or the page changed;
+  - the same mixes over a plain SQLite FTS5 table on the same data (bm25 rank, count, facet GROUP BYs),
+    printed with the ratio ours / FTS5;
+  - through HTTP (uvicorn + httpx) when ``app.main.create_app`` is importable;
+and prints the RSS of this (serving) process.
+Bars: 10k fresh p50 ≤ 25 ms, p95 ≤ 60 ms, refinements p50 ≤ 5 ms; 100k p95 ≤ 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from app.db import init_db, make_engine
+from app.search.params import SearchParams
+from app.search.service import SearchService
+from app.store import Store
+from bench.fts5_baseline import Fts5Baseline
+from bench.search_http import http_latencies
+from bench.synth import generate
+
+WORDS = ["jeunes", "familles", "numérique", "seniors", "parentalité", "insertion", "jardin", "santé", "culture",
+         "emploi", "vacances", "bénévoles", "quartier", "alimentation", "mobilité", "logement", "scolarité",
+         "handicap", "citoyenneté", "solidarité", "sport", "théâtre", "cuisine", "écrans", "femmes", "retraités",
+         "enfants", "parents", "ateliers", "accompagnement", "isolement", "réfugiés", "épicerie", "musique",
+         "environnement", "intergénérationnel", "démarches", "formation", "adolescents", "loisirs"]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def load_store(store: Store, n: int, seed: int) -> float:
+    from app.models import FicheCreate
+    from ingest.records import fiche_id
+
+    started = time.perf_counter()
+    batch: list[FicheCreate] = []
+    for i, row in enumerate(generate(n, seed)):
+        data = dict(row)
+        data["id"] = fiche_id(f"{data['title']} {i}", data.get("structure"), data.get("departement"), data.get("year"))
+        data["content_hash"] = data["id"]
+        batch.append(FicheCreate(**{k: v for k, v in data.items() if k in FicheCreate.model_fields}))
+        if len(batch) == 1000:
+            store.upsert(batch)
+            batch = []
+    if batch:
+        store.upsert(batch)
+    return time.perf_counter() - started
+
+
+def mixes(rng: random.Random, count: int, facet_values: dict[str, list[str]]) -> dict[str, list[list[tuple]]]:
+    """Query-string pairs for each mix."""
+    one = [[("q", rng.choice(WORDS))] for _ in range(count)]
+    three = [[("q", " ".join(rng.sample(WORDS, 3)))] for _ in range(count)]
+    faceted = [[("q", rng.choice(WORDS)), ("dimension", rng.choice(facet_values["dimension"])),
+                ("public", rng.choice(facet_values["public"]))] for _ in range(count)]
+    return {"1 mot": one, "3 mots": three, "mot + 2 facettes": faceted}
+
+
+def refinements(rng: random.Random, base: list[list[tuple]], facet_values: dict[str, list[str]]) -> list[list[tuple]]:
+    out = []
+    for items in base:
+        change = rng.choice(["facet", "sort", "page"])
+        if change == "facet":
+            extra = [("mots_cles", rng.choice(facet_values["mots_cles"]))]
+        elif change == "sort":
+            extra = [("sort", rng.choice(["recent", "budget", "titre"]))]
+        else:
+            extra = [("page", str(rng.randint(2, 4)))]
+        out.append(items + extra)
+    return out
+
+
+def time_service(service: SearchService, queries: list[list[tuple]], fresh: bool) -> list[float]:
+    samples = []
+    for items in queries:
+        if fresh:
+            service._results.clear()
+        params = SearchParams.from_query(items)
+        started = time.perf_counter()
+        service.search(params)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def run(n: int, count: int, seed: int, http: bool) -> None:
+    rng = random.Random(seed)
+    folder = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    db_url = f"sqlite:///{folder / 'fiches.db'}"
+    engine = make_engine(db_url)
+    init_db(engine)
+    store = Store(engine)
+    print(f"N = {n} fiches, {count} requêtes par mélange, dossier {folder}")
+    stored = load_store(store, n, seed)
+    print(f"store: {n / stored:,.0f} fiches/s ({stored:.1f} s)")
+    service = SearchService(folder / "index", store)
+    started = time.perf_counter()
+    service.sync()
+    built = time.perf_counter() - started
+    print(f"index: {n / built:,.0f} fiches/s ({built:.1f} s)")
+    started = time.perf_counter()
+    first = service.search(SearchParams())
+    print(f"ouverture du lecteur + colonnes: {(time.perf_counter() - started) * 1000:.0f} ms")
+    facet_values = {f: [e["value"] for e in first["facets"][f][:8]] for f in ("dimension", "public", "mots_cles")}
+
+    fts = Fts5Baseline(folder / "fts.db")
+    started = time.perf_counter()
+    fts.load(store)
+    print(f"FTS5: {n / (time.perf_counter() - started):,.0f} fiches/s")
+
+    rows = []
+    all_fresh: list[list[tuple]] = []
+    for name, queries in mixes(rng, count, facet_values).items():
+        all_fresh += queries
+        ours = percentiles(time_service(service, queries, fresh=True))
+        base = percentiles([fts.timed(items) for items in queries])
+        rows.append((f"frais: {name}", ours, base))
+    refine = refinements(rng, all_fresh, facet_values)
+    for items in all_fresh:  # the previous request of each refinement
+        service.search(SearchParams.from_query(items))
+    samples = []
+    for items in refine:
+        service.search(SearchParams.from_query([p for p in items if p[0] == "q"]))
+        samples += time_service(service, [items], fresh=False)
+    rows.append(("affinage (même q)", percentiles(samples), percentiles([fts.timed(i) for i in refine])))
+    fresh_all = percentiles(time_service(service, all_fresh, fresh=True))
+    rows.append(("frais: tous", fresh_all, percentiles([fts.timed(i) for i in all_fresh])))
+
+    print(f"\n{'mélange':24} {'p50 ms':>8} {'p95 ms':>8} {'FTS5 p50':>9} {'FTS5 p95':>9} {'ratio p50':>9}")
+    for name, (p50, p95), (b50, b95) in rows:
+        print(f"{name:24} {p50:8.2f} {p95:8.2f} {b50:9.2f} {b95:9.2f} {p50 / b50 if b50 else float('nan'):9.2f}")
+    print(f"RSS du processus (service + FTS5 + store): {rss_mb():.0f} Mo")
+    bars = [("frais p50 ≤ 25 ms (10k)", fresh_all[0] <= 25), ("frais p95 ≤ 60 ms (10k)", fresh_all[1] <= 60),
+            ("affinage p50 ≤ 5 ms (10k)", rows[3][1][0] <= 5)] if n <= 10_000 else [
+            ("p95 ≤ 300 ms (100k)", fresh_all[1] <= 300)]
+    for label, ok in bars:
+        print(f"  {'OK ' if ok else 'NON'} {label}")
+    if http:
+        http_latencies(db_url, folder / "index", all_fresh, refine)
+    service.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n", nargs="?", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=150)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-http", action="store_true")
+    args = parser.parse_args()
+    run(args.n, args.queries, args.seed, not args.no_http)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Decode a document, recognise its format and hand it to the right parser.
+
+``parse_document`` never raises on bad input: anything it cannot read becomes a ``Rejected`` whose
+reason (in French) lists the accepted formats.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from collections.abc import Callable, Iterator
+from pathlib import PurePosixPath
+
+from ingest.labels import BLOCK_START, LEGACY_GROUPS, PAGE_HEADER, TEXT_GROUPS, is_marker, match_label
+from ingest.parse_export import parse_csv_export, parse_json_export
+from ingest.parse_html import parse_html
+from ingest.parse_legacy import parse_legacy
+from ingest.parse_text import parse_text, split_lines
+from ingest.records import ParsedFiche, Rejected
+
+log = logging.getLogger(__name__)
+
+Parser = Callable[[str, str], Iterator[ParsedFiche | Rejected]]
+PARSERS: dict[str, Parser] = {
+    "text": parse_text,
+    "legacy": parse_legacy,
+    "html": parse_html,
+    "json": parse_json_export,
+    "csv": parse_csv_export,
+}
+ACCEPTED = (
+    "Formats acceptés : export texte SENACS (une ligne « Actions », le titre, puis des rubriques "
+    "« - Structure organisatrice », « - Statut de l'action »…), pages « Les actions des centres sociaux » "
+    "avec leur tableau « Nom | Département | Année », ancien format action/show (« Thèmes », « Quels furent "
+    "les éléments de diagnostic… »), page HTML d'une fiche, export JSON ou CSV (« ; ») de ce catalogue."
+)
+_SNIFF_LINES = 600
+_HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|h[1-6]|dl|table|article|section|ul)\b", re.I)
+_EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}
+
+
+def decode(content: str | bytes) -> tuple[str, list[str]]:
+    """Text of ``content`` and warnings: UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
+    if isinstance(content, str):
+        return content.lstrip("\ufeff"), []
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if content.startswith(bom):
+            return content[len(bom):].decode(encoding, errors="replace"), []
+    try:
+        return content.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        where = f"octet {error.start}"
+    for encoding, name in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text, [f"Fichier non UTF-8 ({where}) : lu en {name}. Enregistrez-le en UTF-8 pour éviter les erreurs d'accents."]
+    raise AssertionError("latin-1 decodes any byte")  # pragma: no cover
+
+
+def _csv_header(first_line: str) -> bool:
+    cells = {cell.strip().strip('"').lower() for cell in re.split(r"[;,]", first_line)}
+    return "title" in cells and len(cells) > 1
+
+
+def detect_format(text: str, source: str = "") -> str | None:
+    """Name of the parser for ``text`` (a key of ``PARSERS``), or None when no format fits.
+
+    The content decides; the file extension (.txt .html .htm .json .csv) only breaks ties.
+    """
+    hint = _EXTENSIONS.get(PurePosixPath(source.split("?", 1)[0]).suffix.lower())
+    head = text.lstrip("\ufeff \t\r\n")
+    if head[:1] in "[{" and head:
+        return "json"
+    first_line = head.split("\n", 1)[0]
+    if _csv_header(first_line) and (hint == "csv" or ";" in first_line):
+        return "csv"
+    if hint in ("json", "csv"):
+        return hint
+    if head[:1] == "<" and _HTML_TAG.search(head[:5000]) or (hint == "html" and _HTML_TAG.search(head)):
+        return "html"
+    lines = split_lines(head)[:_SNIFF_LINES]
+    senacs = sum(1 for line in lines if match_label(line, TEXT_GROUPS))
+    labelled = sum(1 for line in lines if match_label(line, LEGACY_GROUPS))
+    opened = any(is_marker(line, BLOCK_START) or is_marker(line, PAGE_HEADER) for line in lines)
+    if opened and senacs >= 1:
+        return "text"
+    if labelled >= 2:
+        return "legacy"  # legacy fiche, or a SENACS fiche written without its « Actions » line
+    return None
+
+
+def _not_recognised(source: str, detail: str) -> Rejected:
+    return Rejected(source, 1, f"Format non reconnu : {detail}. {ACCEPTED}")
+
+
+def parse_document(content: str | bytes, source: str) -> Iterator[ParsedFiche | Rejected]:
+    """Every fiche (or rejection) of a document, whatever its format. Never raises on bad input."""
+    try:
+        text, warnings = decode(content)
+    except Exception as error:  # noqa: BLE001 - bad input never crashes an import
+        yield _not_recognised(source, f"document illisible ({error})")
+        return
+    if not text.strip():
+        yield Rejected(source, 1, f"Document vide : aucune fiche à lire. {ACCEPTED}")
+        return
+    if "\x00" in text[:8192]:
+        yield _not_recognised(source, "fichier binaire (PDF, image, tableur ?), convertissez-le en texte")
+        return
+    fmt = detect_format(text, source)
+    if fmt is None:
+        yield _not_recognised(source, "ce document ne contient pas de fiche action (aucune rubrique connue)")
+        return
+    count = 0
+    try:
+        for record in PARSERS[fmt](text, source):
+            if isinstance(record, ParsedFiche) and warnings:
+                record.warnings[:0] = warnings
+            count += 1
+            yield record
+    except Exception as error:  # noqa: BLE001 - a parser bug must not abort the whole import
+        log.exception("parser %s failed on %s", fmt, source)
+        yield Rejected(source, 1, f"Lecture interrompue ({fmt}) : {error.__class__.__name__}. "
+                                  "Signalez ce document ; les fiches déjà lues sont gardées.")
+        return
+    if count == 0:
+        yield _not_recognised(source, f"aucune fiche trouvée dans ce document ({fmt})")

@@ -1,0 +1,203 @@
+"""Turn a ``ParsedFiche`` (values as written) into the canonical ``FicheCreate``.
+
+- text: Unicode NFC, odd spaces made plain, runs of spaces collapsed, line breaks kept inside free
+  text (at most one blank line), empty or a lone "-" → None;
+- controlled fields (statut, dimension, territoire, mots clés, public, initiative) mapped to their
+  canonical labels by ``ingest.vocab``; unknown values kept with a French warning;
+- lists cleaned, empty items dropped, duplicates removed (first kept);
+- département resolved by ``ingest.geo`` (canonical name, code, 2016 région), split from the structure
+  line when the parser left it there; an unknown one is dropped with a warning;
+- ``budget_eur`` and ``etp`` taken from a structured source when given, else read from the free text;
+- ``id`` from ``fiche_id`` and ``content_hash`` over every content field (not where it came from).
+
+A fiche without a title or with an impossible year is a ``Rejected`` saying how to fix it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from datetime import date
+
+from annotated_types import MaxLen
+from pydantic import ValidationError
+
+from app.models import FicheBase, FicheCreate
+from ingest.amounts import extract_budget
+from ingest.etp import extract_etp
+from ingest.geo import find_departement, split_structure
+from ingest.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche, Rejected, fiche_id, fold_key
+from ingest.vocab import FIELD_LABELS, clean_label, normalize_value, normalize_values
+
+FIRST_YEAR = 1990
+SOURCE_FIELDS = frozenset({"source_file", "source_line", "source_url", "format"})
+CONTENT_FIELDS: tuple[str, ...] = tuple(n for n in FicheBase.model_fields if n not in SOURCE_FIELDS)
+SINGLE_CONTROLLED = ("statut", "dimension", "territoire")
+LIST_CONTROLLED = ("mots_cles", "public", "initiative")
+
+_ODD_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\t": " "})
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d"), None)
+_EMPTY = re.compile(r"^[\s\-–—•*.]*$")
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+_MONEY_HINT = re.compile(r"€|\beuros?\b|\d\s*k€", re.IGNORECASE)
+
+
+def clean_text(value: str | None) -> str | None:
+    """Free text: spaces collapsed on each line, line breaks kept, empty → None."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE).translate(_ODD_SPACES)
+    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return None if _EMPTY.match(text) else text
+
+
+def clean_line(value: str | None) -> str | None:
+    """A one-line value (title, structure): all whitespace collapsed, empty → None."""
+    text = clean_text(value)
+    return " ".join(text.split()) if text else None
+
+
+def _clean_list(values: list[str] | None) -> list[str]:
+    """Free list items (partenaires, attachments, thèmes): cleaned, empty and repeated ones dropped."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in values or []:
+        item = clean_label(clean_line(value))
+        key = fold_key(item)
+        if not item or key in seen or key.rstrip(" :") == "partenaires d'action":
+            continue
+        seen.add(key)
+        out.append(item)
+    return out
+
+
+def _max_length(name: str) -> int | None:
+    for meta in FicheBase.model_fields[name].metadata:
+        if isinstance(meta, MaxLen):
+            return meta.max_length
+    return None
+
+
+def _departement(p: ParsedFiche, structure: str | None, warnings: list[str]) -> tuple[str | None, dict]:
+    """(structure without its département suffix, {departement, departement_code, region})."""
+    written = clean_line(p.departement)
+    if structure:
+        name, suffix = split_structure(structure)
+        if suffix and (written is None or find_departement(suffix) == find_departement(written)):
+            structure, written = name, written or suffix
+    found = find_departement(written)
+    if written and found is None:
+        warnings.append(
+            f"Département inconnu « {written} » : écrivez son nom officiel ou son numéro "
+            "(ex. « Val-d'Oise » ou « 95 ») ; la fiche est gardée sans département."
+        )
+    if found is None:
+        return structure, {"departement": None, "departement_code": None, "region": None}
+    return structure, {"departement": found.name, "departement_code": found.code, "region": found.region}
+
+
+def _figure(given: float | None, label: str, warnings: list[str]) -> float | None:
+    """A figure given by a structured source, if usable."""
+    if given is None:
+        return None
+    try:
+        value = float(given)
+    except (TypeError, ValueError):
+        value = math.nan
+    if math.isfinite(value) and value >= 0:
+        return round(value, 2)
+    warnings.append(f"{label} « {given} » illisible : indiquez un nombre positif ; lu dans le texte.")
+    return None
+
+
+def _figures(p: ParsedFiche, data: dict, warnings: list[str]) -> None:
+    budget = _figure(p.budget_eur, "Budget", warnings)
+    if budget is None:
+        budget = extract_budget(data["ressources_financieres"])
+        text = data["ressources_financieres"] or ""
+        if budget is None and _MONEY_HINT.search(text):
+            warnings.append(
+                "Budget non reconnu dans « Ressources financières » : écrivez le total sous la forme "
+                "« Budget global : 12 000 € »."
+            )
+    etp = _figure(p.etp, "ETP", warnings)
+    if etp is None:
+        etp = extract_etp(data["personnes_mobilisees"])
+    if etp is None and re.search(r"\bETP\b", data["ressources_financieres"] or "", re.IGNORECASE):
+        etp = extract_etp(data["ressources_financieres"])  # "Attribution de 0,5 ETP par la CAF"
+    data["budget_eur"], data["etp"] = budget, etp
+
+
+def _year(p: ParsedFiche) -> int | None | Rejected:
+    if p.year is None or p.year == "":
+        return None
+    last = date.today().year + 1
+    try:
+        year = int(str(p.year).strip())
+    except ValueError:
+        year = None
+    if year is None or not FIRST_YEAR <= year <= last:
+        return Rejected(
+            p.source,
+            p.line,
+            f"Année impossible « {p.year} » : une fiche date de {FIRST_YEAR} à {last}. "
+            "Corrigez l'année de la fiche (colonne « Année » du tableau de la page) puis relancez l'import.",
+        )
+    return year
+
+
+def content_hash(data: dict) -> str:
+    """sha256 of the canonical JSON of every content field (where the fiche came from is left out)."""
+    content = {name: data.get(name) for name in CONTENT_FIELDS}
+    raw = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def normalize(p: ParsedFiche) -> tuple[FicheCreate, list[str]] | Rejected:
+    """The canonical fiche and its French warnings, or a ``Rejected`` saying how to fix it."""
+    title = clean_line(p.title)
+    if title is None:
+        return Rejected(
+            p.source,
+            p.line,
+            "Fiche sans titre : ajoutez le titre de l'action (dans un export texte, la ligne qui suit "
+            "« Actions ») puis relancez l'import.",
+        )
+    year = _year(p)
+    if isinstance(year, Rejected):
+        return year
+    warnings: list[str] = list(dict.fromkeys(p.warnings))
+    structure, place = _departement(p, clean_line(p.structure), warnings)
+    data: dict = {"title": title, "structure": structure, "year": year, **place}
+    for name in TEXT_FIELDS:
+        data[name] = clean_text(getattr(p, name))
+    for name in SINGLE_CONTROLLED:
+        value, warns = normalize_value(name, clean_line(getattr(p, name)))
+        limit = _max_length(name)
+        if value is not None and limit is not None and len(value) > limit:
+            value, warns = None, [f"{FIELD_LABELS[name]} : valeur trop longue ignorée « {value[:60]}… »."]
+        data[name] = value
+        warnings.extend(warns)
+    for name in LIST_FIELDS:
+        if name in LIST_CONTROLLED:
+            data[name], warns = normalize_values(name, getattr(p, name))
+            warnings.extend(warns)
+        else:
+            data[name] = _clean_list(getattr(p, name))
+    _figures(p, data, warnings)
+    source = clean_line(p.source) or ""
+    is_url = bool(_URL.match(source))
+    data["source_file"] = None if is_url else source or None
+    data["source_url"] = source if is_url else clean_line(p.source_url)
+    data["source_line"], data["format"] = p.line, p.format
+    data["id"] = fiche_id(title, structure, data["departement"], year)
+    data["content_hash"] = content_hash(data)
+    try:
+        return FicheCreate(**data), list(dict.fromkeys(warnings))
+    except ValidationError as error:
+        problem = "; ".join(f"{'.'.join(map(str, e['loc']))} : {e['msg']}" for e in error.errors())
+        return Rejected(p.source, p.line, f"Fiche illisible ({problem}) : corrigez ces champs puis relancez.")

@@ -1,0 +1,75 @@
+"""axe-core (vendored, offline) finds no WCAG 2.1 A/AA violation on the search, results and fiche pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import AXE, api
+
+pytestmark = pytest.mark.browser
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})""",
+        TAGS,
+    )
+    assert len(result["passes"]) > 10, "axe ran almost no rule: is the tag list right?"
+    return result["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {v['helpUrl']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {json.dumps(node['target'])}: {node['failureSummary']}")
+    return "\n".join(lines)
+
+
+def assert_no_violations(page, where: str) -> None:
+    violations = axe_violations(page)
+    if violations:
+        print(f"axe violations on {where}:\n{describe(violations)}")
+    assert violations == [], f"axe found {len(violations)} violation(s) on {where}:\n{describe(violations)}"
+
+
+def test_axe_search_page(page):
+    page.goto("/")
+    expect(page.locator("#results > li").first).to_be_visible()
+    assert_no_violations(page, "the search page")
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    assert_no_violations(page, "the search page with a dark colour-scheme preference")
+
+
+def test_axe_results_page_with_filters_and_no_result(page):
+    page.goto("/?q=parentalit%C3%A9&dimension=Citoyennet%C3%A9&budget_min=100")
+    expect(page.locator("#count")).not_to_be_empty()
+    page.locator("#chips").get_by_role("button").first.wait_for()
+    assert_no_violations(page, "a results page with filters")
+    page.goto("/?q=zzzqqqxxx&statut=Termin%C3%A9e")
+    expect(page.locator("#empty h2")).to_be_visible()
+    assert_no_violations(page, "a page without results")
+
+
+def test_axe_fiche_page(page, app_url):
+    hit = api(app_url, "/api/fiches", {"q": "repair café"})["hits"][0]
+    page.goto(f"/?q=repair+caf%C3%A9&fiche={hit['id']}")
+    expect(page.locator("#fiche-title")).to_be_visible()
+    assert_no_violations(page, "a fiche page")
+
+
+def test_axe_narrow_screen_with_open_filters(open_page, app_url):
+    page = open_page(app_url, width=320, height=700)
+    page.goto("/?q=emploi")
+    expect(page.locator("#results > li").first).to_be_visible()
+    page.locator("#filters-toggle").click()
+    expect(page.locator("#filters-panel")).to_be_visible()
+    assert_no_violations(page, "the search page at 320 px with the filters open")

@@ -1,0 +1,60 @@
+"""Fixtures of the search tests: a real SQLite store and a real Whoosh index in temporary folders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from app.db import init_db, make_engine
+from app.models import FicheCreate
+from app.search.service import SearchService
+from app.store import Store
+from tests.devset.fiches import devset_fiches
+
+_NOT_STORED = {"updated_at", "deleted_at", "duplicate_of"}
+
+
+def to_create(row: dict) -> FicheCreate:
+    data = {k: v for k, v in row.items() if k not in _NOT_STORED}
+    data["content_hash"] = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    return FicheCreate(**data)
+
+
+def make_store(folder: Path) -> Store:
+    engine = make_engine(f"sqlite:///{folder / 'fiches.db'}")
+    init_db(engine)
+    return Store(engine)
+
+
+def load_devset(store: Store, rows: list[dict] | None = None) -> None:
+    rows = rows if rows is not None else devset_fiches()
+    groups = {r["id"]: r["duplicate_of"] for r in rows if r.get("duplicate_of")}
+    store.upsert([to_create(r) for r in rows], duplicate_of=groups)
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Store:
+    return make_store(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def devset_service(tmp_path_factory) -> SearchService:
+    """A service over the development set (read-only tests share it)."""
+    folder = tmp_path_factory.mktemp("devset")
+    store = make_store(folder)
+    load_devset(store)
+    service = SearchService(folder / "index", store)
+    service.sync()
+    yield service
+    service.close()
+
+
+@pytest.fixture()
+def service(tmp_path: Path, store: Store) -> SearchService:
+    """A service over its own store and index (tests that write)."""
+    svc = SearchService(tmp_path / "index", store)
+    yield svc
+    svc.close()

@@ -1,0 +1,77 @@
+"""Relevance: the seed queries over the seed fiches (through the real parsers, normaliser and store), and
+our development set against a plain BM25 baseline. Prints the per-query tables (run with ``-s``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.search.service import SearchService
+from ingest.detect import parse_document
+from ingest.importer import import_records
+from ingest.normalize import normalize
+from ingest.records import Rejected
+from tests.search.conftest import make_store
+from tests.search.evaluation import ndcg, table
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seeds" / "001_e1b83866734b736b.txt"
+SEED_QUERIES = SHARED / "relevance" / "seed-queries.json"
+GROUND_TRUTH = SHARED / "ground-truth" / "seed-fiches.json"
+DEV_QUERIES = REPO / "tests" / "devset" / "queries.json"
+
+
+@pytest.fixture(scope="module")
+def seed_service(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("seed")
+    store = make_store(folder)
+    records = list(parse_document(SEED.read_bytes(), str(SEED)))
+    assert not [r for r in records if isinstance(r, Rejected)]
+    report = import_records(records, store)  # the real importer: normalises and groups near-duplicates
+    assert report.rejected == 0
+    fiches = [normalize(r)[0] for r in records]
+    expected = json.loads(GROUND_TRUTH.read_text(encoding="utf-8"))["fiches"]
+    assert [f.title for f in fiches] == [e["title"] for e in expected]
+    service = SearchService(folder / "index", store)
+    service.sync()
+    yield service, [f.id for f in fiches]
+    service.close()
+
+
+def _rank_rows(service, queries, id_of):
+    rows, ours_all, base_all, misses = [], [], [], []
+    for entry in queries:
+        relevant = id_of(entry)
+        ours = service.ranked_ids(entry["q"])
+        base = service.ranked_ids(entry["q"], baseline=True)
+        late = [f"{i}@{ours.index(i) + 1 if i in ours else '-'}" for i, g in relevant.items()
+                if g == 2 and i not in ours[:5]]
+        misses += [(entry["q"], m) for m in late]
+        n_ours, n_base = ndcg(ours, relevant), ndcg(base, relevant)
+        if relevant:  # a query no fiche answers has no nDCG
+            ours_all.append(n_ours)
+            base_all.append(n_base)
+        rows.append((entry["q"], n_ours, n_base, " ".join(late) if relevant else "(aucune fiche attendue)"))
+    return rows, sum(ours_all) / len(ours_all), sum(base_all) / len(base_all), misses
+
+
+def test_seed_queries(seed_service):
+    service, ids = seed_service
+    queries = json.loads(SEED_QUERIES.read_text(encoding="utf-8"))["queries"]
+    rows, mean, base, misses = _rank_rows(
+        service, queries, lambda e: {ids[r["index"]]: r["grade"] for r in e["relevant"]})
+    print("\nSeed queries\n" + table(rows) + f"\nmean nDCG@10: ours {mean:.3f}, plain BM25 {base:.3f}")
+    assert not misses, f"grade-2 fiches outside the top 5: {misses}"
+    assert mean >= 0.90
+
+
+def test_devset_beats_plain_bm25(devset_service):
+    queries = json.loads(DEV_QUERIES.read_text(encoding="utf-8"))["queries"]
+    assert len(queries) >= 30
+    rows, mean, base, _ = _rank_rows(devset_service, queries, lambda e: e["relevant"])
+    print("\nDevelopment set\n" + table(rows) + f"\nmean nDCG@10: ours {mean:.3f}, plain BM25 {base:.3f}")
+    assert mean > base
+    assert mean >= 0.90
