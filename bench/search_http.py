@@ -38,7 +38,7 @@ def http_latencies(db_url: str, index_dir: Path, fresh: list[list[tuple]], refin
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             def timed(items, bust: bool) -> float:
-                params = list(items) + ([("q", "")] if False else [])
+                params = list(items)
                 if bust:  # a new q each time: the index's text cache can't answer it
                     params = [(k, v + f" x{time.perf_counter_ns() % 100000}") if k == "q" else (k, v)
                               for k, v in params]

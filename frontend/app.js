@@ -4,7 +4,7 @@ import {
   parseState, stateUrl, apiQuery, withChanges, emptyState, sameSearch, PAGE_SIZE,
 } from './state.js';
 import { searchFiches, getFiche, getSimilar, getSuggestions, exportUrl } from './api.js';
-import { el, setChildren, countLabel, formatInteger } from './format.js';
+import { el, setChildren, countLabel, formatInteger, plural } from './format.js';
 import { renderFacets, renderRanges, renderChips, activeFilters } from './facets.js';
 import { renderResults, renderPager, renderEmpty, renderSuggestion } from './results.js';
 import { renderFiche, renderFicheError } from './fiche.js';
@@ -114,7 +114,7 @@ function showResults(current, response, focus) {
   renderSuggestion(dom.didYouMean, current, response, (q) => { dom.q.value = q; setQuery(q); });
   renderEmpty(dom.empty, current, response, { removeFilter });
   const active = activeFilters(current).length;
-  dom.filtersCount.textContent = active ? `(${formatInteger(active)} actifs)` : '';
+  dom.filtersCount.textContent = active ? `(${formatInteger(active)} ${plural(active, 'actif', 'actifs')})` : '';
 
   restoreFocus(focus, focusKey);
 }

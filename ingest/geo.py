@@ -80,6 +80,7 @@ def _by_code(text: str) -> Departement | None:
     return by_code.get(code)
 
 
+@lru_cache(maxsize=4096)
 def find_departement(text: str | None) -> Departement | None:
     """The département named or numbered by ``text`` (any case, accents, hyphens, apostrophes)."""
     if not text:

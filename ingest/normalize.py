@@ -38,8 +38,9 @@ CONTENT_FIELDS: tuple[str, ...] = tuple(n for n in FicheBase.model_fields if n n
 SINGLE_CONTROLLED = ("statut", "dimension", "territoire")
 LIST_CONTROLLED = ("mots_cles", "public", "initiative")
 
-_ODD_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\t": " "})
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d"), None)
+_ODD_CHARS = (("\u00a0", " "), ("\u202f", " "), ("\u2007", " "), ("\u2009", " "), ("\t", " "), ("\r\n", "\n"))
+_ODD_CHARS += (("\r", "\n"), ("\ufeff", ""), ("\u200b", ""), ("\u200c", ""), ("\u200d", ""))
+_BLANK_LINES = re.compile(r"\n{3,}")
 _EMPTY = re.compile(r"^[\s\-–—•*.]*$")
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _MONEY_HINT = re.compile(r"€|\beuros?\b|\d\s*k€", re.IGNORECASE)
@@ -49,9 +50,12 @@ def clean_text(value: str | None) -> str | None:
     """Free text: spaces collapsed on each line, line breaks kept, empty → None."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE).translate(_ODD_SPACES)
-    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    text = unicodedata.normalize("NFC", str(value))
+    for odd, plain in _ODD_CHARS:
+        if odd in text:
+            text = text.replace(odd, plain)
+    text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    text = _BLANK_LINES.sub("\n\n", text).strip("\n")
     return None if _EMPTY.match(text) else text
 
 

@@ -13,6 +13,7 @@ An unknown value is kept (cleaned) and reported by a French warning: the format 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
@@ -133,11 +134,13 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=8192)
 def _match_key(text: str) -> str:
     """Like ``fold`` but also drops "et" and "ou", so that "&", "et", "/" and "," variants meet."""
     return " ".join(w for w in fold(text).split() if w not in {"et", "ou"})
 
 
+@lru_cache(maxsize=8192)
 def clean_label(value: str | None) -> str:
     """A label as written, with surrounding bullets, spaces and stray punctuation removed."""
     if not value:
@@ -157,6 +160,7 @@ def _index(field: str) -> dict[str, str]:
 _INDEX: dict[str, dict[str, str]] = {field: _index(field) for field in VOCABULARIES}
 
 
+@lru_cache(maxsize=8192)
 def canonical_label(field: str, value: str | None) -> str | None:
     """The canonical label for ``value`` in ``field``, or None when it is not a known label."""
     if field not in VOCABULARIES:

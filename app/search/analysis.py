@@ -7,8 +7,7 @@ Pipeline for the searchable fields::
     → Snowball French stemmer (PyStemmer)
 
 Folding *before* stemming matters: ``numerique`` and ``numérique`` must give the same stem.
-The spelling field uses the same steps without folding, stop words and stemming, so that suggestions
-keep their accents.
+The spelling field holds the words as written (lowercase, accents kept) so suggestions keep accents.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import Filter, RegexTokenizer
 
 # A word: letters/digits, possibly joined by hyphens or apostrophes (straight or curly).
 WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
@@ -42,6 +41,7 @@ une unes uns vers via vos votre vous y
 """
 
 
+@lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
     """Lowercase and strip accents (``Numérique`` → ``numerique``; ``œ`` → ``oe``)."""
     text = text.lower().replace("œ", "oe").replace("æ", "ae")
@@ -95,27 +95,6 @@ class HyphenFilter(Filter):
                     yield t
 
 
-class FoldFilter(Filter):
-    """Strips accents (after lowercasing)."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = fold(t.text)
-            yield t
-
-
-class FrenchStopFilter(Filter):
-    """Drops folded French stop words and single letters."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            text = t.text
-            if len(text) > 1 and text not in STOP_WORDS:
-                yield t
-            elif text.isdigit():
-                yield t
-
-
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball French stem of a folded word (cached: the same words come back all the time).
@@ -134,51 +113,51 @@ def _stemmer():
     return Stemmer.Stemmer("french")
 
 
-class FrenchStemFilter(Filter):
-    """Snowball French stemmer (PyStemmer). Picklable: the stemmer lives at module level."""
+_ELISION = ElisionFilter()
+_HYPHEN = HyphenFilter()
+
+
+@lru_cache(maxsize=200_000)
+def _index_terms(word: str) -> tuple[str, ...]:
+    """The terms one tokenizer word gives: elisions, hyphens, fold, stop words, stem (cached)."""
+
+    class _T:  # the two word-splitting filters work on token objects
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+    out = []
+    for token in _HYPHEN(_ELISION([_T(word.lower())])):
+        text = fold(token.text)
+        if (len(text) > 1 and text not in STOP_WORDS) or text.isdigit():
+            out.append(stem(text))
+    return tuple(out)
+
+
+class FrenchFilter(Filter):
+    """Lowercase, elisions, hyphens, fold, stop words and stem in one pass, cached per word.
+
+    Same result as ``LowercaseFilter | ElisionFilter | HyphenFilter | FoldFilter | FrenchStopFilter |
+    FrenchStemFilter``, several times faster to index with.
+    """
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = stem(t.text)
-            yield t
+            for text in _index_terms(t.text):
+                t.text = text
+                yield t
 
 
 def french_analyzer():
     """The analyzer of the searchable text fields."""
-    return (
-        RegexTokenizer(WORD_PATTERN)
-        | LowercaseFilter()
-        | ElisionFilter()
-        | HyphenFilter()
-        | FoldFilter()
-        | FrenchStopFilter()
-        | FrenchStemFilter()
-    )
-
-
-def spelling_analyzer():
-    """The analyzer of the unstemmed spelling field: words as written (lowercase, accents kept)."""
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | ElisionFilter() | HyphenFilter()
+    return RegexTokenizer(WORD_PATTERN) | FrenchFilter()
 
 
 _ANALYZER = french_analyzer()
-_SPELLING = spelling_analyzer()
 
 
 def terms(text: str) -> list[str]:
     """The stems of a text, in order (what the index holds for it)."""
     return [t.text for t in _ANALYZER(text)]
-
-
-def words(text: str) -> list[str]:
-    """The words of a text as the spelling field holds them (lowercase, elisions stripped)."""
-    return [t.text for t in _SPELLING(text)]
-
-
-def term_of_word(word: str) -> str | None:
-    """The stem of one word, or None if it is a stop word."""
-    found = terms(word)
-    return found[0] if found else None
 
 
 def query_words(text: str) -> list[tuple[str, str, tuple[str, ...]]]:

@@ -7,9 +7,6 @@ hit stay listed with a zero count. Values are sorted by count, then by accent-in
 
 from __future__ import annotations
 
-from collections import Counter
-from itertools import chain
-
 from app.search.analysis import fold
 from app.search.schema import FACETS
 
@@ -42,9 +39,14 @@ def canonical(snapshot, facet: str, value: str) -> str:
     return snapshot.labels[facet].get(key, value)
 
 
-def _count(snapshot, facet: str, docs: set[int]) -> Counter:
-    column = snapshot.facet_values[facet]
-    return Counter(chain.from_iterable(map(column.__getitem__, docs)))
+def _count(snapshot, facet: str, docs: set[int]) -> dict[str, int]:
+    """Hits per value: one C-level set intersection per value (cheaper than walking the hits)."""
+    out = {}
+    for label, members in snapshot.count_sets[facet]:
+        n = len(members & docs) if len(members) < len(docs) else len(docs & members)
+        if n:
+            out[label] = n
+    return out
 
 
 def facet_counts(snapshot, base: set[int], result: set[int], filters: dict[str, list[str]],

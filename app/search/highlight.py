@@ -1,13 +1,13 @@
 """Highlighted snippets: the best passage of a fiche, query words in ``<mark>``, everything else escaped.
 
-Matching runs a regex over an accent-folded copy of the text *of the same length*, so offsets found in
-the folded copy cut the original text. A stem matches the words it starts (``famil`` → ``familles``).
+Matching runs an accent- and case-insensitive regex over the original text (no analysis of the text:
+a page of snippets costs little). A stem matches the words it starts (``famil`` → ``familles``).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import lru_cache
 from html import escape
 
 from app.search.schema import SNIPPET_SOURCES
@@ -16,36 +16,31 @@ SNIPPET_LENGTH = 240
 _CONTEXT_BEFORE = 60
 
 
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in list(range(0x41, 0x5B)) + list(range(0xC0, 0x250)) + [0x2019]:
-        char = chr(code)
-        if char == "\u2019":
-            table[code] = "'"
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", char.lower()) if not unicodedata.combining(c))
-        if len(base) >= 1:
-            table[code] = base[0]
-    return table
+_VARIANTS = {
+    "a": "aàâäáã", "c": "cç", "e": "eéèêë", "i": "iîïíì", "o": "oôöóòõœ", "u": "uùûüú", "y": "yÿ", "n": "nñ",
+}
 
 
-_FOLD = _fold_table()
+def _letter(char: str) -> str:
+    variants = _VARIANTS.get(char)
+    return f"[{variants}]" if variants else re.escape(char)
 
 
-def fold_same_length(text: str) -> str:
-    return text.translate(_FOLD)
+@lru_cache(maxsize=4096)
+def term_pattern(terms: frozenset[str]) -> re.Pattern | None:
+    """A regex matching, accents and case aside, the words that start with one of the (folded) stems.
 
-
-def term_pattern(terms: set[str]) -> re.Pattern | None:
-    """A regex matching the words that start with one of the stems (short stems: whole words only)."""
+    Short stems match whole words only.
+    """
     parts = []
     for term in sorted(terms, key=len, reverse=True):
-        if not term or not re.fullmatch(r"\w+", term):
+        if not term or not re.fullmatch(r"[a-z0-9]+", term):
             continue
-        parts.append(rf"{re.escape(term)}\b" if len(term) < 3 else rf"{re.escape(term)}\w*")
+        body = "".join(_letter(c) for c in term)
+        parts.append(rf"{body}\b" if len(term) < 3 else rf"{body}\w*")
     if not parts:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")")
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
 
 def _best_window(matches: list[re.Match], text_len: int) -> tuple[int, int]:
@@ -53,7 +48,7 @@ def _best_window(matches: list[re.Match], text_len: int) -> tuple[int, int]:
     best_start = 0
     for i, m in enumerate(matches):
         end_limit = m.start() + SNIPPET_LENGTH - _CONTEXT_BEFORE
-        distinct = {x.group(0) for x in matches[i:] if x.end() <= end_limit}
+        distinct = {x.group(0).lower() for x in matches[i:] if x.end() <= end_limit}
         value = (len(distinct), -i)
         if value > best:
             best, best_start = value, m.start()
@@ -88,7 +83,7 @@ def _render(text: str, start: int, end: int, matches: list[re.Match]) -> str:
 
 def snippet(fiche: dict, terms: set[str]) -> str:
     """HTML snippet of a fiche for the query stems ``terms`` (may be empty: then the résumé's start)."""
-    pattern = term_pattern(terms)
+    pattern = term_pattern(frozenset(terms))
     best: tuple[int, str, list[re.Match]] | None = None
     first_text = ""
     for name in SNIPPET_SOURCES:
@@ -98,8 +93,8 @@ def snippet(fiche: dict, terms: set[str]) -> str:
         first_text = first_text or text
         if pattern is None:
             break
-        matches = list(pattern.finditer(fold_same_length(text)))
-        distinct = len({m.group(0) for m in matches})
+        matches = list(pattern.finditer(text))
+        distinct = len({m.group(0).lower() for m in matches})
         if matches and (best is None or distinct > best[0]):
             best = (distinct, text, matches)
             if distinct >= len(terms):

@@ -176,7 +176,13 @@ def sync(index_dir: Path, store) -> int:
     """Bring the current index up to the store's watermark. Builds it if there is none."""
     gen_dir = ensure_index(index_dir)
     mark_ts, _ = read_watermark(gen_dir)
-    fresh = mark_ts is None and whoosh_index.open_dir(str(gen_dir)).doc_count_all() == 0
+    fresh = False
+    if mark_ts is None:  # never written: add documents without looking for old versions
+        ix = whoosh_index.open_dir(str(gen_dir))
+        try:
+            fresh = ix.doc_count_all() == 0
+        finally:
+            ix.close()
     return _apply(gen_dir, store.changes_since(mark_ts), fresh=fresh)
 
 

@@ -55,6 +55,7 @@ class Clause:
 @dataclass
 class TextQuery:
     clauses: list[Clause]
+    corrected: str | None = None  # the query with its unknown words replaced by the spellings searched
 
     @property
     def key(self) -> tuple:
@@ -68,7 +69,14 @@ class TextQuery:
 
 
 def build_query(q: str, snapshot, thesaurus: Thesaurus, fuzzy: bool = True) -> TextQuery:
-    words = [_corrected(snapshot, w) for w in query_words(q)] if fuzzy else query_words(q)
+    typed_words = query_words(q)
+    words = [_corrected(snapshot, w) for w in typed_words] if fuzzy else typed_words
+    corrected = None
+    if words != typed_words:  # say which spelling was searched ("did you mean")
+        corrected = q
+        for before, after in zip(typed_words, words):
+            if before != after:
+                corrected = corrected.replace(before[0], after[0], 1)
     stems = [stem for _, stem, _ in words]
     spans = {start: (end, expansions) for start, end, expansions in thesaurus.match(stems)}
     clauses: list[Clause] = []
@@ -91,7 +99,7 @@ def build_query(q: str, snapshot, thesaurus: Thesaurus, fuzzy: bool = True) -> T
             clause.alternatives.extend(_fuzzy_alternatives(snapshot, word, stem))
         clauses.append(clause)
         i += 1
-    return TextQuery(_merge_duplicates(clauses))
+    return TextQuery(_merge_duplicates(clauses), corrected)
 
 
 def _merge_duplicates(clauses: list[Clause]) -> list[Clause]:
@@ -174,11 +182,15 @@ def score(snapshot, query: TextQuery) -> dict[int, float]:
         clause_match: dict[int, float] = {}
         typed = [scores_of(t) for t in clause.typed]
         clause_weight = max((idf for _, idf in typed), default=1.0)
-        share = 1.0 / len(typed)
-        for per_doc, _ in typed:
-            for d, s in per_doc.items():
-                clause_score[d] = clause_score.get(d, 0.0) + s
-                clause_match[d] = clause_match.get(d, 0.0) + share
+        if len(typed) == 1:  # the common case, with C-level copies
+            clause_score = dict(typed[0][0])
+            clause_match = dict.fromkeys(clause_score, 1.0)
+        else:
+            share = 1.0 / len(typed)
+            for per_doc, _ in typed:
+                for d, s in per_doc.items():
+                    clause_score[d] = clause_score.get(d, 0.0) + s
+                    clause_match[d] = clause_match.get(d, 0.0) + share
         best_alt: dict[int, float] = {}
         for alt in clause.alternatives:
             parts = [scores_of(t)[0] for t in alt.terms]
@@ -193,25 +205,32 @@ def score(snapshot, query: TextQuery) -> dict[int, float]:
         for d, s in best_alt.items():
             clause_score[d] = clause_score.get(d, 0.0) + ALT_BONUS * s if d in clause_score else s
         weight_sum += clause_weight
+        if not total:
+            total = clause_score
+            matched = {d: clause_weight * min(m, 1.0) for d, m in clause_match.items()}
+            continue
+        total_get, matched_get = total.get, matched.get
         for d, s in clause_score.items():
-            total[d] = total.get(d, 0.0) + s
-            matched[d] = matched.get(d, 0.0) + clause_weight * min(clause_match[d], 1.0)
+            total[d] = total_get(d, 0.0) + s
+            m = clause_match[d]
+            matched[d] = matched_get(d, 0.0) + clause_weight * (m if m < 1.0 else 1.0)
     live = snapshot.live
     if weight_sum <= 0:
         return {}
-    return {
-        d: s * (matched[d] / weight_sum) ** COORDINATION_POWER for d, s in total.items() if d in live
-    }
+    if len(query.clauses) == 1:  # one concept: the coordination factor is 1 for full matches
+        return {d: s * (matched[d] / weight_sum) ** COORDINATION_POWER if matched[d] < weight_sum else s
+                for d, s in total.items() if d in live}
+    inv = 1.0 / weight_sum
+    return {d: s * (matched[d] * inv) ** COORDINATION_POWER for d, s in total.items() if d in live}
 
 
 def rank(scores: dict[int, float], snapshot) -> list[int]:
-    """Documents by decreasing score (ties: title, then docnum, for a stable order).
+    """Documents by decreasing score (ties: docnum order, stable).
 
     The second and later members of a near-duplicate group weigh ``DUPLICATE_DAMPING`` of their score,
     so one action published several years doesn't fill the first page.
     """
-    titles = snapshot.title_key
-    ordered = sorted(scores, key=lambda d: (-scores[d], titles[d], d))
+    ordered = sorted(sorted(scores), key=scores.__getitem__, reverse=True)  # ties: docnum order
     group_of = snapshot.group_of
     seen: set[str] = set()
     damped: dict[int, float] = {}
@@ -224,7 +243,7 @@ def rank(scores: dict[int, float], snapshot) -> list[int]:
         seen.add(group)
     if not damped:
         return ordered
-    return sorted(ordered, key=lambda d: (-damped.get(d, scores[d]), titles[d], d))
+    return sorted(ordered, key=lambda d: damped.get(d, scores[d]), reverse=True)
 
 
 def plain_bm25(snapshot, q: str) -> list[int]:

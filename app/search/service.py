@@ -128,8 +128,8 @@ class SearchService:
         page_docs = ordered[start : start + params.size]
         terms = text.query.highlight_terms() if text is not None and text.query else set()
         hits = self._hits(snap, page_docs, text.scores if text else {}, terms, result)
-        suggestion = None
-        if params.q and (text is None or len(text.docs) < FEW_RESULTS):
+        suggestion = text.query.corrected if text is not None and text.query else None
+        if suggestion is None and params.q and (text is None or len(text.docs) < FEW_RESULTS):
             suggestion = self._suggestion(snap, params.q, len(text.docs) if text else 0)
         return {
             "total": len(result),

@@ -23,7 +23,7 @@ from app.search.schema import FACETS, TEXT_BOOSTS
 _SEGMENT_CACHE: "OrderedDict[tuple[str, str], _SegmentColumns]" = OrderedDict()
 _SEGMENT_CACHE_SIZE = 64
 _SEGMENT_LOCK = threading.Lock()
-_POSTINGS_CACHE_SIZE = 2048
+_POSTINGS_BUDGET = 2_000_000  # decoded postings kept in memory per snapshot (about 150 MB at most)
 
 
 @dataclass
@@ -90,6 +90,7 @@ class Snapshot:
         self.generation = (str(gen_dir), self.reader.generation())
         self.lock = threading.RLock()
         self._postings: OrderedDict[tuple[str, str], tuple[list[int], list[float]]] = OrderedDict()
+        self._cached_postings = 0
         self._leaves = list(self.reader.leaf_readers())
         self._load_columns()
         self.vocabulary = None  # built on first use by spelling.py
@@ -124,6 +125,7 @@ class Snapshot:
         self.facet_values: dict[str, list[tuple[str, ...]]] = {}
         self.value_docs: dict[str, dict[str, set[int]]] = {}
         self.labels: dict[str, dict[str, str]] = {}
+        self.count_sets: dict[str, list[tuple[str, set[int]]]] = {}
         for facet in FACETS:
             column: list[tuple[str, ...]] = [()] * len(self.ids)
             docs: dict[str, set[int]] = {}
@@ -145,6 +147,7 @@ class Snapshot:
             self.facet_values[facet] = column
             self.value_docs[facet] = docs
             self.labels[facet] = labels
+            self.count_sets[facet] = [(label, docs[key]) for key, label in labels.items()]
         groups: dict[str, list[int]] = {}
         for d in live:
             groups.setdefault(self.metas[d].get("group") or self.ids[d], []).append(d)
@@ -189,8 +192,10 @@ class Snapshot:
                 _leaf_postings(segreader, field, text, offset, ids, weights)
             found = (ids, weights)
             self._postings[key] = found
-            while len(self._postings) > _POSTINGS_CACHE_SIZE:
-                self._postings.popitem(last=False)
+            self._cached_postings += len(ids)
+            while self._cached_postings > _POSTINGS_BUDGET and len(self._postings) > 1:
+                _, (old_ids, _) = self._postings.popitem(last=False)
+                self._cached_postings -= len(old_ids)
             return found
 
     def doc_frequency(self, field: str, text: str) -> int:

@@ -7,6 +7,11 @@ from pathlib import Path
 
 import httpx
 
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the `browser` fixture then skips, or fails when FICHES_REQUIRE_BROWSER is set
+    expect = None
+
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "tests" / "vendor" / "axe.min.js"
 SCREENSHOTS = REPO / "docs" / "screenshots"
@@ -56,11 +61,6 @@ def api(base_url: str, path: str, params=None) -> dict:
 
 def card_titles(page) -> list[str]:
     return page.locator("#results > li > article .card-title a").all_inner_texts()
-
-
-def wait_idle(page) -> None:
-    """Wait until no request of the page is in flight."""
-    page.wait_for_function("document.getElementById('busy').hidden")
 
 
 def normalise_spaces(text: str) -> str:

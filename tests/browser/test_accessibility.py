@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.helpers import AXE, api
+from tests.browser.helpers import AXE, api, expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+from tests.browser.helpers import expect
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ACTIVE = "(() => { const e = document.activeElement; return e ? (e.id || e.dataset.key || e.textContent.trim().slice(0, 40)) : null; })()"
 

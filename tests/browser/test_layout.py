@@ -4,11 +4,10 @@ screenshots of the results and fiche pages for the README."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.helpers import SCREENSHOTS, api
+from tests.browser.helpers import SCREENSHOTS, api, expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def horizontal_overflow(page) -> int:
@@ -24,6 +23,7 @@ def test_reflow_at_320_px(open_page, app_url):
     toggle = page.locator("#filters-toggle")
     expect(toggle).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_have_text("Filtres (1 actif)")
     expect(page.locator("#filters-panel")).to_be_hidden()
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")

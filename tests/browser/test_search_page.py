@@ -8,17 +8,12 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.helpers import api, card_titles, count_text, normalise_spaces
+from tests.browser.helpers import api, card_titles, count_text, expect, normalise_spaces
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 REPAIR_FICHE = "Bien vivre dans son logement, s'ouvrir vers l'extérieur"
-
-
-def count_of(page) -> str:
-    return normalise_spaces(page.locator("#count").inner_text())
 
 
 def expect_count(page, total: int, page_note: str = "") -> None:
@@ -34,10 +29,6 @@ def facet_count(page, facet: str, value: str) -> int:
     item = page.locator(f'fieldset[data-facet="{facet}"] li').filter(
         has=page.locator(".facet-label", has_text=re.compile(rf"^{re.escape(value)}$")))
     return int(re.sub(r"\D", "", item.locator(".facet-count").inner_text()))
-
-
-def api_facet(response: dict, facet: str, value: str) -> int:
-    return next(entry["count"] for entry in response["facets"][facet] if entry["value"] == value)
 
 
 def test_first_load_lists_every_seed_fiche(page, app_url, ground_truth):
@@ -216,10 +207,14 @@ def test_near_duplicates_fold_under_their_first_fiche(page, app_url):
     expect(page.locator("#count")).not_to_be_empty()
     cards = page.locator("#results > li > article", has=page.locator(".card-title", has_text="Bienvenue !"))
     expect(cards).to_have_count(1)
+    leader = next(h for h in same if h["duplicate_of"] is None)
+    follower = next(h for h in same if h["duplicate_of"] == leader["id"])
+    expect(cards.locator(".card-title a")).to_have_attribute("data-fiche", leader["id"])
     folded = cards.locator("details.dups")
     expect(folded.locator("summary")).to_have_text(re.compile(r"^1 fiche presque identique"))
     folded.locator("summary").click()
     expect(folded.locator("a")).to_have_count(1)
+    expect(folded.locator("a")).to_have_attribute("data-fiche", follower["id"])
 
 
 def test_range_filters_with_french_numbers_and_errors(page, app_url, ground_truth):
@@ -284,3 +279,18 @@ def test_typing_waits_for_a_pause_shows_progress_and_makes_one_history_entry(pag
     page.go_back()
     expect_count(page, 25)
     expect(page.locator("#q")).to_have_value("")
+
+
+def test_french_counts_and_amounts(page):
+    page.goto("/")
+    expect_count(page, 25)
+    formatted = page.evaluate("""async () => {
+        const f = await import('./format.js');
+        return [f.countLabel(0), f.countLabel(1), f.countLabel(2), f.countLabel(1234),
+                f.formatBudget(12500), f.formatBudget(38297.47), f.formatBudget(0), f.formatEtp(0.5),
+                f.formatEtp(2.61), f.formatBudget(null)];
+    }""")
+    assert [normalise_spaces(t) if t else t for t in formatted] == [
+        "0 fiche trouvée", "1 fiche trouvée", "2 fiches trouvées", "1 234 fiches trouvées",
+        "12 500 €", "38 297,47 €", "0 €", "0,5 ETP", "2,61 ETP", None,
+    ]

@@ -6,11 +6,10 @@ import html
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.helpers import XSS_RESUME, XSS_TITLE, api
+from tests.browser.helpers import XSS_RESUME, XSS_TITLE, api, expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def assert_nothing_ran(page) -> None:

@@ -69,9 +69,15 @@ def test_unknown_is_none(written):
     ("line", "expected"),
     [
         ("CENTRE SOCIAL GISELE HALIMI ALLONNES - Sarthe", ("CENTRE SOCIAL GISELE HALIMI ALLONNES", "Sarthe")),
-        ("MPT-CS LES CAILLOLS - Synergie Family - Bouches-du-Rhône", ("MPT-CS LES CAILLOLS - Synergie Family", "Bouches-du-Rhône")),
+        (
+            "MPT-CS LES CAILLOLS - Synergie Family - Bouches-du-Rhône",
+            ("MPT-CS LES CAILLOLS - Synergie Family", "Bouches-du-Rhône"),
+        ),
         ("CENTRE SOCIO-CULTUREL DE SAINT- LOUIS - Haut-Rhin", ("CENTRE SOCIO-CULTUREL DE SAINT- LOUIS", "Haut-Rhin")),
-        ("OIKOS - CENTRE CULTUREL ET SOCIAL - Territoire de Belfort", ("OIKOS - CENTRE CULTUREL ET SOCIAL", "Territoire de Belfort")),
+        (
+            "OIKOS - CENTRE CULTUREL ET SOCIAL - Territoire de Belfort",
+            ("OIKOS - CENTRE CULTUREL ET SOCIAL", "Territoire de Belfort"),
+        ),
         ("MAISON DE QUARTIER - Val d'Oise", ("MAISON DE QUARTIER", "Val d'Oise")),
         ("- CS LA SOURCE - Guadeloupe", ("CS LA SOURCE", "Guadeloupe")),
         ("CS Nord - Sud - Nord", ("CS Nord - Sud", "Nord")),

@@ -95,25 +95,25 @@ def test_kill_9_during_import_then_rerun_gives_exactly_the_right_set(database_ur
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    expected = _big_corpus(corpus, 120)  # 3 000 fiches
+    expected = _big_corpus(corpus, 40)  # 1 000 fiches
     env = {**os.environ, "DATABASE_URL": database_url, "FICHES_INDEX_DIR": str(tmp_path / "index"),
            "FICHES_SEED_ON_START": "false"}
-    cmd = [sys.executable, "-m", "ingest.cli", "import", str(corpus), "--quiet", "--batch-size", "100"]
+    cmd = [sys.executable, "-m", "ingest.cli", "import", str(corpus), "--quiet", "--batch-size", "50"]
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     engine = make_engine(database_url)
     init_db(engine)
     store = Store(engine)
     deadline = time.monotonic() + 120
-    while store.count() < 300 and proc.poll() is None and time.monotonic() < deadline:
+    while store.count() < 200 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     partial = store.count()
     assert 0 < partial < expected, "the import was not interrupted mid-way"
-    assert partial % 100 == 0 or partial == expected, "a batch was half-written"
+    assert partial % 50 == 0 or partial == expected, "a batch was half-written"
     rerun = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr.decode()[-2000:]
     assert store.count() == expected
     titles = [f.title for f in store.iter_live()]
-    assert len(set(titles)) == expected - 120  # the two « Bienvenue ! » fiches share a title in each copy
+    assert len(set(titles)) == expected - 40  # the two « Bienvenue ! » fiches share a title in each copy
     engine.dispose()

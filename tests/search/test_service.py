@@ -154,8 +154,10 @@ def test_similar_excludes_the_fiche_and_its_duplicates(devset_service):
 
 
 def test_did_you_mean_and_typo_tolerance(devset_service):
-    result = search(devset_service, q="chorrale")
+    result = search(devset_service, q="Chorrale du quartier")
     assert result["hits"][0]["id"] == "cul1"  # the typo is corrected while searching
+    assert result["suggestion"] == "chorale du quartier"
+    assert search(devset_service, q="chorale")["suggestion"] is None
     result = search(devset_service, q="ressourcrie")
     assert result["hits"] and result["hits"][0]["id"] == "env2"
     none = search(devset_service, q="zzzzqqq")
