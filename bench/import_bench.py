@@ -19,6 +19,7 @@ import logging
 import math
 import os
 import platform
+import signal
 import sys
 import tempfile
 import time
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-file", type=int, default=500)
     parser.add_argument("--batch-size", type=int, default=500)
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still drop the temporary database
     logging.getLogger("fiches").setLevel(logging.ERROR)  # one warning line per rejection would time stderr
     missing = _missing_modules()
     if missing:

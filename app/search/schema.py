@@ -62,10 +62,13 @@ def build_schema() -> Schema:
         kw=TEXT(analyzer=fr, phrase=False),
         resume=TEXT(analyzer=fr, phrase=False),
         body=TEXT(analyzer=fr, phrase=False),
-        spell=KEYWORD(lowercase=True, commas=False, scorable=False),  # unstemmed words (see indexer)
+        # unstemmed words (see indexer); scorable only because Whoosh stats a file for every posting
+        # of a field without lengths when it writes a segment
+        spell=KEYWORD(lowercase=True, commas=False, scorable=True),
         # sortable numbers are ints (NUMERIC(float, sortable=True) crashes in Whoosh 2.7.4)
-        budget=NUMERIC(int, bits=64, sortable=True),
-        etp_centi=NUMERIC(int, sortable=True),  # hundredths of an ETP
-        year=NUMERIC(int, sortable=True),
+        # one term per value (shift_step=bits): range queries run on the in-memory columns instead
+        budget=NUMERIC(int, bits=64, sortable=True, shift_step=64),
+        etp_centi=NUMERIC(int, bits=32, sortable=True, shift_step=32),  # hundredths of an ETP
+        year=NUMERIC(int, bits=32, sortable=True, shift_step=32),
         meta=STORED(),  # facet values, numbers, group: loaded into in-memory columns by the reader
     )

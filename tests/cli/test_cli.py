@@ -37,7 +37,7 @@ def test_import_summary_and_idempotence(fiches):
 def test_exit_codes(fiches, tmp_path):
     assert "Introuvable" in fiches("import", "/nulle/part.txt", check_code=2).stderr
     bad = tmp_path / "mauvais.txt"
-    bad.write_text(SEED.read_text(encoding="utf-8") + "Actions\n\n- Statut de l'action\n- En cours\n", encoding="utf-8")
+    bad.write_text(SEED.read_text(encoding="utf-8") + "\nActions\n\n- Statut de l'action\n- En cours\n", encoding="utf-8")
     proc = fiches("import", str(bad), check_code=1)
     assert "mauvais.txt" in proc.stderr
 
