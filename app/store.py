@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -101,16 +102,32 @@ class Store:
             found = {f.id: f for f in self._load(session, list(ids)) if f.deleted_at is None}
         return [found[i] for i in ids if i in found]
 
-    def find_by_title_keys(self, keys: Iterable[str]) -> list[Fiche]:
-        """Live fiches whose folded title is one of these (near-duplicate candidates), oldest first."""
+    def get_rows(self, ids: Sequence[str], columns: Sequence[str]) -> dict[str, dict]:
+        """Some columns of the live fiches with these ids, by id: a lean Core select (no ORM objects)."""
+        table = Fiche.__table__
+        selected = [table.c.id, *(table.c[name] for name in columns if name != "id")]
+        out: dict[str, dict] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(ids), _CHUNK):
+                stmt = sa_select(*selected).where(table.c.id.in_(ids[start : start + _CHUNK]),
+                                                  table.c.deleted_at.is_(None))
+                for row in connection.execute(stmt):
+                    out[row.id] = dict(row._mapping)
+        return out
+
+    def find_by_title_keys(self, keys: Iterable[str], columns: Sequence[str]) -> list[dict]:
+        """Some columns of the live fiches whose folded title is one of these (near-duplicate
+        candidates), oldest first: a lean Core select, as the candidates can be many."""
+        table = Fiche.__table__
         wanted = sorted(set(keys))
-        out: list[Fiche] = []
-        with self.session() as session:
+        selected = [table.c[name] for name in dict.fromkeys(["id", "created_at", *columns])]
+        out: list[dict] = []
+        with self.engine.connect() as connection:
             for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start : start + _CHUNK]
-                stmt = select(Fiche).where(col(Fiche.title_key).in_(chunk), col(Fiche.deleted_at).is_(None))
-                out.extend(session.exec(stmt).all())
-        out.sort(key=lambda f: (f.created_at, f.id))
+                stmt = sa_select(*selected).where(table.c.title_key.in_(wanted[start : start + _CHUNK]),
+                                                  table.c.deleted_at.is_(None))
+                out.extend(dict(row._mapping) for row in connection.execute(stmt))
+        out.sort(key=lambda row: (row["created_at"], row["id"]))
         return out
 
     def group_members(self, fiche: Fiche) -> list[Fiche]:

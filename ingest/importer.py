@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from app.models import FicheCreate
 from app.store import Store, UpsertCounts
@@ -73,55 +73,62 @@ class ImportReport:
         }
 
 
-def _group_text(fiche: FicheCreate) -> str:
-    return " ".join(filter(None, [fiche.resume, fiche.description_experience]))[:2000]
+_GROUP_COLUMNS = ("title_key", "structure", "year", "duplicate_of", "resume", "description_experience")
+
+
+def _group_text(fiche) -> str:
+    return " ".join(filter(None, [fiche["resume"], fiche["description_experience"]]))[:1500]
 
 
 class _DuplicateGrouper:
-    """Assigns each fiche of a batch to the near-duplicate group of an earlier fiche, if any."""
+    """Assigns each fiche of a batch to the near-duplicate group of an earlier fiche, if any.
+
+    A group is led by its first fiche; later fiches are compared with the leaders only (members are
+    already similar to theirs), so the work grows with the number of groups, not of fiches, sharing a
+    title. A fiche already stored keeps its group, so re-importing never regroups.
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
 
     def leaders(self, batch: list[FicheCreate]) -> dict[str, str | None]:
-        keys = {fold_key(f.title) for f in batch}
-        candidates: dict[str, list] = {}
-        for fiche in self.store.find_by_title_keys(keys):
-            candidates.setdefault(fiche.title_key, []).append(fiche)
+        keys = {_title_key(f.title) for f in batch}
+        candidates: dict[str, list[dict]] = {}
+        for row in self.store.find_by_title_keys(keys, _GROUP_COLUMNS):
+            row["text"] = _group_text(row)
+            candidates.setdefault(row["title_key"], []).append(row)
         out: dict[str, str | None] = {}
         for fiche in batch:
-            key = fold_key(fiche.title)[:200]
-            leader = None
-            for other in candidates.get(key, []):
-                if other.id == fiche.id:
-                    leader = other.duplicate_of  # keep its group (or none) on re-import
-                    break
-                if self._similar(fiche, other):
-                    leader = other.duplicate_of or other.id
-                    break
-            out[fiche.id] = leader
-            candidates.setdefault(key, []).append(_Candidate(fiche, leader))
+            key = _title_key(fiche.title)
+            pool = candidates.setdefault(key, [])
+            stored = next((row for row in pool if row["id"] == fiche.id), None)
+            if stored is not None:
+                leader = stored["duplicate_of"]
+            else:
+                leader = self._leader(fiche, pool)
+                row = {"id": fiche.id, "duplicate_of": leader, **fiche.model_dump(include=set(_GROUP_COLUMNS))}
+                row["text"] = _group_text(row)
+                pool.append(row)
+            out[fiche.id] = leader if leader != fiche.id else None
         return out
 
     @staticmethod
-    def _similar(a: FicheCreate, b) -> bool:
-        if fold_key(a.structure) == fold_key(b.structure) and a.year != b.year:
-            return True
-        text_a, text_b = _group_text(a), _group_text(b)
-        return bool(text_a and text_b) and fuzz.token_set_ratio(text_a, text_b) >= TEXT_SIMILARITY
+    def _leader(fiche: FicheCreate, pool: list[dict]) -> str | None:
+        structure = fold_key(fiche.structure)
+        for row in pool:  # the same structure filing the same action another year
+            if structure and fold_key(row["structure"]) == structure and row["year"] != fiche.year:
+                return row["duplicate_of"] or row["id"]
+        text = _group_text(fiche.model_dump(include={"resume", "description_experience"}))
+        leaders = [row for row in pool if not row["duplicate_of"] and row["text"]]
+        if not text or not leaders:
+            return None
+        match = process.extractOne(text, [row["text"] for row in leaders], scorer=fuzz.token_set_ratio,
+                                   score_cutoff=TEXT_SIMILARITY)
+        return leaders[match[2]]["id"] if match else None
 
 
-class _Candidate:
-    """A fiche of the current batch, seen by later fiches of the same batch."""
-
-    def __init__(self, fiche: FicheCreate, leader: str | None) -> None:
-        self.id = fiche.id
-        self.title_key = fold_key(fiche.title)[:200]
-        self.duplicate_of = leader
-        self.structure = fiche.structure
-        self.year = fiche.year
-        self.resume = fiche.resume
-        self.description_experience = fiche.description_experience
+def _title_key(title: str) -> str:
+    return fold_key(title)[:200]
 
 
 def _normalised(records: Iterable[ParsedFiche | Rejected], report: ImportReport) -> Iterator[FicheCreate]:

@@ -117,3 +117,19 @@ def test_kill_9_during_import_then_rerun_gives_exactly_the_right_set(database_ur
     titles = [f.title for f in store.iter_live()]
     assert len(set(titles)) == expected - 40  # the two « Bienvenue ! » fiches share a title in each copy
     engine.dispose()
+
+
+def test_groups_are_stable_flat_and_never_self_referencing(store, tmp_path):
+    from bench.synth import write_corpus
+
+    write_corpus(400, tmp_path, seed=7, per_file=100)
+    first = import_paths([str(tmp_path)], store, batch_size=60)
+    assert first.duplicates_grouped > 0
+    second = import_paths([str(tmp_path)], store, batch_size=60)
+    assert (second.created, second.updated) == (0, 0)
+    fiches = {f.id: f for f in store.iter_live()}
+    for fiche in fiches.values():
+        assert fiche.duplicate_of != fiche.id
+        if fiche.duplicate_of:
+            assert fiches[fiche.duplicate_of].duplicate_of is None, "groups have a single level"
+    assert second.duplicates_grouped == first.duplicates_grouped
