@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -43,35 +43,47 @@ class Store:
 
     # -- writes -------------------------------------------------------------------------------------
     def upsert(self, fiches: Sequence[FicheCreate], duplicate_of: dict[str, str | None] | None = None) -> UpsertCounts:
-        """Insert or update a batch in one transaction. ``duplicate_of`` maps id → group leader id."""
+        """Insert or update a batch in one transaction. ``duplicate_of`` maps id → group leader id.
+
+        Plain Core statements (no ORM objects): one SELECT of the batch's ids, one multi-row INSERT and
+        one executemany UPDATE."""
         counts = UpsertCounts()
         by_id: dict[str, FicheCreate] = {f.id: f for f in fiches}  # last one wins inside a batch
         groups = duplicate_of or {}
         now = utcnow()
-        with self.session() as session, session.begin():
-            existing = {f.id: f for f in self._load(session, list(by_id))}
+        table = Fiche.__table__
+        inserts: list[dict] = []
+        updates: list[dict] = []
+        with self.engine.begin() as connection:
+            existing = {}
+            ids = list(by_id)
+            for start in range(0, len(ids), _CHUNK):
+                stmt = sa_select(table.c.id, table.c.content_hash, table.c.deleted_at, table.c.duplicate_of).where(
+                    table.c.id.in_(ids[start : start + _CHUNK]))
+                existing.update({row.id: row for row in connection.execute(stmt)})
             for fiche_id, new in by_id.items():
                 data = new.model_dump()
-                data["title_key"] = fold_key(new.title)[:200]
-                leader = groups.get(fiche_id)
+                data.update(title_key=fold_key(new.title)[:200], duplicate_of=groups.get(fiche_id), updated_at=now,
+                            deleted_at=None)
                 old = existing.get(fiche_id)
                 if old is None:
-                    session.add(Fiche(**data, duplicate_of=leader, created_at=now, updated_at=now))
+                    inserts.append({**data, "created_at": now})
                     counts.created += 1
                     continue
                 same = old.content_hash == new.content_hash and old.deleted_at is None
-                if same and old.duplicate_of == leader:
+                if same and old.duplicate_of == data["duplicate_of"]:
                     counts.unchanged += 1
                     continue
-                for key, value in data.items():
-                    setattr(old, key, value)
-                old.duplicate_of = leader
-                old.deleted_at = None
-                old.updated_at = now
+                updates.append({**data, "b_id": fiche_id})
                 if same:
                     counts.unchanged += 1
                 else:
                     counts.updated += 1
+            if inserts:
+                connection.execute(table.insert(), inserts)
+            if updates:
+                values = {name: bindparam(name) for name in updates[0] if name not in ("b_id", "id")}
+                connection.execute(table.update().where(table.c.id == bindparam("b_id")).values(values), updates)
         return counts
 
     def delete(self, fiche_id: str) -> bool:

@@ -95,7 +95,7 @@ class _DuplicateGrouper:
         keys = {_title_key(f.title) for f in batch}
         candidates: dict[str, list[dict]] = {}
         for row in self.store.find_by_title_keys(keys, _GROUP_COLUMNS):
-            row["text"] = _group_text(row)
+            _prepare(row)
             candidates.setdefault(row["title_key"], []).append(row)
         out: dict[str, str | None] = {}
         for fiche in batch:
@@ -107,8 +107,7 @@ class _DuplicateGrouper:
             else:
                 leader = self._leader(fiche, pool)
                 row = {"id": fiche.id, "duplicate_of": leader, **fiche.model_dump(include=set(_GROUP_COLUMNS))}
-                row["text"] = _group_text(row)
-                pool.append(row)
+                pool.append(_prepare(row))
             out[fiche.id] = leader if leader != fiche.id else None
         return out
 
@@ -116,7 +115,7 @@ class _DuplicateGrouper:
     def _leader(fiche: FicheCreate, pool: list[dict]) -> str | None:
         structure = fold_key(fiche.structure)
         for row in pool:  # the same structure filing the same action another year
-            if structure and fold_key(row["structure"]) == structure and row["year"] != fiche.year:
+            if structure and row["structure_key"] == structure and row["year"] != fiche.year:
                 return row["duplicate_of"] or row["id"]
         text = _group_text(fiche.model_dump(include={"resume", "description_experience"}))
         leaders = [row for row in pool if not row["duplicate_of"] and row["text"]]
@@ -125,6 +124,12 @@ class _DuplicateGrouper:
         match = process.extractOne(text, [row["text"] for row in leaders], scorer=fuzz.token_set_ratio,
                                    score_cutoff=TEXT_SIMILARITY)
         return leaders[match[2]]["id"] if match else None
+
+
+def _prepare(row: dict) -> dict:
+    row["text"] = _group_text(row)
+    row["structure_key"] = fold_key(row["structure"])
+    return row
 
 
 def _title_key(title: str) -> str:
