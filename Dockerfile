@@ -6,6 +6,7 @@ COPY app ./app
 COPY ingest ./ingest
 COPY frontend ./frontend
 COPY data ./data
-RUN pip install --no-cache-dir .
+# editable: the app finds frontend/ and data/ beside its code
+RUN pip install --no-cache-dir -e .
 EXPOSE 8000
 CMD ["fiches", "serve", "--host", "0.0.0.0", "--port", "8000"]

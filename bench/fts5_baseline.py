@@ -25,10 +25,10 @@ class Fts5Baseline:
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(str(path))
         self.db.executescript(
-            "CREATE VIRTUAL TABLE fts USING fts5(title, body, tokenize='unicode61 remove_diacritics 2');"
-            "CREATE TABLE d(rowid INTEGER PRIMARY KEY, id TEXT, title TEXT, dimension TEXT, territoire TEXT,"
+            "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, tokenize='unicode61 remove_diacritics 2');"
+            "CREATE TABLE IF NOT EXISTS d(rowid INTEGER PRIMARY KEY, id TEXT, title TEXT, dimension TEXT, territoire TEXT,"
             " statut TEXT, departement TEXT, region TEXT, year INT, budget REAL, etp REAL);"
-            "CREATE TABLE v(rowid INT, facet TEXT, value TEXT);"
+            "CREATE TABLE IF NOT EXISTS v(rowid INT, facet TEXT, value TEXT);"
         )
 
     def load(self, store) -> None:
@@ -42,7 +42,7 @@ class Fts5Baseline:
                                  f["departement"], f["region"], f["year"], f["budget_eur"], f["etp"]))
                 self.db.executemany("INSERT INTO v VALUES (?,?,?)",
                                     [(i, m, value) for m in MULTI for value in f[m]])
-            self.db.execute("CREATE INDEX v_rowid ON v(rowid, facet)")
+            self.db.execute("CREATE INDEX IF NOT EXISTS v_rowid ON v(rowid, facet)")
 
     def timed(self, items: list[tuple[str, str]]) -> float:
         started = time.perf_counter()

@@ -105,20 +105,34 @@ def time_service(service: SearchService, queries: list[list[tuple]], fresh: bool
     return samples
 
 
-def run(n: int, count: int, seed: int, http: bool) -> None:
+def _cached(folder: Path, name: str, build) -> float:
+    """Run ``build()`` once per cache folder; its duration (seconds) is kept in ``<name>.done``."""
+    marker = folder / f"{name}.done"
+    if marker.exists():
+        return float(marker.read_text())
+    started = time.perf_counter()
+    build()
+    elapsed = time.perf_counter() - started
+    marker.write_text(f"{elapsed:.3f}")
+    return elapsed
+
+
+def run(n: int, count: int, seed: int, http: bool, cache: Path | None, build_only: bool = False) -> None:
     rng = random.Random(seed)
-    folder = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    if cache is None:
+        folder = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    else:
+        folder = cache / f"n{n}-seed{seed}"
+        folder.mkdir(parents=True, exist_ok=True)
     db_url = f"sqlite:///{folder / 'fiches.db'}"
     engine = make_engine(db_url)
     init_db(engine)
     store = Store(engine)
-    print(f"N = {n} fiches, {count} requêtes par mélange, dossier {folder}")
-    stored = load_store(store, n, seed)
+    print(f"N = {n} fiches, {count} requêtes par mélange, dossier {folder} (déjà construit : mesures en cache)")
+    stored = _cached(folder, "store", lambda: load_store(store, n, seed))
     print(f"store: {n / stored:,.0f} fiches/s ({stored:.1f} s)")
     service = SearchService(folder / "index", store)
-    started = time.perf_counter()
-    service.sync()
-    built = time.perf_counter() - started
+    built = _cached(folder, "index", service.sync)
     print(f"index: {n / built:,.0f} fiches/s ({built:.1f} s)")
     started = time.perf_counter()
     first = service.search(SearchParams())
@@ -126,9 +140,10 @@ def run(n: int, count: int, seed: int, http: bool) -> None:
     facet_values = {f: [e["value"] for e in first["facets"][f][:8]] for f in ("dimension", "public", "mots_cles")}
 
     fts = Fts5Baseline(folder / "fts.db")
-    started = time.perf_counter()
-    fts.load(store)
-    print(f"FTS5: {n / (time.perf_counter() - started):,.0f} fiches/s")
+    loaded = _cached(folder, "fts", lambda: fts.load(store))
+    print(f"FTS5: {n / loaded:,.0f} fiches/s")
+    if build_only:
+        return
 
     rows = []
     all_fresh: list[list[tuple]] = []
@@ -164,12 +179,19 @@ def run(n: int, count: int, seed: int, http: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("n", nargs="?", type=int, default=10_000)
+    parser.add_argument("n", nargs="?", type=int, default=None)
+    parser.add_argument("--n", dest="n_opt", type=int, default=None, help="number of fiches (default 10000)")
     parser.add_argument("--queries", type=int, default=150)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--cache", type=Path, default=Path("var/bench"),
+                        help="folder keeping the generated store, index and FTS5 table between runs")
+    parser.add_argument("--no-cache", action="store_true", help="build everything in a new temporary folder")
+    parser.add_argument("--build-only", action="store_true", help="build (or find) the cached data, then stop")
     args = parser.parse_args()
-    run(args.n, args.queries, args.seed, not args.no_http)
+    n = args.n_opt or args.n or 10_000
+    run(n, args.queries, args.seed, not args.no_http, None if args.no_cache else args.cache,
+        args.build_only)
 
 
 if __name__ == "__main__":

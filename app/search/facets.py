@@ -1,29 +1,97 @@
-"""Disjunctive facets over a hit set, from the snapshot's in-memory value columns.
+"""Disjunctive facets over a hit set, from per-facet value columns (numpy).
 
 OR within a facet, AND across facets. The counts of a facet are taken over the hits that pass every
 *other* facet's selection, so a selected facet keeps counting its other values; selected values with no
 hit stay listed with a zero count. Values are sorted by count, then by accent-insensitive label.
+
+A facet column is a list of (docnum, value number) pairs, so one ``bincount`` over the pairs whose
+document is in the hit mask counts every value of the facet at once.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from app.search.analysis import fold
 from app.search.schema import FACETS
 
 
-def selection_sets(snapshot, filters: dict[str, list[str]]) -> dict[str, set[int]]:
-    """For each filtered facet, the documents having at least one of the selected values."""
-    out: dict[str, set[int]] = {}
+class _Column:
+    __slots__ = ("labels", "folded", "index", "pair_docs", "pair_values", "masks")
+
+    def __init__(self) -> None:
+        self.labels: list[str] = []  # value number → label (the first spelling met)
+        self.folded: list[str] = []
+        self.index: dict[str, int] = {}  # folded label (or département code) → value number
+        self.pair_docs: np.ndarray = np.zeros(0, dtype=np.int32)
+        self.pair_values: np.ndarray = np.zeros(0, dtype=np.int32)
+        self.masks: dict[int, np.ndarray] = {}
+
+    def value(self, label: str) -> int:
+        key = fold(label)
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.labels)
+            self.labels.append(label)
+            self.folded.append(key)
+        return found
+
+
+class FacetColumns:
+    """The value columns of every facet, built once per index snapshot from the stored ``meta``."""
+
+    def __init__(self, metas: list[dict], live: list[int]) -> None:
+        self.n_docs = len(metas)
+        self.columns: dict[str, _Column] = {}
+        self.departement_names: dict[str, str] = {}  # folded code → name
+        for facet in FACETS:
+            column = _Column()
+            docs: list[int] = []
+            values: list[int] = []
+            for d in live:
+                for v in dict.fromkeys(metas[d].get("facets", {}).get(facet, ())):
+                    docs.append(d)
+                    values.append(column.value(v))
+            column.pair_docs = np.asarray(docs, dtype=np.int32)
+            column.pair_values = np.asarray(values, dtype=np.int32)
+            self.columns[facet] = column
+        departements = self.columns["departement"]
+        for d in live:  # a département is also filterable by its code
+            code = metas[d].get("departement_code")
+            names = metas[d].get("facets", {}).get("departement")
+            if code and names:
+                departements.index.setdefault(fold(code), departements.index[fold(names[0])])
+                self.departement_names[fold(code)] = names[0]
+
+    def mask(self, facet: str, value: str) -> np.ndarray:
+        """Documents having this value (a shared array: never modify it)."""
+        column = self.columns[facet]
+        number = column.index.get(fold(value))
+        if number is None:
+            return np.zeros(self.n_docs, dtype=bool)
+        found = column.masks.get(number)
+        if found is None:
+            found = np.zeros(self.n_docs, dtype=bool)
+            found[column.pair_docs[column.pair_values == number]] = True
+            column.masks[number] = found
+        return found
+
+    def counts(self, facet: str, docs: np.ndarray) -> np.ndarray:
+        """Hits per value number for the hit mask ``docs``."""
+        column = self.columns[facet]
+        return np.bincount(column.pair_values[docs[column.pair_docs]], minlength=len(column.labels))
+
+
+def selection_sets(snapshot, filters: dict[str, list[str]]) -> dict[str, np.ndarray]:
+    """For each filtered facet, the mask of documents having at least one of the selected values."""
+    out: dict[str, np.ndarray] = {}
     for facet, values in filters.items():
-        index = snapshot.value_docs[facet]
-        docs: set[int] = set()
-        for value in values:
-            docs |= index.get(fold(value), set())
-        out[facet] = docs
+        masks = [snapshot.facets.mask(facet, value) for value in values]
+        out[facet] = np.logical_or.reduce(masks) if len(masks) > 1 else masks[0]
     return out
 
 
-def apply_filters(base: set[int], selections: dict[str, set[int]], skip: str | None = None) -> set[int]:
+def apply_filters(base: np.ndarray, selections: dict[str, np.ndarray], skip: str | None = None) -> np.ndarray:
     result = base
     for facet, docs in selections.items():
         if facet != skip:
@@ -34,39 +102,32 @@ def apply_filters(base: set[int], selections: dict[str, set[int]], skip: str | N
 def canonical(snapshot, facet: str, value: str) -> str:
     """The label of a selected value as the index writes it (a département code gives its name)."""
     key = fold(value)
-    if facet == "departement" and key in snapshot.departement_names:
-        return snapshot.departement_names[key]
-    return snapshot.labels[facet].get(key, value)
+    if facet == "departement" and key in snapshot.facets.departement_names:
+        return snapshot.facets.departement_names[key]
+    column = snapshot.facets.columns[facet]
+    number = column.index.get(key)
+    return value if number is None else column.labels[number]
 
 
-def _count(snapshot, facet: str, docs: set[int]) -> dict[str, int]:
-    """Hits per value: one C-level set intersection per value (cheaper than walking the hits)."""
-    out = {}
-    for label, members in snapshot.count_sets[facet]:
-        n = len(members & docs) if len(members) < len(docs) else len(docs & members)
-        if n:
-            out[label] = n
-    return out
-
-
-def facet_counts(snapshot, base: set[int], result: set[int], filters: dict[str, list[str]],
-                 selections: dict[str, set[int]]) -> dict[str, list[dict]]:
+def facet_counts(snapshot, base: np.ndarray, result: np.ndarray, filters: dict[str, list[str]],
+                 selections: dict[str, np.ndarray]) -> dict[str, list[dict]]:
     """``{facet: [{value, count, selected}]}`` for every facet."""
     out: dict[str, list[dict]] = {}
     for facet in FACETS:
+        column = snapshot.facets.columns[facet]
         selected = filters.get(facet, [])
         docs = apply_filters(base, selections, skip=facet) if selected else result
-        counts = _count(snapshot, facet, docs)
+        counts = snapshot.facets.counts(facet, docs)
         chosen = {fold(canonical(snapshot, facet, v)) for v in selected}
-        entries = [
-            {"value": value, "count": count, "selected": fold(value) in chosen} for value, count in counts.items()
-        ]
-        present = {fold(e["value"]) for e in entries}
+        found = np.flatnonzero(counts).tolist()
+        numbers = counts[found].tolist()
+        entries = [(-n, column.folded[i], column.labels[i]) for i, n in zip(found, numbers)]
+        present = {column.folded[i] for i in found}
         for value in selected:
             label = canonical(snapshot, facet, value)
             if fold(label) not in present:
-                entries.append({"value": label, "count": 0, "selected": True})
+                entries.append((0, fold(label), label))
                 present.add(fold(label))
-        entries.sort(key=lambda e: (-e["count"], fold(e["value"]), e["value"]))
-        out[facet] = entries
+        entries.sort()
+        out[facet] = [{"value": label, "count": -neg, "selected": key in chosen} for neg, key, label in entries]
     return out

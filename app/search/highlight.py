@@ -1,7 +1,10 @@
 """Highlighted snippets: the best passage of a fiche, query words in ``<mark>``, everything else escaped.
 
-Matching runs an accent- and case-insensitive regex over the original text (no analysis of the text:
-a page of snippets costs little). A stem matches the words it starts (``famil`` → ``familles``).
+The text is folded one character for one (lowercase, accents stripped: positions are kept), a plain
+regex finds the words starting with a query stem, and a word is marked only if its own stem is one the
+index matched (``fonction`` doesn't mark ``fonctionnement``). The words typed and their close forms
+(spelling fixes, hyphen parts) are looked for first; thesaurus expansions only when a fiche contains none
+of them, so a snippet doesn't fill with the synonyms of a word it shows.
 """
 
 from __future__ import annotations
@@ -10,25 +13,32 @@ import re
 from functools import lru_cache
 from html import escape
 
+from app.search.analysis import _index_terms, fold
 from app.search.schema import SNIPPET_SOURCES
 
 SNIPPET_LENGTH = 240
 _CONTEXT_BEFORE = 60
+_MAX_MATCHES = 200
 
 
-_VARIANTS = {
-    "a": "aàâäáã", "c": "cç", "e": "eéèêë", "i": "iîïíì", "o": "oôöóòõœ", "u": "uùûüú", "y": "yÿ", "n": "nñ",
-}
+def _fold_table() -> dict[int, str]:
+    table = {}
+    for code in range(0x80, 0x250):
+        char = chr(code)
+        folded = fold(char)
+        if len(folded) == 1 and folded != char:
+            table[code] = folded
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code + 32)
+    return table
 
 
-def _letter(char: str) -> str:
-    variants = _VARIANTS.get(char)
-    return f"[{variants}]" if variants else re.escape(char)
+_FOLD = _fold_table()  # œ stays œ (folding it to "oe" would shift positions): patterns allow for it
 
 
 @lru_cache(maxsize=4096)
 def term_pattern(terms: frozenset[str]) -> re.Pattern | None:
-    """A regex matching, accents and case aside, the words that start with one of the (folded) stems.
+    """A regex over folded text matching the words that start with one of the (folded) stems.
 
     Short stems match whole words only.
     """
@@ -36,11 +46,22 @@ def term_pattern(terms: frozenset[str]) -> re.Pattern | None:
     for term in sorted(terms, key=len, reverse=True):
         if not term or not re.fullmatch(r"[a-z0-9]+", term):
             continue
-        body = "".join(_letter(c) for c in term)
+        body = term.replace("oe", "(?:oe|œ)")
         parts.append(rf"{body}\b" if len(term) < 3 else rf"{body}\w*")
     if not parts:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")")
+
+
+def _matches(pattern: re.Pattern, folded: str, terms: frozenset[str]) -> list[re.Match]:
+    out = []
+    for m in pattern.finditer(folded):
+        word = m.group(0)
+        if len(word) < 3 or any(stem in terms for stem in _index_terms(word.replace("œ", "oe"))):
+            out.append(m)
+            if len(out) == _MAX_MATCHES:
+                break
+    return out
 
 
 def _best_window(matches: list[re.Match], text_len: int) -> tuple[int, int]:
@@ -48,7 +69,7 @@ def _best_window(matches: list[re.Match], text_len: int) -> tuple[int, int]:
     best_start = 0
     for i, m in enumerate(matches):
         end_limit = m.start() + SNIPPET_LENGTH - _CONTEXT_BEFORE
-        distinct = {x.group(0).lower() for x in matches[i:] if x.end() <= end_limit}
+        distinct = {x.group(0) for x in matches[i:] if x.end() <= end_limit}
         value = (len(distinct), -i)
         if value > best:
             best, best_start = value, m.start()
@@ -81,27 +102,40 @@ def _render(text: str, start: int, end: int, matches: list[re.Match]) -> str:
     return "".join(out)
 
 
-def snippet(fiche: dict, terms: set[str]) -> str:
-    """HTML snippet of a fiche for the query stems ``terms`` (may be empty: then the résumé's start)."""
-    pattern = term_pattern(frozenset(terms))
+def _best_field(fiche: dict, terms: frozenset[str]) -> tuple[str, list[re.Match]] | None:
+    """The source text with the most distinct matching words (the first one reaching all the terms)."""
+    pattern = term_pattern(terms)
+    if pattern is None:
+        return None
     best: tuple[int, str, list[re.Match]] | None = None
-    first_text = ""
     for name in SNIPPET_SOURCES:
-        text = " ".join((fiche.get(name) or "").split())
+        text = fiche.get(name)
         if not text:
             continue
-        first_text = first_text or text
-        if pattern is None:
-            break
-        matches = list(pattern.finditer(text))
-        distinct = len({m.group(0).lower() for m in matches})
-        if matches and (best is None or distinct > best[0]):
+        text = " ".join(text.split())
+        matches = _matches(pattern, text.translate(_FOLD), terms)
+        if not matches:
+            continue
+        distinct = len({m.group(0) for m in matches})
+        if best is None or distinct > best[0]:
             best = (distinct, text, matches)
             if distinct >= len(terms):
                 break
-    if best is None:
+    return None if best is None else best[1:]
+
+
+def snippet(fiche: dict, query=None) -> str:
+    """HTML snippet of a fiche for a ``query.TextQuery`` (None: the résumé's start)."""
+    found = None
+    if query is not None:
+        typed, expansions = query.highlight_groups()
+        found = _best_field(fiche, frozenset(typed))
+        if found is None and expansions:
+            found = _best_field(fiche, frozenset(typed | expansions))
+    if found is None:
+        first_text = next((" ".join(t.split()) for n in SNIPPET_SOURCES if (t := fiche.get(n)) and t.strip()), "")
         start, end = _cut(first_text, 0, min(len(first_text), SNIPPET_LENGTH))
         return _render(first_text, 0, end, [])
-    _, text, matches = best
+    text, matches = found
     start, end = _cut(text, *_best_window(matches, len(text)))
     return _render(text, start, end, matches)

@@ -64,8 +64,9 @@ def fiche_to_doc(fiche: dict) -> dict:
         "title": title,
         "group": fiche.get("duplicate_of") or fiche["id"],
     }
-    # the spelling field only needs each word once
-    spell = " ".join(set(_WORD.findall(f"{title}\n{kw}\n{resume}\n{body}".lower())))
+    # the spelling vocabulary: each word once, from the fields that name the action (the long body
+    # texts would double the postings to write for little: their words rarely are what people type)
+    spell = " ".join(set(_WORD.findall(f"{title}\n{kw}\n{resume}".lower())))
     doc = {"id": fiche["id"], "title": title, "kw": kw, "resume": resume, "body": body, "spell": spell,
            "meta": meta}
     if meta["budget"] is not None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from app.search.analysis import query_words
 from app.search.schema import TEXT_BOOSTS
 from app.search.spelling import corrections, vocabulary
@@ -37,6 +39,7 @@ RARE_DF = 2  # a typed word found in at most this many fiches also looks for clo
 class Alternative:
     terms: tuple[str, ...]
     weight: float
+    synonym: bool = False  # a thesaurus expansion (not a form of the words typed)
 
 
 @dataclass
@@ -67,6 +70,16 @@ class TextQuery:
             out |= clause.all_terms()
         return out
 
+    def highlight_groups(self) -> tuple[set[str], set[str]]:
+        """(the typed stems and their close forms, the stems of thesaurus expansions only)."""
+        typed: set[str] = set()
+        for clause in self.clauses:
+            typed.update(clause.typed)
+            for alt in clause.alternatives:
+                if not alt.synonym:
+                    typed.update(alt.terms)
+        return typed, self.highlight_terms() - typed
+
 
 def build_query(q: str, snapshot, thesaurus: Thesaurus, fuzzy: bool = True) -> TextQuery:
     typed_words = query_words(q)
@@ -86,7 +99,7 @@ def build_query(q: str, snapshot, thesaurus: Thesaurus, fuzzy: bool = True) -> T
             end, expansions = spans[i]
             typed = tuple(dict.fromkeys(stems[i:end]))
             # an expansion containing every typed word only narrows them: the typed words cover it
-            alts = [Alternative(exp, SYNONYM_WEIGHT) for exp in sorted(expansions)
+            alts = [Alternative(exp, SYNONYM_WEIGHT, synonym=True) for exp in sorted(expansions)
                     if not set(stems[i:end]) <= set(exp)]
             clauses.append(Clause(typed, tuple(w for w, _, _ in words[i:end]), alts))
             i = end
@@ -142,116 +155,114 @@ def _fuzzy_alternatives(snapshot, word: str, stem: str) -> list[Alternative]:
     return out
 
 
-# -- scoring --------------------------------------------------------------------------------------------
+# -- scoring (numpy: dense arrays over docnums) ---------------------------------------------------------
 
-def term_scores(snapshot, term: str, boosts: dict[str, float] = TEXT_BOOSTS) -> tuple[dict[int, float], float]:
-    """BM25F score of one term in every document containing it, and the term's idf."""
-    acc: dict[int, float] = {}
-    get = acc.get
+class _Term:
+    __slots__ = ("scores", "present", "idf")
+
+    def __init__(self, scores: np.ndarray, present: np.ndarray, idf: float) -> None:
+        self.scores = scores
+        self.present = present
+        self.idf = idf
+
+
+def term_scores(snapshot, term: str, boosts: dict[str, float] = TEXT_BOOSTS) -> _Term:
+    """BM25F score of one term in every document (0 where absent), the mask of documents containing
+    it, and the term's idf."""
+    acc = np.zeros(snapshot.n_docs)
     for fname, boost in boosts.items():
         ids, tfs = snapshot.postings(fname, term)
-        if not ids:
+        if not len(ids):
             continue
-        lengths = snapshot.lengths[fname]
         b = B[fname]
         k = (1.0 - b) / boost
         c = b / (snapshot.avg_length[fname] * boost)
-        for d, tf in zip(ids, tfs):
-            acc[d] = get(d, 0.0) + tf / (k + c * lengths[d])
+        acc[ids] += tfs / (k + c * snapshot.lengths[fname][ids])
+    present = acc > 0.0
     n = max(snapshot.n_live, 1)
-    df = len(acc)
+    df = int(np.count_nonzero(present))
     idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-    scale = idf * (K1 + 1.0)
-    return {d: scale * x / (K1 + x) for d, x in acc.items()}, idf
+    return _Term(idf * (K1 + 1.0) * acc / (K1 + acc), present, idf)
 
 
-def score(snapshot, query: TextQuery) -> dict[int, float]:
-    """Score of every live document matching at least one clause."""
-    cache: dict[str, tuple[dict[int, float], float]] = {}
+def score(snapshot, query: TextQuery) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums of the live documents matching at least one clause, ascending; their scores)."""
+    cache: dict[str, _Term] = {}
 
-    def scores_of(term: str):
+    def scores_of(term: str) -> _Term:
         if term not in cache:
             cache[term] = term_scores(snapshot, term)
         return cache[term]
 
-    total: dict[int, float] = {}
-    matched: dict[int, float] = {}
+    n = snapshot.n_docs
+    total = np.zeros(n)
+    matched = np.zeros(n)
     weight_sum = 0.0
     for clause in query.clauses:
-        clause_score: dict[int, float] = {}
-        clause_match: dict[int, float] = {}
         typed = [scores_of(t) for t in clause.typed]
-        clause_weight = max((idf for _, idf in typed), default=1.0)
-        if len(typed) == 1:  # the common case, with C-level copies
-            clause_score = dict(typed[0][0])
-            clause_match = dict.fromkeys(clause_score, 1.0)
-        else:
-            share = 1.0 / len(typed)
-            for per_doc, _ in typed:
-                for d, s in per_doc.items():
-                    clause_score[d] = clause_score.get(d, 0.0) + s
-                    clause_match[d] = clause_match.get(d, 0.0) + share
-        best_alt: dict[int, float] = {}
+        clause_weight = max((t.idf for t in typed), default=1.0)
+        clause_score = np.zeros(n)
+        clause_match = np.zeros(n)
+        share = 1.0 / len(typed)
+        for t in typed:
+            clause_score += t.scores
+            clause_match += t.present * share
+        typed_hit = clause_match > 0.0
+        best_alt = np.zeros(n)
         for alt in clause.alternatives:
-            parts = [scores_of(t)[0] for t in alt.terms]
-            clause_weight = max(clause_weight, alt.weight * max((scores_of(t)[1] for t in alt.terms), default=0))
-            smallest = min(parts, key=len)
-            for d in smallest:
-                if all(d in p for p in parts):
-                    s = alt.weight * sum(p[d] for p in parts) / len(parts) ** 0.5
-                    if s > best_alt.get(d, 0.0):
-                        best_alt[d] = s
-                    clause_match[d] = 1.0
-        for d, s in best_alt.items():
-            clause_score[d] = clause_score.get(d, 0.0) + ALT_BONUS * s if d in clause_score else s
+            parts = [scores_of(t) for t in alt.terms]
+            clause_weight = max(clause_weight, alt.weight * max((p.idf for p in parts), default=0))
+            everywhere = np.logical_and.reduce([p.present for p in parts])
+            alt_score = alt.weight * sum(p.scores for p in parts) / len(parts) ** 0.5
+            np.maximum(best_alt, np.where(everywhere, alt_score, 0.0), out=best_alt)
+            clause_match[everywhere] = 1.0
+        clause_score = np.where(typed_hit, clause_score + ALT_BONUS * best_alt, best_alt)
         weight_sum += clause_weight
-        if not total:
-            total = clause_score
-            matched = {d: clause_weight * min(m, 1.0) for d, m in clause_match.items()}
-            continue
-        total_get, matched_get = total.get, matched.get
-        for d, s in clause_score.items():
-            total[d] = total_get(d, 0.0) + s
-            m = clause_match[d]
-            matched[d] = matched_get(d, 0.0) + clause_weight * (m if m < 1.0 else 1.0)
-    live = snapshot.live
-    if weight_sum <= 0:
-        return {}
-    if len(query.clauses) == 1:  # one concept: the coordination factor is 1 for full matches
-        return {d: s * (matched[d] / weight_sum) ** COORDINATION_POWER if matched[d] < weight_sum else s
-                for d, s in total.items() if d in live}
-    inv = 1.0 / weight_sum
-    return {d: s * (matched[d] * inv) ** COORDINATION_POWER for d, s in total.items() if d in live}
+        total += clause_score
+        matched += clause_weight * np.minimum(clause_match, 1.0)
+        if clause is query.clauses[0]:
+            hit = clause_match > 0.0
+        else:
+            hit |= clause_match > 0.0
+    if weight_sum <= 0 or not query.clauses:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    docs = np.flatnonzero(hit & snapshot.live_mask)
+    return docs, total[docs] * (matched[docs] / weight_sum) ** COORDINATION_POWER
 
 
-def rank(scores: dict[int, float], snapshot) -> list[int]:
-    """Documents by decreasing score (ties: docnum order, stable).
+def rank(docs: np.ndarray, scores: np.ndarray, snapshot) -> tuple[np.ndarray, np.ndarray]:
+    """(documents by decreasing score, ties in docnum order; their scores), from ``score()``.
 
     The second and later members of a near-duplicate group weigh ``DUPLICATE_DAMPING`` of their score,
-    so one action published several years doesn't fill the first page.
+    so one action published several years doesn't fill the first page (the scores returned are the
+    undamped ones).
     """
-    ordered = sorted(sorted(scores), key=scores.__getitem__, reverse=True)  # ties: docnum order
-    group_of = snapshot.group_of
-    seen: set[str] = set()
-    damped: dict[int, float] = {}
-    for d in ordered:
-        group = group_of.get(d)
-        if group is None:
-            continue
-        if group in seen:
-            damped[d] = scores[d] * DUPLICATE_DAMPING
-        seen.add(group)
-    if not damped:
-        return ordered
-    return sorted(ordered, key=lambda d: damped.get(d, scores[d]), reverse=True)
+    by_score = np.argsort(-scores, kind="stable")
+    ordered, ordered_scores = docs[by_score], scores[by_score]
+    groups = snapshot.group_code[ordered]
+    grouped = np.flatnonzero(groups >= 0)
+    if not len(grouped):
+        return ordered, ordered_scores
+    _, first = np.unique(groups[grouped], return_index=True)
+    later = np.ones(len(grouped), dtype=bool)
+    later[first] = False
+    if not later.any():
+        return ordered, ordered_scores
+    damped = ordered_scores.copy()
+    damped[grouped[later]] *= DUPLICATE_DAMPING
+    again = np.argsort(-damped, kind="stable")
+    return ordered[again], ordered_scores[again]
 
 
-def plain_bm25(snapshot, q: str) -> list[int]:
+def plain_bm25(snapshot, q: str) -> np.ndarray:
     """Baseline for evaluation: BM25 summed over the typed words, equal field weights, no thesaurus,
     no typo tolerance, no coordination."""
     flat = {name: 1.0 for name in TEXT_BOOSTS}
-    total: dict[int, float] = {}
+    total = np.zeros(snapshot.n_docs)
+    hit = np.zeros(snapshot.n_docs, dtype=bool)
     for stem in dict.fromkeys(stem for _, stem, _ in query_words(q)):
-        for d, s in term_scores(snapshot, stem, flat)[0].items():
-            total[d] = total.get(d, 0.0) + s
-    return rank({d: s for d, s in total.items() if d in snapshot.live}, snapshot)
+        found = term_scores(snapshot, stem, flat)
+        total += found.scores
+        hit |= found.present
+    docs = np.flatnonzero(hit & snapshot.live_mask)
+    return rank(docs, total[docs], snapshot)[0]

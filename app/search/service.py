@@ -13,32 +13,45 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
+import numpy as np
+
 from app.search import indexer
 from app.search.facets import apply_filters, facet_counts, selection_sets
 from app.search.highlight import snippet
 from app.search.params import SearchParams
 from app.search.query import TextQuery, build_query, plain_bm25, rank, score
 from app.search.ranking import key_terms_query, order
+from app.search.schema import SNIPPET_SOURCES
 from app.search.snapshot import Snapshot
 from app.search.spelling import complete, did_you_mean, vocabulary
 from app.search.thesaurus import THESAURUS_PATH, load
 
 HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "region", "year", "dimension",
               "mots_cles", "public", "territoire", "statut", "budget_eur", "etp", "duplicate_of")
-RESULT_CACHE_SIZE = 128
+ROW_FIELDS = tuple(dict.fromkeys(HIT_FIELDS + SNIPPET_SOURCES))
+RESULT_CACHE_SIZE = 64
 REOPEN_CHECK_SECONDS = 0.5
 RETIRED_GRACE_SECONDS = 60.0
 FEW_RESULTS = 3
 
 
 class _TextResult:
-    __slots__ = ("query", "ranked", "scores", "docs")
+    """The scored hits of one text query: docnums by rank, their scores, and their mask."""
 
-    def __init__(self, query: TextQuery | None, ranked: list[int], scores: dict[int, float]) -> None:
+    __slots__ = ("query", "ranked", "scores", "mask", "total")
+
+    def __init__(self, query: TextQuery | None, ranked: np.ndarray, scores: np.ndarray, n_docs: int) -> None:
         self.query = query
         self.ranked = ranked
-        self.scores = scores
-        self.docs = frozenset(ranked)
+        self.scores = scores.astype(np.float32)
+        self.mask = np.zeros(n_docs, dtype=bool)
+        self.mask[ranked] = True
+        self.total = len(ranked)
+
+    def dense_scores(self, n_docs: int) -> np.ndarray:
+        out = np.zeros(n_docs, dtype=np.float32)
+        out[self.ranked] = self.scores
+        return out
 
 
 class SearchService:
@@ -93,11 +106,7 @@ class SearchService:
                 self._results.move_to_end(key)
                 return found
         query = build_query(norm, snap, self.thesaurus)
-        if not query.clauses:
-            result = _TextResult(query, [], {})
-        else:
-            scores = score(snap, query)
-            result = _TextResult(query, rank(scores, snap), scores)
+        result = _TextResult(query, *rank(*score(snap, query), snap), snap.n_docs)
         with self._lock:
             self._results[key] = result
             while len(self._results) > RESULT_CACHE_SIZE:
@@ -106,12 +115,12 @@ class SearchService:
 
     def _result_set(self, snap: Snapshot, params: SearchParams):
         text = self._text(snap, params.q)
-        base = set(text.docs) if text is not None else set(snap.live)
+        base = text.mask if text is not None else snap.live_mask
         for name, low, high, scale in (("budget", params.budget_min, params.budget_max, 1),
                                        ("etp", params.etp_min, params.etp_max, 100),
                                        ("year", params.annee_min, params.annee_max, 1)):
             if low is not None or high is not None:
-                base &= snap.in_range(name, None if low is None else low * scale,
+                base = base & snap.in_range(name, None if low is None else low * scale,
                                       None if high is None else high * scale)
         filters = params.filters()
         selections = selection_sets(snap, filters)
@@ -125,14 +134,14 @@ class SearchService:
         text, base, filters, selections, result = self._result_set(snap, params)
         ordered = order(snap, result, text, params.sort)
         start = (params.page - 1) * params.size
-        page_docs = ordered[start : start + params.size]
-        terms = text.query.highlight_terms() if text is not None and text.query else set()
-        hits = self._hits(snap, page_docs, text.scores if text else {}, terms, result)
+        page_docs = ordered[start : start + params.size].tolist()
+        scores = text.dense_scores(snap.n_docs) if text is not None else None
+        hits = self._hits(snap, page_docs, scores, text.query if text is not None else None, result)
         suggestion = text.query.corrected if text is not None and text.query else None
-        if suggestion is None and params.q and (text is None or len(text.docs) < FEW_RESULTS):
-            suggestion = self._suggestion(snap, params.q, len(text.docs) if text else 0)
+        if suggestion is None and params.q and (text is None or text.total < FEW_RESULTS):
+            suggestion = self._suggestion(snap, params.q, text.total if text else 0)
         return {
-            "total": len(result),
+            "total": int(np.count_nonzero(result)),
             "page": params.page,
             "size": params.size,
             "hits": hits,
@@ -144,7 +153,8 @@ class SearchService:
     def export_ids(self, params: SearchParams) -> list[str]:
         snap = self._current()
         text, _, _, _, result = self._result_set(snap, params)
-        return [snap.ids[d] for d in order(snap, result, text, params.sort)]
+        ids = snap.ids
+        return [ids[d] for d in order(snap, result, text, params.sort).tolist()]
 
     def suggest(self, q: str, limit: int = 8) -> list[str]:
         return complete(vocabulary(self._current()), q, limit=max(1, min(limit, 50)))
@@ -160,18 +170,24 @@ class SearchService:
         own = snap.docnum_of.get(fiche_id)
         excluded = {own} | set(snap.group_members.get(snap.group_of.get(own), ())) if own is not None else set()
         group_ids = {fiche_id, fiche.duplicate_of} - {None}
-        scores = score(snap, query)
-        ranked = [d for d in rank(scores, snap) if d not in excluded and snap.ids[d] not in group_ids
-                  and (snap.metas[d].get("group") not in group_ids)]
-        return self._hits(snap, ranked[:limit], scores, query.highlight_terms(), set())
+        ranked, ranked_scores = rank(*score(snap, query), snap)
+        scores = np.zeros(snap.n_docs, dtype=np.float32)
+        scores[ranked] = ranked_scores
+        chosen = []
+        for d in ranked.tolist():
+            if d not in excluded and snap.ids[d] not in group_ids and snap.metas[d].get("group") not in group_ids:
+                chosen.append(d)
+                if len(chosen) == limit:
+                    break
+        return self._hits(snap, chosen, scores, query, np.zeros(snap.n_docs, dtype=bool))
 
     def ranked_ids(self, q: str, baseline: bool = False) -> list[str]:
         """Ids matching ``q`` by relevance (``baseline``: plain BM25, for evaluation only)."""
         snap = self._current()
         if baseline:
-            return [snap.ids[d] for d in plain_bm25(snap, q)]
+            return [snap.ids[d] for d in plain_bm25(snap, q).tolist()]
         text = self._text(snap, q)
-        return [snap.ids[d] for d in text.ranked] if text is not None else []
+        return [snap.ids[d] for d in text.ranked.tolist()] if text is not None else []
 
     def sync(self) -> int:
         changed = indexer.sync(self.index_dir, self.store)
@@ -201,20 +217,20 @@ class SearchService:
             self._results.clear()
 
     # -- helpers ---------------------------------------------------------------------------------------
-    def _hits(self, snap: Snapshot, docs: list[int], scores: dict[int, float], terms: set[str],
-              result: set[int]) -> list[dict]:
-        fiches = {f.id: f.model_dump() for f in self.store.get_many([snap.ids[d] for d in docs])}
+    def _hits(self, snap: Snapshot, docs: list[int], scores: np.ndarray | None, query: TextQuery | None,
+              result: np.ndarray) -> list[dict]:
+        rows = self.store.get_rows([snap.ids[d] for d in docs], ROW_FIELDS)
         hits = []
         for d in docs:
-            fiche = fiches.get(snap.ids[d])
-            if fiche is None:  # deleted from the store, index not yet synced
+            row = rows.get(snap.ids[d])
+            if row is None:  # deleted from the store, index not yet synced
                 continue
-            hit = {name: fiche.get(name) for name in HIT_FIELDS}
+            hit = {name: row.get(name) for name in HIT_FIELDS}
             group = snap.group_of.get(d)
             members = snap.group_members.get(group, []) if group is not None else []
-            hit["duplicates"] = [snap.ids[m] for m in members if m != d and m in result]
-            hit["snippet"] = snippet(fiche, terms)
-            hit["score"] = round(scores.get(d, 0.0), 4)
+            hit["duplicates"] = [snap.ids[m] for m in members if m != d and result[m]]
+            hit["snippet"] = snippet(row, query)
+            hit["score"] = round(float(scores[d]), 4) if scores is not None else 0.0
             hits.append(hit)
         return hits
 
@@ -223,4 +239,4 @@ class SearchService:
         if fixed is None or fixed.casefold() == q.casefold():
             return None
         better = self._text(snap, fixed)
-        return fixed if better is not None and len(better.docs) > found else None
+        return fixed if better is not None and better.total > found else None

@@ -1,36 +1,42 @@
-"""One open generation of the index: a Whoosh reader plus in-memory per-document columns.
+"""One open generation of the index: a Whoosh reader plus in-memory per-document columns (numpy).
 
-Columns (facet values, numbers, groups, field lengths) are read once per segment and cached by segment
-id, so reopening after a small sync only reads the new segment. Postings are read block by block
-(Whoosh's matcher API costs a Python call per posting) under a lock: Whoosh files are not thread-safe.
+Columns (ids, stored meta, field lengths) are read once per segment and cached by segment id, so
+reopening after a small sync only reads the new segment. From them the snapshot builds numpy arrays:
+the live-document mask, field lengths, numbers (NaN when missing), near-duplicate groups, and the facet
+columns (``facets.FacetColumns``). Result sets are boolean masks over docnums. Postings are read block by
+block (Whoosh's matcher API costs a Python call per posting) under a lock, since Whoosh files are not
+thread-safe, and kept decoded as numpy arrays within a budget.
 """
 
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
 from app.search.analysis import fold
-from app.search.schema import FACETS, TEXT_BOOSTS
+from app.search.facets import FacetColumns
+from app.search.schema import TEXT_BOOSTS
 
 _SEGMENT_CACHE: "OrderedDict[tuple[str, str], _SegmentColumns]" = OrderedDict()
 _SEGMENT_CACHE_SIZE = 64
 _SEGMENT_LOCK = threading.Lock()
-_POSTINGS_BUDGET = 2_000_000  # decoded postings kept in memory per snapshot (about 150 MB at most)
+_POSTINGS_BUDGET = 6_000_000  # decoded postings kept per snapshot (8 bytes each: about 48 MB at most)
+_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+NUMBERS = ("budget", "etp", "year")
 
 
 @dataclass
 class _SegmentColumns:
     ids: list[str]
     metas: list[dict]
-    lengths: dict[str, list[int]]
+    lengths: dict[str, np.ndarray]
 
 
 def _read_segment(segreader) -> _SegmentColumns:
@@ -41,7 +47,8 @@ def _read_segment(segreader) -> _SegmentColumns:
         stored = segreader.stored_fields(docnum)
         ids.append(stored.get("id", ""))
         metas.append(stored.get("meta") or {})
-    lengths = {f: [segreader.doc_field_length(d, f, 0) for d in range(n)] for f in TEXT_BOOSTS}
+    lengths = {f: np.fromiter((segreader.doc_field_length(d, f, 0) for d in range(n)), dtype=np.float64, count=n)
+               for f in TEXT_BOOSTS}
     return _SegmentColumns(ids, metas, lengths)
 
 
@@ -60,7 +67,7 @@ def _segment_columns(gen_dir: str, segreader) -> _SegmentColumns:
     return found
 
 
-def _leaf_postings(segreader, field: str, text: str, offset: int, ids: list[int], weights: list[float]) -> None:
+def _leaf_postings(segreader, field: str, text: str, offset: int, ids: list, weights: list) -> None:
     try:
         m = segreader.postings(field, text)
     except TermNotFound:
@@ -69,15 +76,18 @@ def _leaf_postings(segreader, field: str, text: str, offset: int, ids: list[int]
         while m.is_active():
             m._read_ids()
             m._read_weights()
-            block_ids = m._ids
-            ids.extend([i + offset for i in block_ids] if offset else block_ids)
-            weights.extend(m._weights)
+            block_ids = np.asarray(m._ids, dtype=np.int32)
+            ids.append(block_ids + offset if offset else block_ids)
+            weights.append(np.asarray(m._weights, dtype=np.float32))
             m._next_block()
     else:  # inlined postings of rare terms
+        block_ids, block_weights = [], []
         while m.is_active():
-            ids.append(m.id() + offset)
-            weights.append(m.weight())
+            block_ids.append(m.id() + offset)
+            block_weights.append(m.weight())
             m.next()
+        ids.append(np.asarray(block_ids, dtype=np.int32))
+        weights.append(np.asarray(block_weights, dtype=np.float32))
 
 
 class Snapshot:
@@ -89,7 +99,7 @@ class Snapshot:
         self.reader = self.ix.reader()
         self.generation = (str(gen_dir), self.reader.generation())
         self.lock = threading.RLock()
-        self._postings: OrderedDict[tuple[str, str], tuple[list[int], list[float]]] = OrderedDict()
+        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_postings = 0
         self._leaves = list(self.reader.leaf_readers())
         self._load_columns()
@@ -99,86 +109,60 @@ class Snapshot:
     def _load_columns(self) -> None:
         ids: list[str] = []
         metas: list[dict] = []
-        lengths: dict[str, list[int]] = {f: [] for f in TEXT_BOOSTS}
-        live: list[int] = []
+        lengths: dict[str, list[np.ndarray]] = {f: [] for f in TEXT_BOOSTS}
+        dead: list[int] = []
         for segreader, offset in self._leaves:
             cols = _segment_columns(str(self.gen_dir), segreader)
             ids.extend(cols.ids)
             metas.extend(cols.metas)
             for f in TEXT_BOOSTS:
-                lengths[f].extend(cols.lengths[f])
-            deleted = set(segreader.segment().deleted_docs() or ()) if segreader.has_deletions() else set()
-            live.extend(offset + d for d in range(len(cols.ids)) if d not in deleted)
+                lengths[f].append(cols.lengths[f])
+            if segreader.has_deletions():
+                dead.extend(offset + d for d in segreader.segment().deleted_docs() or ())
+        n = len(ids)
         self.ids = ids
         self.metas = metas
-        self.lengths = lengths
-        self.live = frozenset(live)
+        self.n_docs = n
+        self.live_mask = np.ones(n, dtype=bool)
+        if dead:
+            self.live_mask[np.asarray(dead, dtype=np.int64)] = False
+        live = np.flatnonzero(self.live_mask)
         self.n_live = len(live)
+        self.lengths = {f: np.concatenate(parts) if parts else np.zeros(0) for f, parts in lengths.items()}
         self.avg_length = {
-            f: (sum(lengths[f][d] for d in live) / len(live) if live else 1.0) or 1.0 for f in TEXT_BOOSTS
+            f: (float(self.lengths[f][live].mean()) if len(live) else 1.0) or 1.0 for f in TEXT_BOOSTS
         }
-        self.docnum_of = {ids[d]: d for d in live}
-        self._build_facets(live)
-        self._build_numbers(live)
+        live_list = live.tolist()
+        self.docnum_of = {ids[d]: d for d in live_list}
+        self.facets = FacetColumns(metas, live_list)
+        self._build_groups(live_list)
+        self.numbers = {name: np.array([np.nan if (v := metas[d].get(name)) is None else v for d in range(n)],
+                                       dtype=np.float64) for name in NUMBERS}
+        self.title_key = [fold(m.get("title", "")) for m in metas]
+        self.orders: dict[str, np.ndarray] = {}  # precomputed sort orders (ranking.py)
 
-    def _build_facets(self, live: list[int]) -> None:
-        self.facet_values: dict[str, list[tuple[str, ...]]] = {}
-        self.value_docs: dict[str, dict[str, set[int]]] = {}
-        self.labels: dict[str, dict[str, str]] = {}
-        self.count_sets: dict[str, list[tuple[str, set[int]]]] = {}
-        for facet in FACETS:
-            column: list[tuple[str, ...]] = [()] * len(self.ids)
-            docs: dict[str, set[int]] = {}
-            labels: dict[str, str] = {}
-            for d in live:
-                values = tuple(dict.fromkeys(self.metas[d].get("facets", {}).get(facet, ())))
-                column[d] = values
-                for v in values:
-                    key = fold(v)
-                    labels.setdefault(key, v)
-                    docs.setdefault(key, set()).add(d)
-            if facet == "departement":  # also filterable by code
-                self.departement_names = {}
-                for d in live:
-                    code = self.metas[d].get("departement_code")
-                    if code and column[d]:
-                        docs.setdefault(fold(code), set()).add(d)
-                        self.departement_names[fold(code)] = column[d][0]
-            self.facet_values[facet] = column
-            self.value_docs[facet] = docs
-            self.labels[facet] = labels
-            self.count_sets[facet] = [(label, docs[key]) for key, label in labels.items()]
+    def _build_groups(self, live: list[int]) -> None:
         groups: dict[str, list[int]] = {}
         for d in live:
             groups.setdefault(self.metas[d].get("group") or self.ids[d], []).append(d)
-        self.group_of = {d: g for g, members in groups.items() if len(members) > 1 for d in members}
         self.group_members = {g: members for g, members in groups.items() if len(members) > 1}
+        self.group_of = {d: g for g, members in self.group_members.items() for d in members}
+        self.group_code = np.full(self.n_docs, -1, dtype=np.int64)  # -1: alone
+        for code, members in enumerate(self.group_members.values()):
+            self.group_code[members] = code
 
-    def _build_numbers(self, live: list[int]) -> None:
-        self.numbers: dict[str, list] = {}
-        self.sorted_numbers: dict[str, tuple[list, list[int]]] = {}
-        for name in ("budget", "etp", "year"):
-            column = [None] * len(self.ids)
-            pairs = []
-            for d in live:
-                value = self.metas[d].get(name)
-                column[d] = value
-                if value is not None:
-                    pairs.append((value, d))
-            pairs.sort()
-            self.numbers[name] = column
-            self.sorted_numbers[name] = ([p[0] for p in pairs], [p[1] for p in pairs])
-        self.title_key = [fold(m.get("title", "")) for m in self.metas]
-
-    def in_range(self, name: str, low, high) -> set[int]:
-        """Live docs whose number ``name`` lies in [low, high] (either bound may be None)."""
-        values, docs = self.sorted_numbers[name]
-        start = 0 if low is None else bisect_left(values, low)
-        end = len(values) if high is None else bisect_right(values, high)
-        return set(docs[start:end])
+    def in_range(self, name: str, low, high) -> np.ndarray:
+        """Mask of the docs whose number ``name`` lies in [low, high] (either bound may be None)."""
+        column = self.numbers[name]
+        mask = ~np.isnan(column)
+        if low is not None:
+            mask &= column >= low
+        if high is not None:
+            mask &= column <= high
+        return mask & self.live_mask
 
     # -- postings --------------------------------------------------------------------------------------
-    def postings(self, field: str, text: str) -> tuple[list[int], list[float]]:
+    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, term frequencies) of a term in a field, deleted documents included."""
         key = (field, text)
         with self.lock:
@@ -186,13 +170,13 @@ class Snapshot:
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
-            ids: list[int] = []
-            weights: list[float] = []
+            ids: list[np.ndarray] = []
+            weights: list[np.ndarray] = []
             for segreader, offset in self._leaves:
                 _leaf_postings(segreader, field, text, offset, ids, weights)
-            found = (ids, weights)
+            found = (np.concatenate(ids), np.concatenate(weights)) if ids else _EMPTY
             self._postings[key] = found
-            self._cached_postings += len(ids)
+            self._cached_postings += len(found[0])
             while self._cached_postings > _POSTINGS_BUDGET and len(self._postings) > 1:
                 _, (old_ids, _) = self._postings.popitem(last=False)
                 self._cached_postings -= len(old_ids)

@@ -1,17 +1,34 @@
-"""Spelling: the vocabulary of the unstemmed ``spell`` field, typo candidates and autocompletion."""
+"""Spelling: the vocabulary of the unstemmed ``spell`` field, typo candidates and autocompletion.
+
+A typo is matched two ways: by edit distance on the folded word (a swap of two letters counts as one
+edit: ``emplio`` → ``emploi``), and by a rough French sound key, so a word spelt as it sounds is found
+(``numerik`` → ``numérique``, ``fotografie`` → ``photographie``).
+"""
 
 from __future__ import annotations
 
+import re
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from app.search.analysis import fold, query_words
 
 _BUILD_LOCK = threading.Lock()
+_SOUNDS = [(re.compile(a), b) for a, b in (
+    (r"qu|q|ck|c(?=[aoukrlt])|k", "k"), (r"ph", "f"), (r"gu(?=[ei])", "g"), (r"c(?=[eiy])|ss|sc(?=[ei])", "s"),
+    (r"y", "i"), (r"eau|au", "o"), (r"ai|ei", "e"), (r"(?<![cs])h", ""), (r"(\w)\1", r"\1"), (r"(?:e|es|s|x|t)$", ""),
+)]
+
+
+def sound_key(word: str) -> str:
+    """A rough French phonetic key of a folded word (letters that sound alike merged)."""
+    for pattern, replacement in _SOUNDS:
+        word = pattern.sub(replacement, word)
+    return word
 
 
 @dataclass
@@ -20,6 +37,7 @@ class Vocabulary:
     display: list[str]  # the most frequent written form of each
     df: list[int]  # documents containing it
     position: dict[str, int]
+    sounds: list[str]  # sound_key() of each folded word
 
     def frequency(self, word: str) -> int:
         i = self.position.get(fold(word))
@@ -49,6 +67,7 @@ def vocabulary(snapshot) -> Vocabulary:
                 display=[merged[k][0] for k in keys],
                 df=[merged[k][2] for k in keys],
                 position={k: i for i, k in enumerate(keys)},
+                sounds=[sound_key(k) for k in keys],
             )
     return snapshot.vocabulary
 
@@ -58,7 +77,8 @@ def max_distance(word: str) -> int:
 
 
 def corrections(vocab: Vocabulary, word: str, limit: int = 2) -> list[tuple[str, int]]:
-    """Known words close to ``word`` (edit distance 1, or 2 for long words) and more frequent than it.
+    """Known words close to ``word`` and more frequent than it: edit distance 1 (2 for long words), or the
+    same sound key (one edit away for long words).
 
     Returns ``(written form, document frequency)``, best first (closest, then most frequent).
     """
@@ -67,13 +87,21 @@ def corrections(vocab: Vocabulary, word: str, limit: int = 2) -> list[tuple[str,
     if dist == 0:
         return []
     own = vocab.frequency(key)
-    found = process.extract(key, vocab.folded, scorer=Levenshtein.distance, score_cutoff=dist, limit=25)
+    found: dict[int, int] = {}
+    for candidate, distance, index in process.extract(key, vocab.folded, scorer=OSA.distance, score_cutoff=dist,
+                                                      limit=25):
+        if candidate[0] == key[0] or distance == 1:
+            found[index] = distance
+    sound = sound_key(key)
+    if len(sound) >= 4:
+        for _, distance, index in process.extract(sound, vocab.sounds, scorer=OSA.distance,
+                                                  score_cutoff=dist - 1, limit=25):
+            if vocab.folded[index][0] == key[0]:
+                found[index] = min(found.get(index, dist + 1), distance + 1)
     candidates = []
-    for candidate, distance, index in found:
+    for index, distance in found.items():
         df = vocab.df[index]
-        if candidate == key or df <= own * 4:
-            continue
-        if candidate[0] != key[0] and distance > 1:
+        if vocab.folded[index] == key or df <= own * 4:
             continue
         candidates.append((distance, -df, vocab.display[index]))
     candidates.sort()

@@ -75,3 +75,14 @@ def test_devset_beats_plain_bm25(devset_service):
     print("\nDevelopment set\n" + table(rows) + f"\nmean nDCG@10: ours {mean:.3f}, plain BM25 {base:.3f}")
     assert mean > base
     assert mean >= 0.90
+
+
+@pytest.mark.parametrize("typed,meant", [("numerik", "numérique"), ("emplio", "emploi")])
+def test_typo_that_finds_nothing_gets_a_suggestion_and_results(seed_service, typed, meant):
+    from app.search.params import SearchParams
+
+    service, _ = seed_service
+    result = service.search(SearchParams(q=typed))
+    assert result["suggestion"] == meant
+    assert result["total"] > 0
+    assert result["total"] == service.search(SearchParams(q=meant))["total"]

@@ -177,3 +177,20 @@ def test_refinement_reuses_the_cached_text_result(devset_service):
     first = devset_service._text(snap, "jeunes quartier")
     search(devset_service, q="Jeunes  quartier", dimension="Services", sort="budget", page=2, size=3)
     assert devset_service._text(snap, "jeunes quartier") is first
+
+
+def test_snippet_marks_typed_words_before_thesaurus_expansions(service, store):
+    from tests.search.conftest import load_devset
+    typed = dict(ROWS["env1"], id="typed", title="Café des parents",
+                 resume="Soutien à la parentalité : accompagnement des parents et fonctionnement du lieu.",
+                 description_experience=None)
+    expansion = dict(ROWS["env1"], id="expansion", title="Groupe de parole",
+                     resume="Un temps d'échange sur la fonction parentale, avec des fonctionnaires, au quotidien.",
+                     description_experience=None)
+    load_devset(store, [typed, expansion])
+    service.sync()
+    hits = {h["id"]: h["snippet"] for h in search(service, q="parentalité")["hits"]}
+    assert re.findall(r"<mark>(.*?)</mark>", hits["typed"]) == ["parentalité"]
+    # no typed word in the fiche: the expansion is marked, but not a word that merely starts like it
+    marked = re.findall(r"<mark>(.*?)</mark>", hits["expansion"])
+    assert "parentale" in marked and "fonction" in marked and "fonctionnaires" not in marked
