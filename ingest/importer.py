@@ -24,11 +24,9 @@ log = logging.getLogger("fiches.import")
 
 # Two fiches with the same folded title are near-duplicates when they come from the same structure
 # (re-filed another year) or when their texts are this similar (the same action filed by a sister
-# structure).
+# structure). token_sort_ratio ignores word order but, unlike token_set_ratio, does not call a short
+# generic résumé a copy of every longer text that contains its words.
 TEXT_SIMILARITY = 85.0
-
-Progress = Callable[[int, str], None]  # (fiches read so far, current source)
-
 
 @dataclass
 class ImportReport:
@@ -121,7 +119,7 @@ class _DuplicateGrouper:
         leaders = [row for row in pool if not row["duplicate_of"] and row["text"]]
         if not text or not leaders:
             return None
-        match = process.extractOne(text, [row["text"] for row in leaders], scorer=fuzz.token_set_ratio,
+        match = process.extractOne(text, [row["text"] for row in leaders], scorer=fuzz.token_sort_ratio,
                                    score_cutoff=TEXT_SIMILARITY)
         return leaders[match[2]]["id"] if match else None
 
