@@ -47,6 +47,11 @@ class _Row:
     year: int
     line: int
     used: bool = False
+    key: str = ""  # folded title
+    dept_key: str = ""  # folded département
+
+    def __post_init__(self) -> None:
+        self.key, self.dept_key = fold(self.title), fold(self.departement)
 
 
 @dataclass
@@ -139,9 +144,9 @@ def _match_row(rows: list[_Row], fiche: ParsedFiche) -> _Row | None:
     title = fold(fiche.title)
     place = fold(fiche.departement or "")
     structure = fold(fiche.structure or "")
-    same_title = [row for row in rows if not row.used and fold(row.title) == title]
+    same_title = [row for row in rows if not row.used and row.key == title]
     for row in same_title:
-        dept = fold(row.departement)
+        dept = row.dept_key
         if dept and (dept == place or (not place and (structure == dept or structure.endswith(" " + dept)))):
             return row
     return same_title[0] if same_title else None
