@@ -115,16 +115,21 @@ class Store:
         return [found[i] for i in ids if i in found]
 
     def get_rows(self, ids: Sequence[str], columns: Sequence[str]) -> dict[str, dict]:
-        """Some columns of the live fiches with these ids, by id: a lean Core select (no ORM objects)."""
-        table = Fiche.__table__
-        selected = [table.c.id, *(table.c[name] for name in columns if name != "id")]
+        """Some columns of the live fiches with these ids, by id: a lean Core select (no ORM objects),
+        its statement built once per column list."""
+        statements = self.__dict__.setdefault("_row_statements", {})
+        stmt = statements.get(tuple(columns))
+        if stmt is None:
+            table = Fiche.__table__
+            selected = [table.c.id, *(table.c[name] for name in columns if name != "id")]
+            stmt = sa_select(*selected).where(table.c.id.in_(bindparam("ids", expanding=True)),
+                                              table.c.deleted_at.is_(None))
+            statements[tuple(columns)] = stmt
         out: dict[str, dict] = {}
         with self.engine.connect() as connection:
             for start in range(0, len(ids), _CHUNK):
-                stmt = sa_select(*selected).where(table.c.id.in_(ids[start : start + _CHUNK]),
-                                                  table.c.deleted_at.is_(None))
-                for row in connection.execute(stmt):
-                    out[row.id] = dict(row._mapping)
+                for row in connection.execute(stmt, {"ids": list(ids[start : start + _CHUNK])}).mappings():
+                    out[row["id"]] = dict(row)
         return out
 
     def find_by_title_keys(self, keys: Iterable[str], columns: Sequence[str]) -> list[dict]:
@@ -197,4 +202,8 @@ class Store:
                                 ("by_year", Fiche.year)):
                 stmt = select(column, func.count()).where(live).group_by(column).order_by(func.count().desc(), column)
                 out[key] = [{"value": value, "count": int(n)} for value, n in session.exec(stmt).all()]
+            for key, column in (("budget_eur", Fiche.budget_eur), ("etp", Fiche.etp)):
+                stmt = select(func.count(column), func.sum(column), func.avg(column)).where(live)
+                known, total, mean = session.exec(stmt).one()
+                out[key] = {"connus": int(known), "total": float(total or 0), "moyenne": float(mean) if mean else None}
         return out

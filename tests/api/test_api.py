@@ -25,6 +25,7 @@ def test_first_start_imports_the_sample_data(client):
     stats = client.get("/api/stats").json()
     assert stats["total"] == 25
     assert {"value": "Citoyenneté", "count": 12} in stats["by_dimension"]
+    assert stats["budget_eur"]["connus"] == 14 and stats["etp"]["connus"] == 6
 
 
 def test_search_shape_and_facets(client):
