@@ -55,6 +55,19 @@ class FacetColumns:
             column.pair_docs = np.asarray(docs, dtype=np.int32)
             column.pair_values = np.asarray(values, dtype=np.int32)
             self.columns[facet] = column
+        self._all_docs = np.concatenate([c.pair_docs for c in self.columns.values()])
+        self.starts: dict[str, int] = {}
+        values, start = [], 0
+        for facet, column in self.columns.items():
+            self.starts[facet] = start
+            values.append(column.pair_values + start)
+            start += len(column.labels)
+        self._n_values = start
+        # every (document, value) pair, document-major: a small hit set reads only its own pairs
+        by_doc = np.argsort(self._all_docs, kind="stable")
+        self._all_values = np.concatenate(values)[by_doc]
+        self._all_docs = self._all_docs[by_doc]
+        self._doc_start = np.searchsorted(self._all_docs, np.arange(self.n_docs + 1))
         departements = self.columns["departement"]
         for d in live:  # a département is also filterable by its code
             code = metas[d].get("departement_code")
@@ -80,6 +93,19 @@ class FacetColumns:
         """Hits per value number for the hit mask ``docs``."""
         column = self.columns[facet]
         return np.bincount(column.pair_values[docs[column.pair_docs]], minlength=len(column.labels))
+
+    def all_counts(self, docs: np.ndarray) -> dict[str, np.ndarray]:
+        """``counts()`` of every facet at once (one pass over all the pairs)."""
+        hits = np.flatnonzero(docs)
+        if len(hits) * 4 > self.n_docs:
+            values = self._all_values[docs[self._all_docs]]
+        else:
+            first, sizes = self._doc_start[hits], self._doc_start[hits + 1] - self._doc_start[hits]
+            ends = np.cumsum(sizes)
+            values = self._all_values[np.repeat(first - ends + sizes, sizes) + np.arange(ends[-1] if len(ends) else 0)]
+        counts = np.bincount(values, minlength=self._n_values)
+        return {facet: counts[start : start + len(self.columns[facet].labels)]
+                for facet, start in self.starts.items()}
 
 
 def selection_sets(snapshot, filters: dict[str, list[str]]) -> dict[str, np.ndarray]:
@@ -113,11 +139,14 @@ def facet_counts(snapshot, base: np.ndarray, result: np.ndarray, filters: dict[s
                  selections: dict[str, np.ndarray]) -> dict[str, list[dict]]:
     """``{facet: [{value, count, selected}]}`` for every facet."""
     out: dict[str, list[dict]] = {}
+    shared = snapshot.facets.all_counts(result)
     for facet in FACETS:
         column = snapshot.facets.columns[facet]
         selected = filters.get(facet, [])
-        docs = apply_filters(base, selections, skip=facet) if selected else result
-        counts = snapshot.facets.counts(facet, docs)
+        if selected:
+            counts = snapshot.facets.counts(facet, apply_filters(base, selections, skip=facet))
+        else:
+            counts = shared[facet]
         chosen = {fold(canonical(snapshot, facet, v)) for v in selected}
         found = np.flatnonzero(counts).tolist()
         numbers = counts[found].tolist()

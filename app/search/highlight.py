@@ -1,10 +1,10 @@
 """Highlighted snippets: the best passage of a fiche, query words in ``<mark>``, everything else escaped.
 
-The text is folded one character for one (lowercase, accents stripped: positions are kept), a plain
-regex finds the words starting with a query stem, and a word is marked only if its own stem is one the
-index matched (``fonction`` doesn't mark ``fonctionnement``). The words typed and their close forms
-(spelling fixes, hyphen parts) are looked for first; thesaurus expansions only when a fiche contains none
-of them, so a snippet doesn't fill with the synonyms of a word it shows.
+The text is folded one byte per character (lowercase, accents stripped, positions kept) and each query
+stem is looked for with ``bytes.find`` (much cheaper than a regex over every position). A word found is
+marked only if its own stem is one the index matched (``fonction`` doesn't mark ``fonctionnaires``).
+The words typed and their close forms (spelling fixes, hyphen parts) count first; thesaurus expansions
+only when a fiche shows none of them, so a snippet doesn't fill with the synonyms of a word it shows.
 """
 
 from __future__ import annotations
@@ -19,60 +19,76 @@ from app.search.schema import SNIPPET_SOURCES
 SNIPPET_LENGTH = 240
 _CONTEXT_BEFORE = 60
 _MAX_MATCHES = 200
+_OE = "\x9c"  # "œ" is folded to this one byte ("oe" in a stem also looks for it)
+_SPACES = re.compile(r"\s{2,}")
+_WORD_TAIL = re.compile(rb"[a-z0-9\x80-\xff]*")
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789") | frozenset(range(0x80, 0x100))
+
+Match = tuple[int, int, str]  # start, end, the word (lowercase)
 
 
-def _fold_table() -> dict[int, str]:
-    table = {}
-    for code in range(0x80, 0x250):
-        char = chr(code)
-        folded = fold(char)
-        if len(folded) == 1 and folded != char:
-            table[code] = folded
-    for code in range(ord("A"), ord("Z") + 1):
-        table[code] = chr(code + 32)
-    return table
+def _fold_table() -> bytes:
+    table = bytearray(range(256))
+    for code in range(256):
+        folded = fold(chr(code))
+        if len(folded) == 1 and folded.isascii():
+            table[code] = ord(folded)
+    return bytes(table)
 
 
-_FOLD = _fold_table()  # œ stays œ (folding it to "oe" would shift positions): patterns allow for it
+_TABLE = _fold_table()
+
+
+def _folded(text: str) -> bytes:
+    """``text`` lowercased and accent-folded, one byte per character (beyond Latin-1: ``?``)."""
+    return text.replace("œ", _OE).replace("Œ", _OE).encode("latin-1", "replace").translate(_TABLE)
 
 
 @lru_cache(maxsize=4096)
-def term_pattern(terms: frozenset[str]) -> re.Pattern | None:
-    """A regex over folded text matching the words that start with one of the (folded) stems.
-
-    Short stems match whole words only.
-    """
-    parts = []
-    for term in sorted(terms, key=len, reverse=True):
-        if not term or not re.fullmatch(r"[a-z0-9]+", term):
-            continue
-        body = term.replace("oe", "(?:oe|œ)")
-        parts.append(rf"{body}\b" if len(term) < 3 else rf"{body}\w*")
-    if not parts:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")")
-
-
-def _matches(pattern: re.Pattern, folded: str, terms: frozenset[str]) -> list[re.Match]:
+def _needles(terms: frozenset[str]) -> list[tuple[bytes, bool]]:
     out = []
-    for m in pattern.finditer(folded):
-        word = m.group(0)
+    for term in terms:
+        if not term or not term.isascii() or not term.isalnum():
+            continue
+        variants = {term, term.replace("oe", _OE)}
+        out.extend((v.encode("latin-1"), len(term) < 3) for v in variants)
+    return out
+
+
+def find_words(text: str, terms: frozenset[str], folded: bytes | None = None, start: int = 0,
+               end: int | None = None) -> list[Match]:
+    """The words of ``text[start:end]`` whose stem is one of ``terms``, in order (short stems: whole
+    words only). ``folded`` is ``_folded(text)`` if already known."""
+    folded = _folded(text) if folded is None else folded
+    end = len(folded) if end is None else end
+    spans: dict[int, int] = {}
+    for needle, whole in _needles(terms):
+        pos = folded.find(needle, start, end)
+        while pos != -1:
+            if pos == 0 or folded[pos - 1] not in _WORD_BYTES:
+                stop = _WORD_TAIL.match(folded, pos + len(needle), end).end()
+                if not whole or stop == pos + len(needle):
+                    spans[pos] = max(spans.get(pos, 0), stop)
+            pos = folded.find(needle, pos + 1, end)
+    out = []
+    for first in sorted(spans):
+        word = text[first : spans[first]].lower()
         if len(word) < 3 or any(stem in terms for stem in _index_terms(word.replace("œ", "oe"))):
-            out.append(m)
+            out.append((first, spans[first], word))
             if len(out) == _MAX_MATCHES:
                 break
     return out
 
 
-def _best_window(matches: list[re.Match], text_len: int) -> tuple[int, int]:
+def _best_window(matches: list[Match], text_len: int) -> tuple[int, int]:
     best = (0, -1)
     best_start = 0
-    for i, m in enumerate(matches):
-        end_limit = m.start() + SNIPPET_LENGTH - _CONTEXT_BEFORE
-        distinct = {x.group(0) for x in matches[i:] if x.end() <= end_limit}
+    for i, (start, _, _) in enumerate(matches):
+        end_limit = start + SNIPPET_LENGTH - _CONTEXT_BEFORE
+        distinct = {word for _, end, word in matches[i:] if end <= end_limit}
         value = (len(distinct), -i)
         if value > best:
-            best, best_start = value, m.start()
+            best, best_start = value, start
     start = max(0, best_start - _CONTEXT_BEFORE)
     return start, min(text_len, start + SNIPPET_LENGTH)
 
@@ -88,54 +104,63 @@ def _cut(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _render(text: str, start: int, end: int, matches: list[re.Match]) -> str:
+def _render(text: str, start: int, end: int, matches: list[Match]) -> str:
     out = ["…" if start > 0 else ""]
     pos = start
-    for m in matches:
-        if m.start() < start or m.end() > end:
+    for m_start, m_end, _ in matches:
+        if m_start < start or m_end > end:
             continue
-        out.append(escape(text[pos : m.start()]))
-        out.append(f"<mark>{escape(text[m.start() : m.end()])}</mark>")
-        pos = m.end()
+        out.append(escape(text[pos:m_start]))
+        out.append(f"<mark>{escape(text[m_start:m_end])}</mark>")
+        pos = m_end
     out.append(escape(text[pos:end]))
     out.append("…" if end < len(text) else "")
-    return "".join(out)
+    return _SPACES.sub(" ", "".join(out))
 
 
-def _best_field(fiche: dict, terms: frozenset[str]) -> tuple[str, list[re.Match]] | None:
-    """The source text with the most distinct matching words (the first one reaching all the terms)."""
-    pattern = term_pattern(terms)
-    if pattern is None:
+def _best_field(texts: list[str], joined: str, folded: bytes, terms: frozenset[str], enough: int):
+    """(text number, its matches) of the text with the most distinct matching words: the first of equals,
+    or the first one showing ``enough`` distinct words (the texts are in order of preference)."""
+    if all(needle not in folded for needle, _ in _needles(terms)):
         return None
-    best: tuple[int, str, list[re.Match]] | None = None
-    for name in SNIPPET_SOURCES:
-        text = fiche.get(name)
-        if not text:
-            continue
-        text = " ".join(text.split())
-        matches = _matches(pattern, text.translate(_FOLD), terms)
-        if not matches:
-            continue
-        distinct = len({m.group(0) for m in matches})
-        if best is None or distinct > best[0]:
-            best = (distinct, text, matches)
-            if distinct >= len(terms):
-                break
+    best: tuple[int, int, list[Match]] | None = None
+    low = 0
+    for field, text in enumerate(texts):
+        found = find_words(joined, terms, folded, low, low + len(text))
+        if found:
+            distinct = len({word for _, _, word in found})
+            if best is None or distinct > best[0]:
+                best = (distinct, field, [(a - low, b - low, word) for a, b, word in found])
+                if distinct >= enough:
+                    break
+        low += len(text) + 1
     return None if best is None else best[1:]
 
 
 def snippet(fiche: dict, query=None) -> str:
     """HTML snippet of a fiche for a ``query.TextQuery`` (None: the résumé's start)."""
-    found = None
+    texts = [text.strip() for name in SNIPPET_SOURCES if (text := fiche.get(name)) and not text.isspace()]
+    if not texts:
+        return ""
+    joined = _spaced(" ".join(texts))
+    chosen = None
     if query is not None:
         typed, expansions = query.highlight_groups()
-        found = _best_field(fiche, frozenset(typed))
-        if found is None and expansions:
-            found = _best_field(fiche, frozenset(typed | expansions))
-    if found is None:
-        first_text = next((" ".join(t.split()) for n in SNIPPET_SOURCES if (t := fiche.get(n)) and t.strip()), "")
-        start, end = _cut(first_text, 0, min(len(first_text), SNIPPET_LENGTH))
-        return _render(first_text, 0, end, [])
-    text, matches = found
+        folded = _folded(joined)
+        chosen = _best_field(texts, joined, folded, frozenset(typed), len(query.clauses))
+        if chosen is None and expansions:  # any passage showing an expansion will do
+            chosen = _best_field(texts, joined, folded, frozenset(typed | expansions), 1)
+    if chosen is None:
+        text = joined[: len(texts[0])]
+        _, end = _cut(text, 0, min(len(text), SNIPPET_LENGTH))
+        return _render(text, 0, end, [])
+    field, matches = chosen
+    low = sum(len(t) + 1 for t in texts[:field])
+    text = joined[low : low + len(texts[field])]
     start, end = _cut(text, *_best_window(matches, len(text)))
     return _render(text, start, end, matches)
+
+
+def _spaced(text: str) -> str:
+    """Line breaks and tabs as spaces (same length: positions are kept; runs are collapsed when rendered)."""
+    return text.replace("\n", " ").replace("\r", " ").replace("\t", " ")

@@ -42,7 +42,7 @@ class _TextResult:
 
     def __init__(self, query: TextQuery | None, ranked: np.ndarray, scores: np.ndarray, n_docs: int) -> None:
         self.query = query
-        self.ranked = ranked
+        self.ranked = ranked.astype(np.int32)
         self.scores = scores.astype(np.float32)
         self.mask = np.zeros(n_docs, dtype=bool)
         self.mask[ranked] = True
