@@ -83,7 +83,9 @@ class TextQuery:
 
 def build_query(q: str, snapshot, thesaurus: Thesaurus, fuzzy: bool = True) -> TextQuery:
     typed_words = query_words(q)
-    words = [_corrected(snapshot, w) for w in typed_words] if fuzzy else typed_words
+    # words of a thesaurus term ("aide aux devoirs") are known vocabulary even if no fiche uses them
+    known = {i for start, end, _ in thesaurus.match([stem for _, stem, _ in typed_words]) for i in range(start, end)}
+    words = [w if i in known else _corrected(snapshot, w) for i, w in enumerate(typed_words)] if fuzzy else typed_words
     corrected = None
     if words != typed_words:  # say which spelling was searched ("did you mean")
         corrected = q

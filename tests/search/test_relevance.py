@@ -86,3 +86,12 @@ def test_typo_that_finds_nothing_gets_a_suggestion_and_results(seed_service, typ
     assert result["suggestion"] == meant
     assert result["total"] > 0
     assert result["total"] == service.search(SearchParams(q=meant))["total"]
+
+
+@pytest.mark.parametrize("q", ["aide aux devoirs", "mamans solos", "lieu d'accueil enfants-parents"])
+def test_thesaurus_terms_are_never_corrected(seed_service, q):
+    """No seed fiche says « devoirs » or « solos », but the thesaurus knows them: no « did you mean »."""
+    from app.search.params import SearchParams
+
+    service, _ = seed_service
+    assert service.search(SearchParams(q=q))["suggestion"] is None
