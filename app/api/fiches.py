@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from app import fiche_service
 from app.api.deps import get_runtime, require_token
@@ -23,12 +23,14 @@ def _params(request: Request, paged: bool = True) -> SearchParams:
     return SearchParams.from_query(items)
 
 
-@router.get("/fiches", summary="Rechercher des fiches (texte, facettes, intervalles, tri, pages)")
-def search_fiches(request: Request, runtime: Runtime = Depends(get_runtime)) -> dict:
+@router.get("/fiches", summary="Rechercher des fiches (texte, facettes, intervalles, tri, pages)",
+            response_class=JSONResponse)
+def search_fiches(request: Request, runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
     """Paramètres : `q`, facettes (`dimension`, `mots_cles`, `public`, `territoire`, `initiative`,
     `statut`, `departement`, `region`, `annee`, répétables), `budget_min`/`budget_max`, `etp_min`/`etp_max`,
     `annee_min`/`annee_max`, `sort` (pertinence, recent, budget, titre), `page`, `size` (≤ 100)."""
-    return runtime.search.search(_params(request))
+    # plain JSON types already: skip FastAPI's per-value encoder (hundreds of facet entries)
+    return JSONResponse(runtime.search.search(_params(request)))
 
 
 @router.get("/fiches.{fmt}", summary="Exporter tout le résultat d'une recherche (CSV ou JSON)")

@@ -24,7 +24,8 @@ from app.search.ranking import key_terms_query, order
 from app.search.schema import SNIPPET_SOURCES
 from app.search.snapshot import Snapshot
 from app.search.spelling import complete, did_you_mean, vocabulary
-from app.search.thesaurus import THESAURUS_PATH, load
+from app.search.analysis import fold
+from app.search.thesaurus import THESAURUS_PATH, display_terms, load
 
 HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "region", "year", "dimension",
               "mots_cles", "public", "territoire", "statut", "budget_eur", "etp", "duplicate_of")
@@ -59,6 +60,7 @@ class SearchService:
         self.index_dir = Path(index_dir)
         self.store = store
         self.thesaurus = load(thesaurus_path)
+        self.thesaurus_path = thesaurus_path
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._checked_at = 0.0
@@ -157,7 +159,19 @@ class SearchService:
         return [ids[d] for d in order(snap, result, text, params.sort).tolist()]
 
     def suggest(self, q: str, limit: int = 8) -> list[str]:
-        return complete(vocabulary(self._current()), q, limit=max(1, min(limit, 50)))
+        """Field phrases from the thesaurus that start like ``q`` and find fiches, then word completions."""
+        limit = max(1, min(limit, 50))
+        prefix = " ".join(fold(q).split())
+        phrases: list[str] = []
+        if len(prefix) >= 2:
+            for term in display_terms(self.thesaurus_path):
+                if len(phrases) >= min(3, limit):
+                    break
+                if fold(term).startswith(prefix) and self.search(SearchParams(q=term, size=1))["total"]:
+                    phrases.append(term)
+        words = complete(vocabulary(self._current()), q, limit=limit)
+        seen = {fold(p) for p in phrases} | {prefix}
+        return (phrases + [w for w in words if fold(w) not in seen])[:limit]
 
     def similar(self, fiche_id: str, limit: int = 6) -> list[dict]:
         snap = self._current()

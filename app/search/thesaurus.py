@@ -73,5 +73,19 @@ def _phrases(text: str) -> list[Phrase]:
 
 
 @lru_cache(maxsize=4)
+def display_terms(path: Path = THESAURUS_PATH) -> tuple[str, ...]:
+    """Every term of the file as written (for autocompletion), in file order, without acronyms."""
+    out: dict[str, None] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            for item in line.replace("=>", "|").split("|"):
+                term = " ".join(item.split())
+                if term and not term.isupper():
+                    out.setdefault(term, None)
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
 def load(path: Path = THESAURUS_PATH) -> Thesaurus:
     return parse(path.read_text(encoding="utf-8"))

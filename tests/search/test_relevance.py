@@ -95,3 +95,12 @@ def test_thesaurus_terms_are_never_corrected(seed_service, q):
 
     service, _ = seed_service
     assert service.search(SearchParams(q=q))["suggestion"] is None
+
+
+def test_suggest_offers_field_phrases_that_find_fiches(seed_service):
+    service, _ = seed_service
+    suggestions = service.suggest("rep")
+    assert suggestions[0] == "repair café"
+    assert "rep" not in suggestions
+    assert service.suggest("aide aux")[0] == "aide aux devoirs"
+    assert service.suggest("x") == []
