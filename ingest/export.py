@@ -16,46 +16,12 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
+from app.models import FicheBase
 from ingest.records import LIST_FIELDS
 
+# Every field of the model (in its order) but the parser name, plus the id and the duplicate group.
 EXPORT_FIELDS: tuple[str, ...] = (
-    "id",
-    "title",
-    "structure",
-    "departement",
-    "departement_code",
-    "region",
-    "year",
-    "statut",
-    "raison_fin",
-    "dimension",
-    "territoire",
-    "mots_cles",
-    "public",
-    "initiative",
-    "precision",
-    "partenaires",
-    "attachments",
-    "themes",
-    "resume",
-    "diagnostic",
-    "description_experience",
-    "description_generale",
-    "ressources_financieres",
-    "personnes_mobilisees",
-    "resultat_territoire",
-    "resultat_centre",
-    "resultat_habitants",
-    "impacts",
-    "facteurs_reussite",
-    "limites",
-    "perspectives",
-    "budget_eur",
-    "etp",
-    "duplicate_of",
-    "source_file",
-    "source_line",
-    "source_url",
+    "id", *(name for name in FicheBase.model_fields if name != "format"), "duplicate_of"
 )
 NUMBER_FIELDS = frozenset({"budget_eur", "etp"})
 INT_FIELDS = frozenset({"year", "source_line"})
