@@ -19,7 +19,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -30,6 +30,9 @@ from app.search.schema import BODY_SOURCES, FACETS, KW_SOURCES, build_schema
 CURRENT = "current"
 WATERMARK = "watermark.json"
 LOCK_TIMEOUT = 60.0
+# A store transaction stamps its rows when it starts and is seen when it commits: a catch-up re-reads this
+# much before its watermark, so rows committed late with an older stamp are not skipped for ever.
+LOOKBACK = timedelta(seconds=120)
 _WORD = re.compile(WORD_PATTERN)
 
 
@@ -63,6 +66,7 @@ def fiche_to_doc(fiche: dict) -> dict:
         "year": year,
         "title": title,
         "group": fiche.get("duplicate_of") or fiche["id"],
+        "updated": _stamp(fiche.get("updated_at")),
     }
     # the spelling vocabulary: each word once, from the fields that name the action (the long body
     # texts would double the postings to write for little: their words rarely are what people type)
@@ -76,6 +80,10 @@ def fiche_to_doc(fiche: dict) -> dict:
     if year is not None:
         doc["year"] = int(year)
     return doc
+
+
+def _stamp(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, datetime) else None
 
 
 def _as_dict(fiche: object) -> dict:
@@ -137,21 +145,28 @@ def _write_watermark(gen_dir: Path, updated_at: datetime, fiche_id: str) -> None
 # -- writing ----------------------------------------------------------------------------------------
 
 def _apply(gen_dir: Path, changes: Iterable[object], fresh: bool) -> int:
-    """Apply store rows (tombstones included) to the index in ``gen_dir``; returns the number applied."""
+    """Apply store rows (tombstones included) to the index in ``gen_dir``; returns the number applied.
+
+    Rows at or before the watermark (the look-back window) are applied only if the index does not
+    already hold that version of the fiche."""
     ix = whoosh_index.open_dir(str(gen_dir))
     mark_ts, mark_id = read_watermark(gen_dir)
+    mark = (mark_ts, mark_id) if mark_ts is not None else None
+    searcher = None
     writer = None
     changed = 0
-    last: tuple[datetime, str] | None = None
+    last = mark
     try:
         for row in changes:
             fiche = _as_dict(row)
             key = (fiche["updated_at"], fiche["id"])
-            if mark_ts is not None and key <= (mark_ts, mark_id):
-                continue  # already applied (the store's watermark comparison is inclusive)
+            if mark is not None and key <= mark:
+                searcher = searcher or ix.searcher()
+                if _already_applied(searcher, fiche):
+                    continue
             if writer is None:
                 writer = ix.writer(timeout=LOCK_TIMEOUT, limitmb=256, compound=False)  # no compound: see docstring
-            last = key
+            last = max(last, key) if last is not None else key
             if fiche.get("deleted_at") is not None:
                 if fresh:
                     continue  # nothing to remove from a new index
@@ -161,16 +176,28 @@ def _apply(gen_dir: Path, changes: Iterable[object], fresh: bool) -> int:
             else:
                 writer.update_document(**fiche_to_doc(fiche))
             changed += 1
+        if searcher is not None:
+            searcher.close()
+            searcher = None
         if writer is not None:
             writer.commit()
             writer = None
             if last is not None:
                 _write_watermark(gen_dir, *last)
     finally:
+        if searcher is not None:
+            searcher.close()
         if writer is not None:
             writer.cancel()
         ix.close()
     return changed
+
+
+def _already_applied(searcher, fiche: dict) -> bool:
+    stored = searcher.document(id=fiche["id"])
+    if fiche.get("deleted_at") is not None:
+        return stored is None
+    return stored is not None and stored["meta"].get("updated") == _stamp(fiche["updated_at"])
 
 
 def sync(index_dir: Path, store) -> int:
@@ -184,7 +211,8 @@ def sync(index_dir: Path, store) -> int:
             fresh = ix.doc_count_all() == 0
         finally:
             ix.close()
-    return _apply(gen_dir, store.changes_since(mark_ts), fresh=fresh)
+    since = mark_ts - LOOKBACK if mark_ts is not None else None
+    return _apply(gen_dir, store.changes_since(since), fresh=fresh)
 
 
 def rebuild(index_dir: Path, store) -> int:

@@ -83,3 +83,23 @@ def test_two_services_share_one_index_directory(tmp_path, store):
     finally:
         writer.close()
         reader.close()
+
+
+def test_a_row_committed_late_with_an_older_stamp_is_still_indexed(service, store):
+    """An import's batch is stamped when it starts: another process may have synced past that stamp
+    before the batch commits. The catch-up looks back far enough to index it anyway, and only once."""
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    load_devset(store, ROWS[:5])
+    assert service.sync() == 5
+    late = ROWS[5]
+    load_devset(store, [late])
+    watermark = store.max_updated_at()
+    with store.engine.begin() as connection:  # as if it had been stamped 30 s before the last sync
+        connection.execute(text("UPDATE fiche SET updated_at = :t WHERE id = :id"),
+                           {"t": (watermark - timedelta(seconds=30)).replace(tzinfo=None), "id": late["id"]})
+    assert service.sync() == 1
+    assert late["id"] in ids(service)
+    assert service.sync() == 0  # already applied: the look-back does not index it again
