@@ -217,7 +217,8 @@ def score(snapshot, query: TextQuery) -> tuple[np.ndarray, np.ndarray]:
             everywhere = np.logical_and.reduce([p.present for p in parts])
             alt_score = alt.weight * sum(p.scores for p in parts) / len(parts) ** 0.5
             np.maximum(best_alt, np.where(everywhere, alt_score, 0.0), out=best_alt)
-            clause_match[everywhere] = 1.0
+            # a concept met only through an expansion counts for the expansion's weight
+            np.maximum(clause_match, np.where(everywhere, alt.weight, 0.0), out=clause_match)
         clause_score = np.where(typed_hit, clause_score + ALT_BONUS * best_alt, best_alt)
         weight_sum += clause_weight
         total += clause_score
