@@ -5,33 +5,15 @@ from __future__ import annotations
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from app.search.analysis import french_analyzer
+from ingest.records import TEXT_FIELDS
 
 # Text fields of the index and their BM25F boosts: title > mots clés > résumé > the rest.
 TEXT_BOOSTS: dict[str, float] = {"title": 3.0, "kw": 2.2, "resume": 1.5, "body": 1.0}
 
 # Which fiche fields feed which index field ("body" gets every other text field).
 KW_SOURCES = ("mots_cles", "themes")
-BODY_SOURCES = (
-    "structure",
-    "departement",
-    "region",
-    "public",
-    "partenaires",
-    "precision",
-    "diagnostic",
-    "description_experience",
-    "description_generale",
-    "resultat_territoire",
-    "resultat_centre",
-    "resultat_habitants",
-    "impacts",
-    "facteurs_reussite",
-    "limites",
-    "perspectives",
-    "raison_fin",
-    "ressources_financieres",
-    "personnes_mobilisees",
-)
+BODY_SOURCES = ("structure", "departement", "region", "public", "partenaires",
+                *(name for name in TEXT_FIELDS if name != "resume"))
 
 # Facets, in display order: name → fiche field ("annee" is the year).
 FACETS: dict[str, str] = {
