@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.models import Fiche, FicheCreate, utcnow
@@ -46,7 +47,14 @@ class Store:
         """Insert or update a batch in one transaction. ``duplicate_of`` maps id → group leader id.
 
         Plain Core statements (no ORM objects): one SELECT of the batch's ids, one multi-row INSERT and
-        one executemany UPDATE."""
+        one executemany UPDATE. If a concurrent import inserted one of the ids first, the batch is rolled
+        back and run again (it then updates that row)."""
+        try:
+            return self._upsert(fiches, duplicate_of)
+        except IntegrityError:
+            return self._upsert(fiches, duplicate_of)
+
+    def _upsert(self, fiches: Sequence[FicheCreate], duplicate_of: dict[str, str | None] | None) -> UpsertCounts:
         counts = UpsertCounts()
         by_id: dict[str, FicheCreate] = {f.id: f for f in fiches}  # last one wins inside a batch
         groups = duplicate_of or {}

@@ -78,3 +78,15 @@ def test_stats_and_groups(store):
     assert stats["by_dimension"] == [{"value": "Services", "count": 2}]
     assert [f.id for f in store.group_members(store.get("id0002"))] == ["id0001"]
     assert [f.id for f in store.group_members(store.get("id0001"))] == ["id0002"]
+
+
+def test_concurrent_imports_of_the_same_fiches_do_not_fail(store):
+    """Two imports (API replicas, or a CLI import next to a server) race on the same new ids."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    batch = [_fiche(i) for i in range(300)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: store.upsert(batch), range(4)))
+    assert sum(r.created for r in results) == 300
+    assert all(r.created + r.unchanged + r.updated == 300 for r in results)
+    assert store.count() == 300
