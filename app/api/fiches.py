@@ -9,9 +9,36 @@ from app import fiche_service
 from app.api.deps import get_runtime, require_token
 from app.errors import FicheNotFound, InvalidParameter
 from app.runtime import Runtime
-from app.search.params import SearchParams
+from app.search.params import ALLOWED_PARAMS, SearchParams
+from app.search.schema import FACETS
 
 router = APIRouter(prefix="/api", tags=["fiches"])
+
+def _openapi_parameters(paged: bool = True) -> dict:
+    """Document the query parameters that ``SearchParams.from_query`` reads from the raw query string."""
+    described = {"q": "Texte libre en français (échappé : guillemets, AND, champ: sans effet spécial)."}
+    params = []
+    for name in ALLOWED_PARAMS:
+        if not paged and name in ("page", "size"):
+            continue
+        if name in FACETS:
+            schema = {"type": "array", "items": {"type": "string"}}
+            description = f"Facette « {name} » : répétable, OU entre les valeurs, ET entre facettes."
+        elif name == "sort":
+            schema = {"type": "string", "enum": ["pertinence", "recent", "budget", "titre"]}
+            description = "Tri."
+        elif name in ("page", "size"):
+            schema = {"type": "integer", "minimum": 1}
+            description = "Page (à partir de 1)." if name == "page" else "Fiches par page (au plus 100)."
+        elif name == "q":
+            schema, description = {"type": "string"}, described["q"]
+        else:
+            schema = {"type": "number", "minimum": 0}
+            description = "Borne incluse."
+        params.append({"name": name, "in": "query", "required": False, "schema": schema,
+                       "description": description, "explode": True})
+    return {"parameters": params}
+
 
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 
@@ -24,7 +51,7 @@ def _params(request: Request, paged: bool = True) -> SearchParams:
 
 
 @router.get("/fiches", summary="Rechercher des fiches (texte, facettes, intervalles, tri, pages)",
-            response_class=JSONResponse)
+            response_class=JSONResponse, openapi_extra=_openapi_parameters())
 def search_fiches(request: Request, runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
     """Paramètres : `q`, facettes (`dimension`, `mots_cles`, `public`, `territoire`, `initiative`,
     `statut`, `departement`, `region`, `annee`, répétables), `budget_min`/`budget_max`, `etp_min`/`etp_max`,
@@ -33,7 +60,8 @@ def search_fiches(request: Request, runtime: Runtime = Depends(get_runtime)) -> 
     return JSONResponse(runtime.search.search(_params(request)))
 
 
-@router.get("/fiches.{fmt}", summary="Exporter tout le résultat d'une recherche (CSV ou JSON)")
+@router.get("/fiches.{fmt}", summary="Exporter tout le résultat d'une recherche (CSV ou JSON)",
+            openapi_extra=_openapi_parameters(paged=False))
 def export_fiches(fmt: str, request: Request, runtime: Runtime = Depends(get_runtime)) -> StreamingResponse:
     if fmt not in EXPORT_TYPES:
         raise InvalidParameter("Format d'export inconnu : utilisez fiches.csv ou fiches.json.", allowed=list(EXPORT_TYPES))

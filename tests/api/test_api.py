@@ -120,3 +120,11 @@ def test_docs_are_served_locally(client):
     assert "/docs-assets/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
     assert "/api/fiches" in json.dumps(client.get("/openapi.json").json())
+
+
+def test_openapi_documents_every_search_parameter(client):
+    from app.search.params import ALLOWED_PARAMS
+
+    spec = client.get("/openapi.json").json()
+    names = {p["name"] for p in spec["paths"]["/api/fiches"]["get"]["parameters"]}
+    assert names == set(ALLOWED_PARAMS)
