@@ -31,6 +31,22 @@ export async function getJSON(path, { signal } = {}) {
   return body;
 }
 
+const cache = new Map(); // key → API response, so back and forward render at once
+
+/** The cached answer for `key`, else `load()`'s (kept once it succeeds). */
+export function cached(key, load) {
+  if (cache.has(key)) return Promise.resolve(cache.get(key));
+  return load().then((value) => {
+    cache.set(key, value);
+    if (cache.size > 60) cache.delete(cache.keys().next().value);
+    return value;
+  });
+}
+
+export function isCached(key) {
+  return cache.has(key);
+}
+
 export function searchFiches(query, options) {
   return getJSON(`api/fiches?${query}`, options);
 }

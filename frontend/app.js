@@ -1,13 +1,16 @@
-// Entry point: keeps the state in the URL, runs searches, switches between results and fiche.
+// Entry point: keeps the state in the URL, runs searches, switches between results, fiche and comparison.
 
 import {
-  parseState, stateUrl, apiQuery, withChanges, emptyState, sameSearch, PAGE_SIZE,
+  parseState, stateUrl, apiQuery, withChanges, emptyState, sameSearch, viewOf, PAGE_SIZE,
 } from './state.js';
-import { searchFiches, getFiche, getSimilar, getSuggestions, exportUrl } from './api.js';
+import {
+  searchFiches, getSuggestions, exportUrl, cached, isCached,
+} from './api.js';
 import { el, setChildren, countLabel, formatInteger, plural } from './format.js';
 import { renderFacets, renderRanges, renderChips, activeFilters } from './facets.js';
 import { renderResults, renderPager, renderEmpty, renderSuggestion } from './results.js';
-import { renderFiche, renderFicheError } from './fiche.js';
+import { loadFiche } from './fiche.js';
+import { renderCompareBar, loadComparison } from './compare.js';
 
 const SITE = 'Fiches actions des centres sociaux';
 const TYPING_DELAY = 300;
@@ -18,25 +21,15 @@ const dom = {
   ranges: $('ranges-form'), facets: $('facets'), searchView: $('search-view'), heading: $('results-heading'),
   count: $('count'), alert: $('alert'), didYouMean: $('did-you-mean'), sort: $('sort'), csv: $('export-csv'), json: $('export-json'),
   chips: $('chips'), empty: $('empty'), results: $('results'), pager: $('pager'), ficheView: $('fiche-view'),
+  compareBar: $('compare-bar'), compareView: $('compare-view'),
 };
 
 let state = parseState(window.location.search);
 let lastFiche = null; // id of the fiche shown last, to put the focus back on its link
-const cache = new Map(); // API URL → response, so back and forward render at once
 let searchController = null;
-let ficheController = null;
 let pending = 0;
 let typingTimer = null;
 let suggestTimer = null;
-
-function cached(key, load) {
-  if (cache.has(key)) return Promise.resolve(cache.get(key));
-  return load().then((value) => {
-    cache.set(key, value);
-    if (cache.size > 60) cache.delete(cache.keys().next().value);
-    return value;
-  });
-}
 
 function setBusy(delta) {
   pending = Math.max(0, pending + delta);
@@ -54,13 +47,15 @@ function navigate(next, { replace = false, typing = false, focus = 'keep', backS
 }
 
 function render(focus) {
-  const showFiche = Boolean(state.fiche);
-  document.body.dataset.view = showFiche ? 'fiche' : 'search';
-  dom.searchView.hidden = showFiche;
-  dom.filters.hidden = showFiche;
-  dom.ficheView.hidden = !showFiche;
+  const view = viewOf(state);
+  document.body.dataset.view = view;
+  dom.searchView.hidden = view !== 'search';
+  dom.filters.hidden = view !== 'search';
+  dom.ficheView.hidden = view !== 'fiche';
+  dom.compareView.hidden = view !== 'compare';
   if (document.activeElement !== dom.q) dom.q.value = state.q;
-  if (showFiche) loadFiche(state, focus);
+  if (view === 'fiche') showFiche(state, focus);
+  else if (view === 'compare') showComparison(state, focus);
   else runSearch(state, focus);
 }
 
@@ -71,7 +66,7 @@ function runSearch(current, focus) {
   if (searchController) searchController.abort();
   const controller = new AbortController();
   searchController = controller;
-  const fromCache = cache.has(`search?${query}`);
+  const fromCache = isCached(`search?${query}`);
   if (!fromCache) setBusy(+1);
   cached(`search?${query}`, () => searchFiches(query, { signal: controller.signal }))
     .then((response) => {
@@ -113,6 +108,7 @@ function showResults(current, response, focus) {
   renderPager(dom.pager, current, total);
   renderSuggestion(dom.didYouMean, current, response, (q) => { dom.q.value = q; setQuery(q); });
   renderEmpty(dom.empty, current, response, { removeFilter });
+  renderCompareBar(dom.compareBar, current, { onOpen: openComparison, onClear: () => setCompare([]) });
   const active = activeFilters(current).length;
   dom.filtersCount.textContent = active ? `(${formatInteger(active)} ${plural(active, 'actif', 'actifs')})` : '';
 
@@ -140,6 +136,8 @@ function restoreFocus(focus, focusKey) {
   } else if (focus === 'results') {
     dom.heading.focus();
     dom.heading.scrollIntoView({ block: 'start' });
+  } else if (focus === 'compare-return') {
+    ($('compare-open') || dom.heading).focus();
   } else if (focus === 'return' && lastFiche) {
     const link = dom.results.querySelector(`a[data-fiche="${CSS.escape(lastFiche)}"]`);
     if (link) link.focus(); else dom.heading.focus();
@@ -147,9 +145,10 @@ function restoreFocus(focus, focusKey) {
 }
 
 function setQuery(q, { typing = false } = {}) {
-  const next = withChanges(state, { q: q.trim(), page: 1, fiche: null });
-  if (!state.fiche && sameSearch(next, state)) return;
-  const replace = typing && Boolean(window.history.state?.typing) && !state.fiche;
+  const next = withChanges(state, { q: q.trim(), page: 1, fiche: null, comparer: false });
+  const onResults = viewOf(state) === 'search';
+  if (onResults && sameSearch(next, state)) return;
+  const replace = typing && Boolean(window.history.state?.typing) && onResults;
   navigate(next, { replace, typing, focus: 'keep' });
 }
 
@@ -182,40 +181,9 @@ function clearFilters() {
 
 // ---- Fiche -----------------------------------------------------------------------------
 
-function loadFiche(current, focus) {
-  const id = current.fiche;
-  if (ficheController) ficheController.abort();
-  const controller = new AbortController();
-  ficheController = controller;
-  const { signal } = controller;
-  setBusy(+1);
-  Promise.all([
-    cached(`fiche/${id}`, () => getFiche(id, { signal })),
-    cached(`similar/${id}`, () => getSimilar(id, { signal })).catch((error) => {
-      if (error.name === 'AbortError') throw error;
-      return { hits: [] };
-    }),
-  ])
-    .then(([fiche, similar]) => {
-      if (ficheController !== controller) return;
-      lastFiche = id;
-      renderFiche(dom.ficheView, current, fiche, similar.hits || [], backToResults);
-      document.title = `${fiche.title || 'Fiche'} – ${SITE}`;
-      afterFiche(focus);
-    })
-    .catch((error) => {
-      if (error.name === 'AbortError' || ficheController !== controller) return;
-      renderFicheError(dom.ficheView, current, error.message, backToResults);
-      document.title = `Fiche introuvable – ${SITE}`;
-      afterFiche(focus);
-    })
-    .finally(() => setBusy(-1));
-}
-
-function afterFiche(focus) {
-  if (focus === 'none') return;
-  window.scrollTo(0, 0);
-  $('fiche-title').focus({ preventScroll: true });
+function showFiche(current, focus) {
+  lastFiche = current.fiche;
+  loadFiche(dom.ficheView, current, { setBusy, site: SITE, focus: focus !== 'none', onBack: backToResults });
 }
 
 function backToResults(event) {
@@ -224,6 +192,26 @@ function backToResults(event) {
   const steps = window.history.state?.backSteps || 0;
   if (steps > 0) window.history.go(-steps);
   else navigate(withChanges(state, { fiche: null }), { focus: 'return' });
+}
+
+// ---- Comparison ------------------------------------------------------------------------
+
+function setCompare(ids, focus = 'keep') {
+  navigate(withChanges(state, { compare: ids, comparer: state.comparer && ids.length > 0 }), { focus });
+}
+
+function openComparison() {
+  navigate(withChanges(state, { comparer: true, fiche: null }), { focus: 'compare' });
+}
+
+function showComparison(current, focus) {
+  loadComparison(dom.compareView, current, {
+    setBusy,
+    site: SITE,
+    focus: focus !== 'none' && focus !== 'keep',
+    onBack: () => navigate(withChanges(state, { comparer: false }), { focus: 'compare-return' }),
+    onRemove: (id) => setCompare(state.compare.filter((other) => other !== id), 'compare'),
+  });
 }
 
 // ---- Events ----------------------------------------------------------------------------
@@ -275,6 +263,13 @@ async function suggest() {
   }
 }
 
+document.addEventListener('change', (event) => {
+  const id = event.target.dataset?.compare;
+  if (!id) return;
+  const ids = state.compare.filter((other) => other !== id);
+  setCompare(event.target.checked ? [...ids, id] : ids);
+});
+
 dom.sort.addEventListener('change', () => {
   navigate(withChanges(state, { sort: dom.sort.value, page: 1 }));
 });
@@ -286,10 +281,12 @@ dom.filtersToggle.addEventListener('click', () => {
 });
 
 window.addEventListener('popstate', () => {
-  const wasFiche = Boolean(state.fiche);
+  const was = viewOf(state);
   state = parseState(window.location.search);
   dom.q.value = state.q;
-  render(state.fiche ? 'fiche' : (wasFiche ? 'return' : 'none'));
+  const view = viewOf(state);
+  if (view !== 'search') render(view === was ? 'none' : view);
+  else render({ fiche: 'return', compare: 'compare-return' }[was] || 'none');
 });
 
 // First load: the URL alone decides what is shown.

@@ -3,6 +3,7 @@
 import { el, setChildren, formatBudget, formatEtp, safeHttpUrl } from './format.js';
 import { stateUrl, withChanges } from './state.js';
 import { card } from './results.js';
+import { cached, getFiche, getSimilar } from './api.js';
 
 /** Free text as paragraphs, with "- " and "•" lines grouped into lists. */
 export function textBlocks(text) {
@@ -131,7 +132,7 @@ export function renderFiche(container, state, fiche, similar, onBack) {
     class: 'back-link',
     dataset: { key: 'back' },
     onclick: onBack,
-  }, '← Retour aux résultats');
+  }, state.comparer ? '← Retour à la comparaison' : '← Retour aux résultats');
   const print = el('button', { type: 'button', class: 'secondary print-button', onclick: () => window.print() },
     'Imprimer la fiche');
 
@@ -176,4 +177,40 @@ export function renderFicheError(container, state, message, onBack) {
         '← Retour aux résultats')),
     el('h1', { id: 'fiche-title', tabindex: '-1', text: 'Fiche introuvable' }),
     el('p', { text: message }));
+}
+
+let controller = null;
+
+/** Fetch a fiche and its similar fiches, render it, title the page and (when asked) focus its title. */
+export function loadFiche(container, state, { setBusy, site, focus, onBack }) {
+  const id = state.fiche;
+  if (controller) controller.abort();
+  const current = new AbortController();
+  controller = current;
+  const { signal } = current;
+  const done = (title) => {
+    document.title = `${title} – ${site}`;
+    if (!focus) return;
+    window.scrollTo(0, 0);
+    document.getElementById('fiche-title').focus({ preventScroll: true });
+  };
+  setBusy(+1);
+  Promise.all([
+    cached(`fiche/${id}`, () => getFiche(id, { signal })),
+    cached(`similar/${id}`, () => getSimilar(id, { signal })).catch((error) => {
+      if (error.name === 'AbortError') throw error;
+      return { hits: [] };
+    }),
+  ])
+    .then(([fiche, similar]) => {
+      if (controller !== current) return;
+      renderFiche(container, state, fiche, similar.hits || [], onBack);
+      done(fiche.title || 'Fiche');
+    })
+    .catch((error) => {
+      if (error.name === 'AbortError' || controller !== current) return;
+      renderFicheError(container, state, error.message, onBack);
+      done('Fiche introuvable');
+    })
+    .finally(() => setBusy(-1));
 }

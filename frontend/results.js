@@ -3,7 +3,7 @@
 import {
   el, setChildren, snippetNodes, formatBudget, formatEtp, formatInteger, plural,
 } from './format.js';
-import { PAGE_SIZE, stateUrl, withChanges } from './state.js';
+import { PAGE_SIZE, COMPARE_MAX, stateUrl, withChanges } from './state.js';
 import { activeFilters, chipButton } from './facets.js';
 
 /** Group hits of a near-duplicate group under the first of them on the page. */
@@ -88,8 +88,22 @@ function foldedList(state, folded) {
       metaLine(hit) ? el('span', { class: 'muted', text: ` — ${metaLine(hit)}` }) : null))));
 }
 
-/** One result card. */
-export function card(state, hit, folded = [], headingLevel = 2) {
+/** The "Comparer" checkbox of a card; app.js listens to its changes through `data-compare`. */
+function compareToggle(state, hit) {
+  const selected = state.compare.includes(hit.id);
+  return el('label', { class: 'compare-toggle' },
+    el('input', {
+      type: 'checkbox',
+      checked: selected,
+      disabled: !selected && state.compare.length >= COMPARE_MAX,
+      dataset: { compare: hit.id, key: `compare:${hit.id}` },
+    }),
+    'Comparer',
+    el('span', { class: 'visually-hidden', text: ` la fiche « ${hit.title || 'sans titre'} »` }));
+}
+
+/** One result card (with its "Comparer" checkbox when `comparable`). */
+export function card(state, hit, folded = [], headingLevel = 2, comparable = false) {
   const snippet = hit.snippet ? el('p', { class: 'snippet' }, snippetNodes(hit.snippet)) : null;
   return el('article', { class: 'card' },
     el(`h${headingLevel}`, { class: 'card-title' }, ficheLink(state, hit)),
@@ -97,11 +111,12 @@ export function card(state, hit, folded = [], headingLevel = 2) {
     snippet,
     tags(hit),
     figures(hit),
-    folded.length ? foldedList(state, folded) : null);
+    folded.length ? foldedList(state, folded) : null,
+    comparable ? compareToggle(state, hit) : null);
 }
 
 export function renderResults(list, state, hits) {
-  setChildren(list, foldDuplicates(hits).map((group) => el('li', {}, card(state, group.hit, group.folded))));
+  setChildren(list, foldDuplicates(hits).map((group) => el('li', {}, card(state, group.hit, group.folded, 2, true))));
 }
 
 /** Page links: first, last, and two either side of the current page. */

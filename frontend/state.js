@@ -1,4 +1,5 @@
-// The page state lives in the URL: same parameter names as the API, plus `fiche`.
+// The page state lives in the URL: same parameter names as the API, plus `fiche`, and the compare
+// selection (`compare=id1,id2`) with its view (`comparer=1`).
 
 export const FACETS = [
   { key: 'dimension', label: 'Dimension' },
@@ -21,6 +22,7 @@ export const RANGES = [
 export const SORTS = ['pertinence', 'recent', 'budget', 'titre'];
 export const DEFAULT_SORT = 'pertinence';
 export const PAGE_SIZE = 20;
+export const COMPARE_MAX = 4;
 
 const RANGE_KEYS = RANGES.flatMap((r) => [`${r.key}_min`, `${r.key}_max`]);
 
@@ -29,7 +31,9 @@ export function emptyState() {
   for (const f of FACETS) filters[f.key] = [];
   const ranges = {};
   for (const k of RANGE_KEYS) ranges[k] = '';
-  return { q: '', filters, ranges, sort: DEFAULT_SORT, page: 1, fiche: null };
+  return {
+    q: '', filters, ranges, sort: DEFAULT_SORT, page: 1, fiche: null, compare: [], comparer: false,
+  };
 }
 
 /** Read the state from a query string such as `location.search`. */
@@ -46,6 +50,9 @@ export function parseState(search) {
   const page = parseInt(params.get('page') || '1', 10);
   state.page = Number.isFinite(page) && page > 0 ? page : 1;
   state.fiche = params.get('fiche') || null;
+  const ids = (params.get('compare') || '').split(',').map((id) => id.trim()).filter(Boolean);
+  state.compare = [...new Set(ids)].slice(0, COMPARE_MAX);
+  state.comparer = params.get('comparer') === '1' && state.compare.length > 0;
   return state;
 }
 
@@ -64,7 +71,12 @@ export function searchParams(state) {
 export function stateUrl(state) {
   const params = searchParams(state);
   if (state.fiche) params.set('fiche', state.fiche);
-  const text = params.toString();
+  let text = params.toString();
+  if (state.compare.length) {
+    // Commas between ids stay readable: each id is encoded on its own.
+    text += `${text ? '&' : ''}compare=${state.compare.map(encodeURIComponent).join(',')}`;
+    if (state.comparer) text += '&comparer=1';
+  }
   return text ? `?${text}` : window.location.pathname;
 }
 
@@ -81,6 +93,7 @@ export function withChanges(state, changes) {
     ...state,
     filters: { ...state.filters },
     ranges: { ...state.ranges },
+    compare: [...state.compare],
     ...changes,
   };
 }
@@ -92,4 +105,10 @@ export function hasFilters(state) {
 
 export function sameSearch(a, b) {
   return apiQuery(a) === apiQuery(b);
+}
+
+/** Which view of the page a state shows: a fiche, the comparison, or the search results. */
+export function viewOf(state) {
+  if (state.fiche) return 'fiche';
+  return state.comparer && state.compare.length > 0 ? 'compare' : 'search';
 }

@@ -72,3 +72,16 @@ def test_axe_narrow_screen_with_open_filters(open_page, app_url):
     page.locator("#filters-toggle").click()
     expect(page.locator("#filters-panel")).to_be_visible()
     assert_no_violations(page, "the search page at 320 px with the filters open")
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_axe_compare_view(open_page, app_url, width):
+    hits = api(app_url, "/api/fiches", {"q": "parentalité"})["hits"]
+    ids = ",".join(h["id"] for h in hits[:3])
+    page = open_page(app_url, width=width, height=800)
+    page.goto(f"/?q=parentalit%C3%A9&compare={ids}")
+    expect(page.locator("#compare-bar")).to_be_visible()
+    assert_no_violations(page, f"the results with a compare selection at {width} px")
+    page.get_by_role("button", name="Comparer les 3 fiches").click()
+    expect(page.locator("#compare-view thead th[scope='col'] a")).to_have_count(3)
+    assert_no_violations(page, f"the compare view at {width} px")

@@ -82,3 +82,26 @@ def test_typed_payload_is_shown_as_text(xss_page):
     page.goto("/?q=%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E&dimension=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E")
     expect(page.locator("#chips")).to_contain_text("Dimension : <img src=x onerror=alert(1)>")
     assert_nothing_ran(page)
+
+
+def test_payloads_are_text_in_the_comparison(xss_page, xss_app_url):
+    answer = api(xss_app_url, "/api/fiches", {"q": "cuisine"})
+    xss = next(h for h in answer["hits"] if "<script>" in h["title"])
+    other = next(h for h in answer["hits"] if h["id"] != xss["id"])
+    page = xss_page
+    page.goto("/?q=cuisine")
+    page.get_by_role("checkbox", name=f"Comparer la fiche « {XSS_TITLE} »", exact=True).check()
+    page.locator(f"#results input[data-compare='{other['id']}']").check()
+    page.get_by_role("button", name="Comparer les 2 fiches").click()
+    header = page.locator("#compare-view thead th[scope='col'] a", has_text="<script>")
+    expect(header).to_have_text(XSS_TITLE)
+    resume = page.locator("#compare-view tbody tr", has=page.locator("th", has_text="Résumé"))
+    expect(resume).to_contain_text(XSS_RESUME)
+    budget_text = page.locator("#compare-view tbody tr", has=page.locator("th", has_text="Ressources financières"))
+    expect(budget_text).to_contain_text("<iframe src=\"javascript:window.__xss='iframe'\"></iframe>")
+    expect(page.locator("#compare-view")).to_contain_text("<b onmouseover=")
+    page.get_by_role("button", name=f"Retirer la fiche « {XSS_TITLE} » de la comparaison").focus()
+    page.locator("#compare-view").hover()
+    page.reload()
+    expect(header).to_have_text(XSS_TITLE)
+    assert_nothing_ran(page)

@@ -1,0 +1,165 @@
+// The comparison: the selection bar under the results, and a table with one column per fiche.
+
+import { el, setChildren, formatBudget, formatEtp, plural } from './format.js';
+import { stateUrl, withChanges, COMPARE_MAX } from './state.js';
+import { getFiche, cached } from './api.js';
+import { textBlocks } from './fiche.js';
+
+const MISSING = 'non renseigné';
+
+function place(fiche) {
+  if (!fiche.departement) return fiche.departement_code || null;
+  return fiche.departement_code ? `${fiche.departement} (${fiche.departement_code})` : fiche.departement;
+}
+
+function blocks(text) {
+  return typeof text === 'string' && text.trim() ? textBlocks(text) : null;
+}
+
+// Row header, then how to read the cell's value from a fiche (text, list of texts, or nodes).
+const ROWS = [
+  ['Structure', (f) => f.structure],
+  ['Département', place],
+  ['Région', (f) => f.region],
+  ['Année', (f) => (f.year ? String(f.year) : null)],
+  ['Statut', (f) => f.statut],
+  ['Dimension', (f) => f.dimension],
+  ['Mots clés', (f) => f.mots_cles],
+  ['Public', (f) => f.public],
+  ['Territoire concerné', (f) => f.territoire],
+  ['À l’initiative de', (f) => f.initiative],
+  ['Partenaires', (f) => f.partenaires],
+  ['Budget', (f) => formatBudget(f.budget_eur)],
+  ['Moyens humains', (f) => formatEtp(f.etp)],
+  ['Résumé', (f) => blocks(f.resume)],
+  ['Ressources financières (texte de la fiche)', (f) => blocks(f.ressources_financieres)],
+  ['Personnes mobilisées (texte de la fiche)', (f) => blocks(f.personnes_mobilisees)],
+];
+
+function cellContent(value) {
+  if (Array.isArray(value)) {
+    const items = value.filter((v) => v instanceof Node || (typeof v === 'string' && v.trim()));
+    if (items.length === 0) return el('span', { class: 'missing', text: MISSING });
+    if (items[0] instanceof Node) return items;
+    if (items.length === 1) return items[0];
+    return el('ul', { class: 'inline-list' }, items.map((v) => el('li', { text: v })));
+  }
+  if (typeof value === 'string' && value.trim()) return value;
+  return el('span', { class: 'missing', text: MISSING });
+}
+
+/** The bar under the results: how many fiches are selected, "Comparer les N fiches", "Vider la sélection". */
+export function renderCompareBar(bar, state, { onOpen, onClear }) {
+  const count = state.compare.length;
+  bar.hidden = count === 0;
+  const status = bar.querySelector('.compare-status');
+  const actions = bar.querySelector('.compare-actions');
+  if (count === 0) {
+    status.textContent = '';
+    actions.replaceChildren();
+    return;
+  }
+  let note = `Vous pouvez en comparer jusqu’à ${COMPARE_MAX}.`;
+  if (count < 2) note = 'Cochez au moins une autre fiche pour les comparer.';
+  else if (count >= COMPARE_MAX) note = `${COMPARE_MAX} fiches au maximum : retirez-en une pour en choisir une autre.`;
+  status.textContent = `${count} ${plural(count, 'fiche sélectionnée', 'fiches sélectionnées')}. ${note}`;
+  setChildren(actions,
+    count >= 2 ? el('button', {
+      type: 'button', id: 'compare-open', dataset: { key: 'compare:open' }, onclick: onOpen,
+    }, `Comparer les ${count} fiches`) : null,
+    el('button', {
+      type: 'button', class: 'secondary', dataset: { key: 'compare:clear' }, onclick: onClear,
+    }, 'Vider la sélection'));
+}
+
+function columnHeader(state, fiche, onRemove) {
+  const title = fiche.title || 'Fiche sans titre';
+  return el('th', { scope: 'col' },
+    el('a', {
+      href: stateUrl(withChanges(state, { fiche: fiche.id })),
+      class: 'fiche-link',
+      dataset: { fiche: fiche.id, key: `compare-title:${fiche.id}` },
+    }, title),
+    el('button', {
+      type: 'button', class: 'secondary compare-remove', dataset: { key: `compare-remove:${fiche.id}` },
+      onclick: () => onRemove(fiche.id),
+    }, 'Retirer', el('span', { class: 'visually-hidden', text: ` la fiche « ${title} » de la comparaison` })));
+}
+
+function comparisonTable(state, fiches, onRemove) {
+  const head = el('tr', {},
+    el('th', { scope: 'col', class: 'compare-corner' }, el('span', { class: 'visually-hidden', text: 'Rubrique' })),
+    fiches.map((fiche) => columnHeader(state, fiche, onRemove)));
+  const rows = ROWS.map(([label, read]) => el('tr', {},
+    el('th', { scope: 'row', text: label }),
+    fiches.map((fiche) => el('td', {}, cellContent(read(fiche))))));
+  return el('div', {
+    class: 'table-scroll', role: 'region', 'aria-labelledby': 'compare-caption', tabindex: '0',
+  }, el('table', { class: 'compare-table' },
+    el('caption', { id: 'compare-caption' },
+      el('span', { class: 'caption-text', text: 'Les fiches sélectionnées côte à côte, une colonne par fiche' })),
+    el('thead', {}, head),
+    el('tbody', {}, rows)));
+}
+
+function failures(failed, onRemove) {
+  if (failed.length === 0) return null;
+  return el('div', { class: 'alert', role: 'alert' }, failed.map(({ id, message }) => el('p', {},
+    `La fiche ${id} ne peut pas être affichée : ${message} `,
+    el('button', { type: 'button', class: 'link-button', onclick: () => onRemove(id) },
+      'Retirer', el('span', { class: 'visually-hidden', text: ` la fiche ${id} de la comparaison` })))));
+}
+
+/** Render the comparison of `fiches` (the ones the API returned) in the order of the selection. */
+export function renderComparison(container, state, fiches, failed, { onBack, onRemove }) {
+  const count = fiches.length;
+  const back = el('a', {
+    href: stateUrl(withChanges(state, { comparer: false, fiche: null })),
+    class: 'back-link',
+    dataset: { key: 'compare-back' },
+    onclick: (event) => {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      onBack();
+    },
+  }, '← Retour aux résultats');
+  setChildren(container,
+    el('nav', { class: 'fiche-nav', 'aria-label': 'Navigation de la comparaison' }, back),
+    el('h1', {
+      id: 'compare-title', tabindex: '-1',
+      text: count > 1 ? `Comparaison de ${count} fiches` : 'Comparaison de fiches',
+    }),
+    failures(failed, onRemove),
+    count < 2 ? el('p', { class: 'muted', text: 'Sélectionnez au moins deux fiches dans les résultats pour les comparer.' }) : null,
+    count > 0 ? comparisonTable(state, fiches, onRemove) : null);
+}
+
+let controller = null;
+
+/** Fetch every selected fiche, render the table, title the page and (when asked) focus the heading. */
+export function loadComparison(container, state, { setBusy, site, focus, onBack, onRemove }) {
+  if (controller) controller.abort();
+  const current = new AbortController();
+  controller = current;
+  const { signal } = current;
+  setBusy(+1);
+  const loads = state.compare.map((id) => cached(`fiche/${id}`, () => getFiche(id, { signal }))
+    .then((fiche) => ({ id, fiche }), (error) => {
+      if (error.name === 'AbortError') throw error;
+      return { id, message: error.message };
+    }));
+  return Promise.all(loads)
+    .then((entries) => {
+      if (controller !== current) return;
+      const fiches = entries.filter((e) => e.fiche).map((e) => e.fiche);
+      renderComparison(container, state, fiches, entries.filter((e) => !e.fiche), { onBack, onRemove });
+      document.title = `${container.querySelector('h1').textContent} – ${site}`;
+      if (!focus) return;
+      window.scrollTo(0, 0);
+      container.querySelector('h1').focus({ preventScroll: true });
+    })
+    .catch((error) => {
+      if (error.name !== 'AbortError') throw error;
+    })
+    .finally(() => setBusy(-1));
+}
