@@ -55,6 +55,9 @@ class _TextResult:
         return out
 
 
+SUGGEST_TRIES = 6  # thesaurus phrases tried per autocompletion request
+
+
 class SearchService:
     def __init__(self, index_dir: Path, store, thesaurus_path: Path = THESAURUS_PATH) -> None:
         self.index_dir = Path(index_dir)
@@ -164,11 +167,12 @@ class SearchService:
         prefix = " ".join(fold(q).split())
         phrases: list[str] = []
         if len(prefix) >= 2:
-            for term in display_terms(self.thesaurus_path):
-                if len(phrases) >= min(3, limit):
-                    break
-                if fold(term).startswith(prefix) and self.search(SearchParams(q=term, size=1))["total"]:
+            candidates = [term for term, folded in display_terms(self.thesaurus_path) if folded.startswith(prefix)]
+            for term in candidates[:SUGGEST_TRIES]:  # each try is a (cached) search: keep them few
+                if self.search(SearchParams(q=term, size=1))["total"]:
                     phrases.append(term)
+                    if len(phrases) >= min(3, limit):
+                        break
         words = complete(vocabulary(self._current()), q, limit=limit)
         seen = {fold(p) for p in phrases} | {prefix}
         return (phrases + [w for w in words if fold(w) not in seen])[:limit]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from app.search.analysis import query_words
+from app.search.analysis import fold, query_words
 
 THESAURUS_PATH = Path(__file__).with_name("thesaurus.txt")
 
@@ -73,8 +73,8 @@ def _phrases(text: str) -> list[Phrase]:
 
 
 @lru_cache(maxsize=4)
-def display_terms(path: Path = THESAURUS_PATH) -> tuple[str, ...]:
-    """Every term of the file as written (for autocompletion), in file order, without acronyms."""
+def display_terms(path: Path = THESAURUS_PATH) -> tuple[tuple[str, str], ...]:
+    """Every term of the file as written and folded (for autocompletion), in file order, without acronyms."""
     out: dict[str, None] = {}
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
@@ -83,7 +83,7 @@ def display_terms(path: Path = THESAURUS_PATH) -> tuple[str, ...]:
                 term = " ".join(item.split())
                 if term and not term.isupper():
                     out.setdefault(term, None)
-    return tuple(out)
+    return tuple((term, fold(term)) for term in out)
 
 
 @lru_cache(maxsize=4)
