@@ -83,7 +83,7 @@ def import_into(url: str, paths: list[Path], label: str, batch_size: int) -> lis
     for step in (f"b. import {label} (base neuve)", f"c. réimport {label} (mêmes fichiers)"):
         row: dict = {"step": step}
         with _timer(row):
-            report = import_paths([str(p) for p in paths], store, batch_size=batch_size, progress=False)
+            report = import_paths([str(p) for p in paths], store, batch_size=batch_size)
         row.update(fiches=report.read, rejected=report.rejected, created=report.created, updated=report.updated,
                    unchanged=report.unchanged, duplicates=report.duplicates_grouped, stored=store.count(),
                    self_groups=_self_groups(store))

@@ -208,11 +208,10 @@ def import_paths(
     paths: Iterable[str],
     store: Store,
     batch_size: int = 500,
-    progress: bool = False,
     on_batch: Callable[[int], None] | None = None,
     fetcher=None,
 ) -> ImportReport:
     """Import files, folders (recursively), globs and http(s) URLs. Raises ``UnusableInput`` when a
-    path names nothing, before anything is imported."""
-    del progress  # the CLI draws the progress bar through on_batch
+    path names nothing, before anything is imported. ``on_batch(n)`` is called after each stored batch
+    (the CLI draws its progress bar with it)."""
     return import_sources(iter_sources(list(paths), fetcher=fetcher), store, batch_size, on_batch)
