@@ -28,8 +28,13 @@ async def create_import(request: Request, runtime: Runtime = Depends(get_runtime
     urls: list[str] = []
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
-        body = await request.json()
-        urls = list(body.get("urls", [])) if isinstance(body, dict) else []
+        try:
+            body = await request.json()
+        except ValueError as exc:
+            raise InvalidParameter(f"Corps JSON illisible ({exc}). Attendu : {{\"urls\": [\"https://…\"]}}.") from exc
+        urls = body.get("urls") if isinstance(body, dict) else None
+        if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+            raise InvalidParameter('Attendu : {"urls": ["https://…", …]}, une liste d\'adresses.')
     else:
         form = await request.form(max_part_size=limit)
         total = 0

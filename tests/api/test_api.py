@@ -128,3 +128,11 @@ def test_openapi_documents_every_search_parameter(client):
     spec = client.get("/openapi.json").json()
     names = {p["name"] for p in spec["paths"]["/api/fiches"]["get"]["parameters"]}
     assert names == set(ALLOWED_PARAMS)
+
+
+def test_import_endpoint_rejects_bad_json_bodies_clearly(client):
+    bad = client.post("/api/imports", content=b"{pas du json", headers={**TOKEN, "Content-Type": "application/json"})
+    assert "JSON" in _error_shape(bad, 422)["message"]
+    _error_shape(client.post("/api/imports", json={"urls": "https://exemple.org/a.txt"}, headers=TOKEN), 422)
+    _error_shape(client.post("/api/imports", json={"urls": ["ftp://exemple.org/a.txt"]}, headers=TOKEN), 422)
+    assert client.get("/api/health").json()["fiches"] == 25
