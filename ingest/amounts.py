@@ -88,6 +88,11 @@ _PER_YEAR_AFTER = re.compile(r"^\s*(?:ht|ttc)?\s*(?:/|par)\s*(?:an\b|annee)|^\s*
 _YEAR_LABEL = re.compile(r"(?:(?:19|20)\d\d|annee ?(?:\d|n\b|un\b)|\d(?:ere|er|e|eme) annee)\W*$")
 # After a number with no currency: a unit (%, ETP, h, personnes, ans …), a date or another number.
 _NOT_MONEY_AFTER = re.compile(r"^\s*(?!(?:ht|ttc)\b)(?:%|[a-z²]|[/-]\s*\d|\d)")
+# A label that names no item of its own: the amount after it may sum the others ("soit 5 000 €").
+_SUM_LABEL = re.compile(
+    r"[\W\d]*(?:(?:soit|donc|ce qui fait|au total|en tout|pour un total de|sous[ -]?totale?|somme"
+    r"|(?:les |des )?(?:subventions?|financements?|recettes?|produits?|depenses?|charges?|couts?))\b[\W\d]*)?"
+)
 _NO_BUDGET = re.compile(
     r"\b(?:pas|aucun|aucune|sans|ni)\s+(?:encore\s+)?(?:de\s+|d')?(?:budget|financement|cout|depense|moyens?"
     r" financiers?|ressources? financieres?)|\bbudget\s*[:=]?\s*(?:nul|neant|zero)\b"
@@ -103,6 +108,7 @@ class Mention:
     kind: str = OTHER
     per_year: bool = False
     flagged_total: bool = False
+    label: str = ""  # the words just before the amount on its line ("sorties", "soit", "subventions")
 
 
 class _FoldTable(dict):
@@ -275,6 +281,7 @@ def _classify(folded: str, mentions: list[Mention]) -> None:
             mention.per_year |= "annee" in before or "annee" in after
             mention.kind = _kind(before, after, section)
             mention.flagged_total = mention.kind == CHARGES and "total" in before
+            mention.label = before.rsplit("\n", 1)[-1]
             previous_end = mention.end
             mention = next(pending, None)
         heading = None if in_line else _nearest_keyword(line)
@@ -293,10 +300,11 @@ def _combine(group: list[Mention]) -> float:
     if any(m.per_year for m in group):
         return group[0].value
     values = [m.value for m in group]
-    largest = max(values)
-    rest = sum(values) - largest
-    if rest > 0 and abs(largest - rest) <= max(1.0, 0.005 * largest):
-        return largest  # a subtotal followed or preceded by its breakdown
+    largest = max(group, key=lambda m: m.value)
+    rest = sum(values) - largest.value
+    if rest > 0 and abs(largest.value - rest) <= max(1.0, 0.005 * largest.value):
+        if _SUM_LABEL.fullmatch(largest.label):
+            return largest.value  # a subtotal followed or preceded by its breakdown
     return sum(values)
 
 

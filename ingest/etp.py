@@ -61,7 +61,7 @@ _DAYS_WEEK = re.compile(
     r"(\d+(?:[.,]\d+)?|un|une|deux|trois|quatre)?\s*(demi[\s-]*)?(?:jours?|journees?)"
     r"\s*(?:/\s*|par\s+)(?:semaine|sem\b)"
 )
-_CLAUSE_SPLIT = re.compile(r"[;,+]|\bet\b|\s[-–]\s")
+_CLAUSE_SPLIT = re.compile(r"[;+]|,(?!\d)|(?<!\d),|\bet\b|\s[-–]\s")  # "17,5 h" is one number
 _HEADCOUNT = re.compile(
     r"^[\s\-•*·–(]*(\d{1,2}|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+"
     r"(?!(?:fois|jours?|journees?|heures?|h\b|semaines?|mois|ans?\b|%|etp|e\.t\.p|demi|mi\b))[a-z]"

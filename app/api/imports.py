@@ -31,7 +31,8 @@ async def create_import(request: Request, runtime: Runtime = Depends(get_runtime
         try:
             body = await request.json()
         except ValueError as exc:
-            raise InvalidParameter(f"Corps JSON illisible ({exc}). Attendu : {{\"urls\": [\"https://…\"]}}.") from exc
+            where = f"ligne {exc.lineno}, colonne {exc.colno}" if hasattr(exc, "lineno") else "encodage"
+            raise InvalidParameter(f"Corps JSON illisible ({where}). Attendu : {{\"urls\": [\"https://…\"]}}.") from exc
         urls = body.get("urls") if isinstance(body, dict) else None
         if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
             raise InvalidParameter('Attendu : {"urls": ["https://…", …]}, une liste d\'adresses.')
