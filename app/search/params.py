@@ -81,6 +81,11 @@ class SearchParams(BaseModel):
                     allowed=list(ALLOWED_PARAMS),
                 )
             if key in FACETS:
+                if key == "annee" and value.strip() and not value.strip().isdigit():
+                    raise InvalidParameter(
+                        f"Valeur invalide pour « annee » : « {value} ». Attendu : une année (par exemple 2019).",
+                        parameter=key, value=value, allowed=list(ALLOWED_PARAMS),
+                    )
                 data.setdefault(key, []).append(value)  # type: ignore[union-attr]
                 continue
             value = value.strip()

@@ -33,6 +33,7 @@ def test_unknown_parameter_lists_the_allowed_ones():
 @pytest.mark.parametrize("key,value", [
     ("page", "0"), ("page", "abc"), ("size", "101"), ("size", "0"), ("sort", "hasard"),
     ("budget_min", "beaucoup"), ("budget_max", "-3"), ("etp_min", "nan"), ("annee_max", "20x9"),
+    ("annee", "deux mille"),
 ])
 def test_bad_values_are_a_clear_french_error(key, value):
     with pytest.raises(InvalidParameter) as err:
