@@ -33,7 +33,8 @@ _ETP_BEFORE = re.compile(
 _PART_OF = re.compile(r"\bdont\s*(?:environ\s*|au moins\s*)?$")
 _ACTIVITY = re.compile(r"\b(?:ateliers?|seances?|cours|ouvert\w*|lieu|permanences? ouvertes?)\b")
 _BARE_DECIMAL = re.compile(
-    r"(?:^|[:/]\s*)(\d+[.,]\d+)(?!\s*(?:%|h\b|heures?|€|euros?|ans?\b|mois|pers|benev|sala|\d))"
+    r"(?:^|[:/]\s*)(\d+[.,]\d+)(?!\s*(?:%|h\b|heures?|€|euros?|eur\b|[km]\s*€|[km]\b|mill|ans?\b|mois|pers"
+    r"|benev|sala|\d))"
 )
 _PERCENT = re.compile(rf"({_NUM})\s*%")
 _PERCENT_BEFORE = re.compile(r"(?:\ba|\bau|:|\(|\bde|\bpour|\bsoit|partiel|taux d'activite)\s*$")

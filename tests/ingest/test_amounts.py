@@ -51,6 +51,10 @@ CASES = [
     ("Intervenant : 800 €\nMatériel : 350 €\nCommunication : 150 €", 1300),
     ("Location de salle 200 €, goûters 150 €, sorties 650 €", 1000),
     ("Animation 3 000 €, matériel 2 000 €, soit 5 000 €", 5000),  # breakdown then its sum
+    ("5 000 € (animation 3 000 €, matériel 2 000 €)", 5000),  # an unlabelled sum then its breakdown
+    # one item happens to equal the sum of the others: still items, not a subtotal
+    ("Dépenses prévues :\n- Animation : 3 000 €\n- Matériel : 1 000 €\n- Sorties : 2 000 €", 6000),
+    ("Intervenant 1 500 €, location de salle 500 €, goûters 1 000 €", 3000),
     # --- funding only: the resources mobilised ---
     ("CAF : 3 000 €\nVille : 2 000 €", 5000),
     ("Subvention de la CAF de 4 000 euros", 4000),

@@ -50,6 +50,10 @@ CASES = [
     ("Accueillante : 7 h par semaine", 0.2),
     ("Une animatrice 2 jours par semaine", 0.4),
     ("Temps de travail hebdomadaire de 14 heures", 0.4),
+    # a decimal comma is part of the number, not a clause break
+    ("- La référente famille : 17,5 h par semaine", 0.5),
+    ("Une animatrice 1,5 jour par semaine", 0.3),
+    ("Une animatrice à 12,5 %, un directeur à 17,5 h par semaine", 0.625),
     # --- head counts alone, volunteers without ETP, other numbers: unknown ---
     ("3 personnes sont mobilisées sur ce projet :", None),
     ("99 personnes : 30 professionnels et 69 bénévoles.", None),
@@ -82,6 +86,12 @@ def test_extract_etp(text, expected):
 def test_volunteers_count_when_given_in_etp():
     text = "Salariés : 1,2 ETP\nBénévolat : 4 personnes : 0,40 ETP"
     assert extract_etp(text) == pytest.approx(1.6)
+
+
+def test_budget_text_with_etp_reads_no_amount_as_etp():
+    # normalize falls back to the budget text when it speaks of ETP: "2,5 k€" is money, not ETP
+    assert extract_etp("Attribution de 0,5 ETP par la CAF\nCAF : 2,5 k€") == pytest.approx(0.5)
+    assert extract_etp("Poste à 0,5 ETP / 1,2 M€ de la Région") == pytest.approx(0.5)
 
 
 def test_result_is_rounded_to_hundredths():
