@@ -20,7 +20,20 @@ from sqlmodel import Session, col, select
 from app.models import Fiche, FicheCreate, utcnow
 from ingest.records import fold_key
 
-_CHUNK = 500  # ids per IN (...) clause
+_CHUNK = 500  # values per IN (...) clause
+_TABLE = Fiche.__table__
+
+
+def _rows_in(connection, column: str, values: Sequence, columns: Sequence[str], live_only: bool = True) -> Iterator[dict]:
+    """Rows (as dicts of ``columns``) whose ``column`` is one of ``values``: a lean Core select, chunked."""
+    selected = [_TABLE.c[name] for name in dict.fromkeys(["id", *columns])]
+    stmt = sa_select(*selected).where(_TABLE.c[column].in_(bindparam("values", expanding=True)))
+    if live_only:
+        stmt = stmt.where(_TABLE.c.deleted_at.is_(None))
+    values = list(values)
+    for start in range(0, len(values), _CHUNK):
+        for row in connection.execute(stmt, {"values": values[start : start + _CHUNK]}).mappings():
+            yield dict(row)
 
 
 @dataclass
@@ -28,11 +41,6 @@ class UpsertCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-
-    def add(self, other: "UpsertCounts") -> None:
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
 
 
 class Store:
@@ -59,16 +67,11 @@ class Store:
         by_id: dict[str, FicheCreate] = {f.id: f for f in fiches}  # last one wins inside a batch
         groups = duplicate_of or {}
         now = utcnow()
-        table = Fiche.__table__
         inserts: list[dict] = []
         updates: list[dict] = []
         with self.engine.begin() as connection:
-            existing = {}
-            ids = list(by_id)
-            for start in range(0, len(ids), _CHUNK):
-                stmt = sa_select(table.c.id, table.c.content_hash, table.c.deleted_at, table.c.duplicate_of).where(
-                    table.c.id.in_(ids[start : start + _CHUNK]))
-                existing.update({row.id: row for row in connection.execute(stmt)})
+            existing = {row["id"]: row for row in _rows_in(
+                connection, "id", list(by_id), ("content_hash", "deleted_at", "duplicate_of"), live_only=False)}
             for fiche_id, new in by_id.items():
                 data = new.model_dump()
                 data.update(title_key=fold_key(new.title)[:200], duplicate_of=groups.get(fiche_id), updated_at=now,
@@ -78,8 +81,8 @@ class Store:
                     inserts.append({**data, "created_at": now})
                     counts.created += 1
                     continue
-                same = old.content_hash == new.content_hash and old.deleted_at is None
-                if same and old.duplicate_of == data["duplicate_of"]:
+                same = old["content_hash"] == new.content_hash and old["deleted_at"] is None
+                if same and old["duplicate_of"] == data["duplicate_of"]:
                     counts.unchanged += 1
                     continue
                 updates.append({**data, "b_id": fiche_id})
@@ -88,10 +91,10 @@ class Store:
                 else:
                     counts.updated += 1
             if inserts:
-                connection.execute(table.insert(), inserts)
+                connection.execute(_TABLE.insert(), inserts)
             if updates:
                 values = {name: bindparam(name) for name in updates[0] if name not in ("b_id", "id")}
-                connection.execute(table.update().where(table.c.id == bindparam("b_id")).values(values), updates)
+                connection.execute(_TABLE.update().where(_TABLE.c.id == bindparam("b_id")).values(values), updates)
         return counts
 
     def delete(self, fiche_id: str) -> bool:
@@ -123,37 +126,16 @@ class Store:
         return [found[i] for i in ids if i in found]
 
     def get_rows(self, ids: Sequence[str], columns: Sequence[str]) -> dict[str, dict]:
-        """Some columns of the live fiches with these ids, by id: a lean Core select (no ORM objects),
-        its statement built once per column list."""
-        statements = self.__dict__.setdefault("_row_statements", {})
-        stmt = statements.get(tuple(columns))
-        if stmt is None:
-            table = Fiche.__table__
-            selected = [table.c.id, *(table.c[name] for name in columns if name != "id")]
-            stmt = sa_select(*selected).where(table.c.id.in_(bindparam("ids", expanding=True)),
-                                              table.c.deleted_at.is_(None))
-            statements[tuple(columns)] = stmt
-        out: dict[str, dict] = {}
+        """Some columns of the live fiches with these ids, by id (no ORM objects: the hits' hot path)."""
         with self.engine.connect() as connection:
-            for start in range(0, len(ids), _CHUNK):
-                for row in connection.execute(stmt, {"ids": list(ids[start : start + _CHUNK])}).mappings():
-                    out[row["id"]] = dict(row)
-        return out
+            return {row["id"]: row for row in _rows_in(connection, "id", ids, columns)}
 
     def find_by_title_keys(self, keys: Iterable[str], columns: Sequence[str]) -> list[dict]:
         """Some columns of the live fiches whose folded title is one of these (near-duplicate
-        candidates), oldest first: a lean Core select, as the candidates can be many."""
-        table = Fiche.__table__
-        wanted = sorted(set(keys))
-        selected = [table.c[name] for name in dict.fromkeys(["id", "created_at", *columns])]
-        out: list[dict] = []
+        candidates), oldest first."""
         with self.engine.connect() as connection:
-            for start in range(0, len(wanted), _CHUNK):
-                stmt = sa_select(*selected).where(table.c.title_key.in_(wanted[start : start + _CHUNK]),
-                                                  table.c.deleted_at.is_(None))
-                out.extend(dict(row._mapping) for row in connection.execute(stmt))
-        out.sort(key=lambda row: (row["created_at"], row["id"]))
-        return out
+            rows = list(_rows_in(connection, "title_key", sorted(set(keys)), ["created_at", *columns]))
+        return sorted(rows, key=lambda row: (row["created_at"], row["id"]))
 
     def group_members(self, fiche: Fiche) -> list[Fiche]:
         """The other live fiches of this fiche's near-duplicate group, oldest first."""
