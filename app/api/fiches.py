@@ -16,7 +16,6 @@ router = APIRouter(prefix="/api", tags=["fiches"])
 
 def _openapi_parameters(paged: bool = True) -> dict:
     """Document the query parameters that ``SearchParams.from_query`` reads from the raw query string."""
-    described = {"q": "Texte libre en français (échappé : guillemets, AND, champ: sans effet spécial)."}
     params = []
     for name in ALLOWED_PARAMS:
         if not paged and name in ("page", "size"):
@@ -31,7 +30,8 @@ def _openapi_parameters(paged: bool = True) -> dict:
             schema = {"type": "integer", "minimum": 1}
             description = "Page (à partir de 1)." if name == "page" else "Fiches par page (au plus 100)."
         elif name == "q":
-            schema, description = {"type": "string"}, described["q"]
+            schema = {"type": "string"}
+            description = "Texte libre en français (échappé : guillemets, AND, champ: sans effet spécial)."
         else:
             schema = {"type": "number", "minimum": 0}
             description = "Borne incluse."
