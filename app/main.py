@@ -15,9 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api import fiches, imports, misc
-from app.config import Settings, get_settings
-from app.errors import FichesError
-from app.runtime import Runtime
+from app.domain.config import Settings, get_settings
+from app.domain.errors import FichesError
+from app.services.runtime import Runtime
 
 log = logging.getLogger("fiches.api")
 DOCS_ASSETS = Path(__file__).resolve().parent / "static" / "docs"

@@ -27,7 +27,18 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
+from sqlalchemy.engine import make_url
+from sqlmodel import col, func, select
+
+from app.domain.db import init_db, make_engine
+from app.domain.models import Fiche
+from app.domain.records import Rejected
+from app.domain.store import Store
 from bench.synth import generate, write_fiches
+from ingest.detect import parse_document
+from ingest.importer import import_paths
+from ingest.normalize import normalize
 
 
 @contextmanager
@@ -45,10 +56,6 @@ def _close(a: float | None, b: float | None, tolerance: float) -> bool:
 
 def parse_alone(paths: list[Path], expected: list[dict]) -> dict:
     """(a) Parse and normalise every file, store nothing. Also checks the extracted figures."""
-    from ingest.detect import parse_document
-    from ingest.normalize import normalize
-    from ingest.records import Rejected
-
     row: dict = {"step": "a. analyse + normalisation", "fiches": 0, "rejected": 0}
     figures = {"budget": 0, "etp": 0, "checked": 0}
     normalised = []
@@ -72,10 +79,6 @@ def parse_alone(paths: list[Path], expected: list[dict]) -> dict:
 
 def import_into(url: str, paths: list[Path], label: str, batch_size: int) -> list[dict]:
     """(b) import into a fresh store at ``url``, then (c) import the same files again."""
-    from app.db import init_db, make_engine
-    from app.store import Store
-    from ingest.importer import import_paths
-
     engine = make_engine(url)
     init_db(engine)  # schema creation is not timed
     store = Store(engine)
@@ -92,12 +95,8 @@ def import_into(url: str, paths: list[Path], label: str, batch_size: int) -> lis
     return rows
 
 
-def _self_groups(store) -> int:
+def _self_groups(store: Store) -> int:
     """Fiches whose ``duplicate_of`` names themselves (a grouping fault; should be 0)."""
-    from sqlmodel import col, func, select
-
-    from app.models import Fiche
-
     with store.session() as session:
         stmt = select(func.count()).select_from(Fiche).where(col(Fiche.duplicate_of) == col(Fiche.id))
         return int(session.exec(stmt).one())
@@ -106,9 +105,6 @@ def _self_groups(store) -> int:
 @contextmanager
 def fresh_postgres(url: str):
     """A new empty database on the server of ``url``, dropped afterwards."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
     server = make_url(url).set(drivername="postgresql")
     admin = server.render_as_string(hide_password=False)
     name = f"fiches_bench_{uuid.uuid4().hex[:10]}"
@@ -131,18 +127,6 @@ def print_table(rows: list[dict], baseline: float) -> None:
         print(f"{row['step']:<42} {row['fiches']:>7} {seconds:>8.2f} {rate:>9.0f} {seconds / baseline:>7.2f}  {detail}")
 
 
-def _missing_modules() -> list[str]:
-    import importlib
-
-    missing = []
-    for name in ("ingest.detect", "ingest.normalize", "ingest.importer", "app.store", "app.db"):
-        try:
-            importlib.import_module(name)
-        except ImportError as exc:
-            missing.append(f"{name} ({exc})")
-    return missing
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.import_bench", description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=10_000, help="nombre de fiches (10000)")
@@ -153,10 +137,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still drop the temporary database
     logging.getLogger("fiches").setLevel(logging.ERROR)  # one warning line per rejection would time stderr
-    missing = _missing_modules()
-    if missing:
-        print(f"impossible de mesurer : module(s) absent(s) : {', '.join(missing)}", file=sys.stderr)
-        return 2
 
     print(f"python {platform.python_version()}, {os.cpu_count()} cœurs, N={args.n}, seed={args.seed}, "
           f"{args.per_file} fiches par fichier, lots de {args.batch_size}")

@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from app.db import init_db, make_engine
+from app.domain.db import init_db, make_engine
+from app.domain.models import FicheCreate
+from app.domain.records import fiche_id
+from app.domain.store import Store
 from app.search.params import SearchParams
 from app.search.service import SearchService
-from app.store import Store
 from bench.fts5_baseline import Fts5Baseline
+from bench.measure import percentiles, rss_mb
 from bench.search_http import http_latencies
 from bench.synth import generate
 
@@ -38,23 +40,7 @@ WORDS = ["jeunes", "familles", "numérique", "seniors", "parentalité", "inserti
          "environnement", "intergénérationnel", "démarches", "formation", "adolescents", "loisirs"]
 
 
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return statistics.median(ordered), p95
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def load_store(store: Store, n: int, seed: int) -> float:
-    from app.models import FicheCreate
-    from ingest.records import fiche_id
-
     started = time.perf_counter()
     batch: list[FicheCreate] = []
     for i, row in enumerate(generate(n, seed)):

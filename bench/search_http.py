@@ -8,6 +8,12 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
+import uvicorn
+
+from app.domain.config import Settings
+from app.main import create_app
+from bench.measure import percentiles
 
 # stop words: they change the text (so the cache key) but not the query searched
 _FILLERS = ("le", "la", "les", "de", "des", "du", "un", "une", "et", "ou", "pour", "avec", "dans", "sur", "par",
@@ -21,17 +27,6 @@ def _free_port() -> int:
 
 
 def http_latencies(db_url: str, index_dir: Path, fresh: list[list[tuple]], refine: list[list[tuple]]) -> None:
-    try:
-        from app.main import create_app
-    except ImportError as exc:
-        print(f"\nHTTP : ignoré, l'application n'est pas importable ({exc}).")
-        return
-    import httpx
-    import uvicorn
-
-    from app.config import Settings
-    from bench.search_bench import percentiles
-
     os.environ["FICHES_SEED_ON_START"] = "false"
     settings = Settings(database_url=db_url, index_dir=index_dir, seed_on_start=False)
     port = _free_port()

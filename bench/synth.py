@@ -19,10 +19,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from pathlib import Path
 
+from app.domain.records import fiche_id
 from bench import synth_vocab as V
 from bench.synth_figures import budget, people
 from bench.synth_render import to_list_page, to_senacs_text
-from ingest.records import fiche_id
+from ingest.geo import departements as official
 
 __all__ = ["generate", "to_senacs_text", "to_list_page", "write_corpus", "write_fiches", "departements"]
 
@@ -34,10 +35,6 @@ SAME_TITLE_RATE = 0.3  # a structure files one of its earlier actions again, ano
 
 def departements() -> list[str]:
     """Canonical département names, the biggest networks first (the project's official list when there)."""
-    try:
-        from ingest.geo import departements as official
-    except ImportError:
-        return list(V.DEPARTEMENTS)
     known = {d.name for d in official() if d.kind == "departement"}
     first = [name for name in V.DEPARTEMENTS if name in known]
     rest = sorted(known - set(first))

@@ -12,12 +12,12 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
+from app.domain.records import ParsedFiche, Rejected
 from ingest.labels import BLOCK_START, LEGACY_GROUPS, PAGE_HEADER, TEXT_GROUPS, is_marker, match_label
 from ingest.parse_export import parse_csv_export, parse_json_export
 from ingest.parse_html import parse_html
 from ingest.parse_legacy import parse_legacy
 from ingest.parse_text import parse_text, split_lines
-from ingest.records import ParsedFiche, Rejected
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
-from app.models import FicheBase
-from ingest.records import LIST_FIELDS
+from app.domain.models import FicheBase
+from app.domain.records import LIST_FIELDS
 
 # Every field of the model (in its order) but the parser name, plus the id and the duplicate group.
 EXPORT_FIELDS: tuple[str, ...] = (

@@ -6,7 +6,7 @@ import time
 
 import httpx
 
-from ingest.sources import Source
+from app.domain.records import Source
 
 USER_AGENT = "fiches-actions/0.1 (+import de fiches actions)"
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from app.models import FicheCreate
-from app.store import Store, UpsertCounts
+from app.domain.models import FicheCreate
+from app.domain.records import ParsedFiche, Rejected, Source, fold_key
+from app.domain.store import Store, UpsertCounts
 from ingest.detect import parse_document
 from ingest.normalize import normalize
-from ingest.records import ParsedFiche, Rejected, fold_key
-from ingest.sources import Source, iter_sources
+from ingest.sources import iter_sources
 
 log = logging.getLogger("fiches.import")
 

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.domain.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche
 from ingest.geo import split_structure
-from ingest.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche
 from ingest.vocab import fold
 
 # Label groups: which formats recognise a label.

@@ -25,11 +25,11 @@ from datetime import date
 from annotated_types import MaxLen
 from pydantic import ValidationError
 
-from app.models import FicheBase, FicheCreate
+from app.domain.models import FicheBase, FicheCreate
+from app.domain.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche, Rejected, fiche_id, fold_key
 from ingest.amounts import extract_budget
 from ingest.etp import extract_etp
 from ingest.geo import find_departement, split_structure
-from ingest.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche, Rejected, fiche_id, fold_key
 from ingest.vocab import FIELD_LABELS, clean_label, normalize_value, normalize_values
 
 FIRST_YEAR = 1990

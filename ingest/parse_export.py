@@ -12,13 +12,13 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from app.domain.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche, Rejected
 from ingest.export import (
     CSV_DELIMITER,
     EXPORT_FIELDS,
     NUMBER_FIELDS,
     unprotect_cell,
 )
-from ingest.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche, Rejected
 
 _SCALARS = ("structure", "departement", "statut", "dimension", "territoire", "source_url")
 _READ = frozenset(("title", "year", *_SCALARS, *TEXT_FIELDS, *LIST_FIELDS, *NUMBER_FIELDS))

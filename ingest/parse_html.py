@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
+from app.domain.records import ParsedFiche, Rejected
 from ingest.labels import ALL_GROUPS, fill_fiche, match_label, split_sections
-from ingest.records import ParsedFiche, Rejected
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "button",
                    "select", "form", "nav", "footer"})

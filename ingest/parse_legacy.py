@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from app.domain.records import ParsedFiche, Rejected
 from ingest.labels import LEGACY_GROUPS, LEGACY_ORDER, fill_fiche, match_label, split_sections
 from ingest.parse_text import split_lines
-from ingest.records import ParsedFiche, Rejected
 
 _RANK = {name: rank for rank, name in enumerate(LEGACY_ORDER)}
 _URL = re.compile(r"(?:https?://\S+)?/action/show/\d+\S*")

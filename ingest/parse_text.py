@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from app.domain.records import ParsedFiche, Rejected
 from ingest.labels import (
     BLOCK_START,
     PAGE_HEADER,
@@ -24,7 +25,6 @@ from ingest.labels import (
     match_label,
     split_sections,
 )
-from ingest.records import ParsedFiche, Rejected
 
 _RANK = {name: rank for rank, name in enumerate(SECTION_ORDER)}
 _ODD_SPACES = (("\ufeff", ""), ("\u00a0", " "), ("\u202f", " "), ("\u2007", " "))

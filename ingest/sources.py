@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import UnusableInput
+from app.domain.errors import UnusableInput
+from app.domain.records import Source
+from ingest.fetch import Fetcher
 
 EXTENSIONS = {".txt", ".html", ".htm", ".json", ".csv"}
 MAX_FILE_BYTES = 200 * 1024 * 1024
-
-
-@dataclass
-class Source:
-    name: str  # path or URL, as reported in rejections
-    content: bytes = b""
-    error: str | None = None  # set when the whole source is unusable
 
 
 def _is_url(arg: str) -> bool:
@@ -56,13 +50,11 @@ def expand(args: list[str]) -> list[str]:
     return [x for x in out if not (x in seen or seen.add(x))]
 
 
-def iter_sources(args: list[str], fetcher=None) -> Iterator[Source]:
+def iter_sources(args: list[str], fetcher: Fetcher | None = None) -> Iterator[Source]:
     names = expand(args)  # raises before anything is read
     for name in names:
         if _is_url(name):
             if fetcher is None:
-                from ingest.fetch import Fetcher
-
                 fetcher = Fetcher()
             yield fetcher.fetch(name)
             continue

@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-SEED = SHARED / "seeds" / "001_e1b83866734b736b.txt"
-GROUND_TRUTH = SHARED / "ground-truth" / "seed-fiches.json"
+from tests.paths import SEED
+
 PG_ADMIN_URL = os.environ.get("FICHES_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -68,7 +66,7 @@ def database_url(request, tmp_path):
 
 @pytest.fixture
 def engine(database_url):
-    from app.db import init_db, make_engine
+    from app.domain.db import init_db, make_engine
 
     engine = make_engine(database_url)
     init_db(engine)
@@ -78,7 +76,7 @@ def engine(database_url):
 
 @pytest.fixture
 def store(engine):
-    from app.store import Store
+    from app.domain.store import Store
 
     return Store(engine)
 
@@ -94,7 +92,7 @@ def seed_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path, database_url, seed_dir):
-    from app.config import Settings
+    from app.domain.config import Settings
 
     return Settings(
         database_url=database_url,

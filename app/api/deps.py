@@ -6,8 +6,8 @@ import hmac
 
 from fastapi import Request
 
-from app.errors import Unauthorized
-from app.runtime import Runtime
+from app.domain.errors import Unauthorized
+from app.services.runtime import Runtime
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from app import fiche_service
 from app.api.deps import get_runtime, require_token
-from app.errors import FicheNotFound, InvalidParameter
-from app.runtime import Runtime
+from app.domain.errors import FicheNotFound, InvalidParameter
 from app.search.params import ALLOWED_PARAMS, SearchParams
 from app.search.schema import FACETS
+from app.services import fiches as fiche_service
+from app.services.runtime import Runtime
 
 router = APIRouter(prefix="/api", tags=["fiches"])
 

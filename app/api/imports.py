@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import UploadFile
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from app.api.deps import get_runtime, require_token
-from app.errors import InvalidParameter, PayloadTooLarge
-from app.import_service import run_import
-from app.runtime import Runtime
+from app.domain.errors import InvalidParameter, PayloadTooLarge
+from app.services.imports import run_import
+from app.services.runtime import Runtime
 
 router = APIRouter(prefix="/api", tags=["import"])
 

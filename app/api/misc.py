@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 
 from app.api.deps import get_runtime
-from app.runtime import Runtime
+from app.services.runtime import Runtime
 
 router = APIRouter(prefix="/api", tags=["divers"])
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from app.errors import InvalidParameter
+from app.domain.errors import InvalidParameter
 from app.search.schema import FACETS
 
 MAX_SIZE = 100
@@ -52,7 +52,7 @@ class SearchParams(BaseModel):
     model_config = {"extra": "forbid", "allow_inf_nan": False}
 
     @model_validator(mode="after")
-    def _clean(self) -> "SearchParams":
+    def _clean(self) -> SearchParams:
         self.q = " ".join(self.q.split())[:500]
         for name in FACETS:
             values = [v.strip() for v in getattr(self, name) if v and v.strip()]
@@ -67,7 +67,7 @@ class SearchParams(BaseModel):
         return self.q.casefold()
 
     @classmethod
-    def from_query(cls, items: list[tuple[str, str]]) -> "SearchParams":
+    def from_query(cls, items: list[tuple[str, str]]) -> SearchParams:
         """Build from raw query-string pairs (a repeated facet key gives several values).
 
         Raises ``InvalidParameter`` (French message) on an unknown parameter or a bad value.

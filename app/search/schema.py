@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from app.domain.records import TEXT_FIELDS
 from app.search.analysis import french_analyzer
-from ingest.records import TEXT_FIELDS
 
 # Text fields of the index and their BM25F boosts: title > mots clés > résumé > the rest.
 TEXT_BOOSTS: dict[str, float] = {"title": 3.0, "kw": 2.2, "resume": 1.5, "body": 1.0}

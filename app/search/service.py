@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from app.search import indexer
+from app.search.analysis import fold
 from app.search.facets import apply_filters, facet_counts, selection_sets
 from app.search.highlight import snippet
 from app.search.params import SearchParams
@@ -24,7 +25,6 @@ from app.search.ranking import key_terms_query, order
 from app.search.schema import SNIPPET_SOURCES
 from app.search.snapshot import Snapshot
 from app.search.spelling import complete, did_you_mean, vocabulary
-from app.search.analysis import fold
 from app.search.thesaurus import THESAURUS_PATH, display_terms, load
 
 HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "region", "year", "dimension",

@@ -24,7 +24,7 @@ from app.search.analysis import fold
 from app.search.facets import FacetColumns
 from app.search.schema import TEXT_BOOSTS
 
-_SEGMENT_CACHE: "OrderedDict[tuple[str, str], _SegmentColumns]" = OrderedDict()
+_SEGMENT_CACHE: OrderedDict[tuple[str, str], _SegmentColumns] = OrderedDict()
 _SEGMENT_CACHE_SIZE = 64
 _SEGMENT_LOCK = threading.Lock()
 _POSTINGS_BUDGET = 6_000_000  # decoded postings kept per snapshot (8 bytes each: about 48 MB at most)

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from tests.conftest import GROUND_TRUTH, SEED
+from tests.paths import GROUND_TRUTH, SEED
 
 TOKEN = {"Authorization": "Bearer jeton-de-test"}
 

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.domain.records import ParsedFiche, Rejected, fiche_id
 from bench import synth_vocab as V
 from bench.synth import generate, to_list_page, to_senacs_text, write_corpus
 from ingest.detect import parse_document
 from ingest.geo import departements
-from ingest.records import ParsedFiche, Rejected, fiche_id
 
 REPO = Path(__file__).resolve().parents[2]
 

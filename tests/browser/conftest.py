@@ -19,11 +19,8 @@ import httpx
 import pytest
 
 from tests.browser.helpers import XSS_FICHE
+from tests.paths import GROUND_TRUTH, REPO, SEED
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
-SEED = SHARED / "seeds" / "001_e1b83866734b736b.txt"
-GROUND_TRUTH = SHARED / "ground-truth" / "seed-fiches.json"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

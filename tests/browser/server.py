@@ -9,7 +9,7 @@ import argparse
 
 import uvicorn
 
-from app.config import Settings
+from app.domain.config import Settings
 from app.main import create_app
 
 

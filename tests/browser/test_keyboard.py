@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.browser.helpers import expect
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ACTIVE = "(() => { const e = document.activeElement; return e ? (e.id || e.dataset.key || e.textContent.trim().slice(0, 40)) : null; })()"

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, SEED
+from tests.paths import REPO, SEED
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def fiches(database_url, tmp_path):
            "FICHES_SEED_ON_START": "false", "COLUMNS": "120"}
 
     def run(*args: str, check_code: int | None = 0) -> subprocess.CompletedProcess:
-        proc = subprocess.run([sys.executable, "-m", "ingest.cli", *args], cwd=REPO, env=env,
+        proc = subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=REPO, env=env,
                               capture_output=True, text=True, timeout=300)
         if check_code is not None:
             assert proc.returncode == check_code, proc.stdout + proc.stderr

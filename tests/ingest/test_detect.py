@@ -7,10 +7,12 @@ import random
 
 import pytest
 
+from app.domain.records import ParsedFiche, Rejected
 from ingest.detect import decode, detect_format, parse_document
 from ingest.export import export_csv, export_json
-from ingest.records import ParsedFiche, Rejected
-from tests.fixtures.golden import FIXTURES, GOLDEN, SEED_FICHES, SHARED, assert_matches_golden
+from tests.fixtures.golden import GOLDEN, assert_matches_golden
+from tests.paths import FIXTURES, SEEDS
+from tests.paths import SEED as SEED_FICHES
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))
@@ -21,7 +23,7 @@ def test_golden_through_parse_document(name: str) -> None:
 @pytest.mark.parametrize("seed", ["000_486432dee1cf7a83.txt", "002_2fcf364e08e6fce9.txt",
                                   "003_8480cdf5dfdc581a.txt", "004_603e9f97119bd15b.txt"])
 def test_projets_sociaux_are_not_fiches(seed: str) -> None:
-    (record,) = parse_document((SHARED / "seeds" / seed).read_bytes(), seed)
+    (record,) = parse_document((SEEDS / seed).read_bytes(), seed)
     assert isinstance(record, Rejected) and record.line == 1
     assert record.reason.startswith("Format non reconnu") and "Formats acceptés" in record.reason
 

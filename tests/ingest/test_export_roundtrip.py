@@ -5,23 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from app.models import FichePublic
+from app.domain.models import FichePublic
+from app.domain.records import LIST_FIELDS, ParsedFiche, Rejected, fiche_id
 from ingest.export import EXPORT_FIELDS, export_csv, export_json
 from ingest.parse_export import parse_csv_export, parse_json_export, split_items
 from ingest.parse_text import parse_text
-from ingest.records import LIST_FIELDS, ParsedFiche, Rejected, fiche_id
-from tests.fixtures.golden import SEED_FICHES
+from tests.paths import SEED as SEED_FICHES
 
 CONTENT = ("title", "structure", "departement", "year", "statut", "dimension", "territoire", "source_url",
            "budget_eur", "etp", *LIST_FIELDS, "resume", "precision", "raison_fin", "diagnostic",
            "description_experience", "description_generale", "ressources_financieres", "personnes_mobilisees",
            "resultat_territoire", "resultat_centre", "resultat_habitants", "impacts", "facteurs_reussite",
            "limites", "perspectives")
-NOW = datetime(2024, 5, 1, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 def _public(fiche: ParsedFiche, index: int) -> dict:

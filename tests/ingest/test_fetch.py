@@ -6,7 +6,7 @@ import httpx
 
 from ingest.fetch import Fetcher
 from ingest.importer import import_paths
-from tests.conftest import SEED
+from tests.paths import SEED
 
 
 def _fetcher(handler, **kwargs) -> Fetcher:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import UnusableInput
+from app.domain.errors import UnusableInput
 from ingest.importer import import_paths
-from tests.conftest import GROUND_TRUTH, REPO, SEED
+from tests.paths import GROUND_TRUTH, PROJET_SOCIAL, REPO, SEED
 
 BROKEN_BLOCK = "Actions\n\n- Structure organisatrice\n- CENTRE SANS TITRE - Sarthe\n- Statut de l'action\n- En cours\n"
 
@@ -66,7 +66,7 @@ def test_missing_path_is_unusable_and_imports_nothing(store, seed_dir):
 
 def test_document_in_no_known_format_is_reported(store, tmp_path):
     path = tmp_path / "projet-social.txt"
-    path.write_text((REPO.parent / "shared" / "seeds" / "002_2fcf364e08e6fce9.txt").read_text(encoding="utf-8"))
+    path.write_text(PROJET_SOCIAL.read_text(encoding="utf-8"))
     report = import_paths([str(path)], store)
     assert report.created == 0 and report.rejected >= 1 and report.exit_code in (1, 2)
 
@@ -90,15 +90,15 @@ def _big_corpus(folder: Path, copies: int) -> int:
 
 
 def test_kill_9_during_import_then_rerun_gives_exactly_the_right_set(database_url, tmp_path):
-    from app.db import init_db, make_engine
-    from app.store import Store
+    from app.domain.db import init_db, make_engine
+    from app.domain.store import Store
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     expected = _big_corpus(corpus, 40)  # 1 000 fiches
     env = {**os.environ, "DATABASE_URL": database_url, "FICHES_INDEX_DIR": str(tmp_path / "index"),
            "FICHES_SEED_ON_START": "false"}
-    cmd = [sys.executable, "-m", "ingest.cli", "import", str(corpus), "--quiet", "--batch-size", "50"]
+    cmd = [sys.executable, "-m", "app.cli", "import", str(corpus), "--quiet", "--batch-size", "50"]
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     engine = make_engine(database_url)
     init_db(engine)

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from app.models import FicheCreate
+from app.domain.models import FicheCreate
+from app.domain.records import ParsedFiche, Rejected, fiche_id
 from ingest.normalize import CONTENT_FIELDS, clean_text, normalize
-from ingest.records import ParsedFiche, Rejected, fiche_id
 
 
 def _fiche(**values) -> ParsedFiche:

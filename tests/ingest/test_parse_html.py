@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ingest.parse_html import parse_html
-from tests.fixtures.golden import FIXTURES, assert_matches_golden
+from tests.fixtures.golden import assert_matches_golden
+from tests.paths import FIXTURES
 
 
 @pytest.mark.parametrize("name", ["html_headings.html", "html_definitions.html"])

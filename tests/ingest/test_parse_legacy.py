@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from app.domain.records import ParsedFiche, Rejected
 from ingest.parse_legacy import parse_legacy
-from ingest.records import ParsedFiche, Rejected
-from tests.fixtures.golden import FIXTURES, assert_matches_golden
+from tests.fixtures.golden import assert_matches_golden
+from tests.paths import FIXTURES
 
 
 def test_golden() -> None:

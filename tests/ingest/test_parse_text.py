@@ -6,10 +6,12 @@ import json
 
 import pytest
 
+from app.domain.records import ParsedFiche, Rejected
 from ingest.labels import ALL_GROUPS, match_label
 from ingest.parse_text import parse_text
-from ingest.records import ParsedFiche, Rejected
-from tests.fixtures.golden import FIXTURES, GROUND_TRUTH, SEED_FICHES, assert_matches_golden
+from tests.fixtures.golden import assert_matches_golden
+from tests.paths import FIXTURES, GROUND_TRUTH
+from tests.paths import SEED as SEED_FICHES
 
 TEXT_GOLDEN = ["list_pages.txt", "crlf_tabs.txt", "bom.txt", "truncated_page.txt"]
 

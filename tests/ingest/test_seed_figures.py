@@ -1,18 +1,16 @@
 """The 25 seed fiches, parsed by ``parse_text`` then normalised, against the hand-checked ground truth."""
 
 import json
-from pathlib import Path
 
 import pytest
 
-from app.models import FicheCreate
+from app.domain.models import FicheCreate
+from app.domain.records import ParsedFiche
 from ingest.normalize import normalize
 from ingest.parse_text import parse_text
-from ingest.records import ParsedFiche
+from tests.paths import GROUND_TRUTH, SEED
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-SEED = SHARED / "seeds" / "001_e1b83866734b736b.txt"
-TRUTH = SHARED / "ground-truth" / "seed-fiches.json"
+TRUTH = GROUND_TRUTH
 EXACT_FIELDS = (
     "title", "structure", "departement", "statut", "dimension", "territoire",
     "mots_cles", "public", "initiative",

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from app.db import init_db, make_engine
-from app.models import FicheCreate
+from app.domain.db import init_db, make_engine
+from app.domain.models import FicheCreate
+from app.domain.store import Store
 from app.search.service import SearchService
-from app.store import Store
 from tests.devset.fiches import devset_fiches
 
 _NOT_STORED = {"updated_at", "deleted_at", "duplicate_of"}

@@ -1,6 +1,6 @@
 import pytest
 
-from app.errors import InvalidParameter
+from app.domain.errors import InvalidParameter
 from app.search.params import ALLOWED_PARAMS, SearchParams
 
 

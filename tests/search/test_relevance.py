@@ -4,23 +4,18 @@ our development set against a plain BM25 baseline. Prints the per-query tables (
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from app.domain.records import Rejected
 from app.search.service import SearchService
 from ingest.detect import parse_document
 from ingest.importer import import_records
 from ingest.normalize import normalize
-from ingest.records import Rejected
+from tests.paths import GROUND_TRUTH, REPO, SEED, SEED_QUERIES
 from tests.search.conftest import make_store
 from tests.search.evaluation import ndcg, table
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
-SEED = SHARED / "seeds" / "001_e1b83866734b736b.txt"
-SEED_QUERIES = SHARED / "relevance" / "seed-queries.json"
-GROUND_TRUTH = SHARED / "ground-truth" / "seed-fiches.json"
 DEV_QUERIES = REPO / "tests" / "devset" / "queries.json"
 
 

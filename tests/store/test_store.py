@@ -6,8 +6,8 @@ import time
 
 from sqlalchemy import inspect
 
-from app.db import init_db
-from app.models import FicheCreate
+from app.domain.db import init_db
+from app.domain.models import FicheCreate
 
 
 def _fiche(i: int, **extra) -> FicheCreate:

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.models import Fiche, FicheCreate, utcnow
-from ingest.records import fold_key
+from app.domain.models import Fiche, FicheCreate, utcnow
+from app.domain.records import fold_key
 
 _CHUNK = 500  # values per IN (...) clause
 _TABLE = Fiche.__table__

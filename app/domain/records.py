@@ -2,7 +2,7 @@
 
 Parsers are pure functions ``parse_xxx(content: str, source: str) -> Iterator[ParsedFiche | Rejected]``.
 They keep values as written (raw labels, raw département text); ``ingest.normalize`` turns a
-``ParsedFiche`` into the canonical ``app.models.FicheCreate``.
+``ParsedFiche`` into the canonical ``app.domain.models.FicheCreate``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,15 @@ LIST_FIELDS: tuple[str, ...] = (
     "attachments",
     "themes",
 )
+
+
+@dataclass
+class Source:
+    """A document to import: its name (path or URL, as reported in rejections) and its bytes."""
+
+    name: str
+    content: bytes = b""
+    error: str | None = None  # set when the whole source is unusable
 
 
 @dataclass

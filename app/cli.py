@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from app.errors import FichesError
-from app.runtime import Runtime
+from app.domain.errors import FichesError
+from app.services.runtime import Runtime
+from ingest.export import export_csv, export_json
+from ingest.importer import ImportReport, import_paths
 
 app = typer.Typer(help="Fiches actions des centres sociaux : import, index, recherche.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -28,28 +31,24 @@ def _runtime() -> Runtime:
 @app.command("import")
 def import_cmd(
     paths: Annotated[list[str], typer.Argument(help="Fichiers, dossiers, motifs (*.txt) ou URL http(s).")],
-    batch_size: Annotated[int, typer.Option(help="Fiches par transaction.")] = 500,
+    batch_size: Annotated[int | None, typer.Option(help="Fiches par transaction (par défaut : FICHES_BATCH_SIZE).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Sans barre de progression.")] = False,
     json_report: Annotated[bool, typer.Option("--json", help="Rapport en JSON sur la sortie standard.")] = False,
 ) -> None:
     """Importer des fiches (texte SENACS, pages catalogue, ancien format, HTML, exports JSON/CSV)."""
-    from ingest.importer import import_paths
-
-    runtime = _runtime()
     try:
-        with Progress(
+        with _runtime() as runtime, Progress(
             TextColumn("[bold]Import"), BarColumn(), TextColumn("{task.completed} fiches"), TimeElapsedColumn(),
             console=console, disable=quiet or json_report, transient=False,
         ) as progress:
+            runtime.migrate()
             task = progress.add_task("import", total=None)
-            report = import_paths(paths, runtime.store, batch_size=batch_size,
+            report = import_paths(paths, runtime.store, batch_size=batch_size or runtime.settings.batch_size,
                                   on_batch=lambda n: progress.advance(task, n))
-        runtime.search.sync()
+            runtime.search.sync()
     except FichesError as exc:
         console.print(f"[red]Erreur :[/red] {exc.message}")
         raise typer.Exit(2) from exc
-    finally:
-        runtime.close()
     if json_report:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
@@ -57,7 +56,7 @@ def import_cmd(
     raise typer.Exit(report.exit_code)
 
 
-def _print_report(report) -> None:
+def _print_report(report: ImportReport) -> None:
     table = Table(title="Résumé de l'import", show_header=False)
     for label, value in (("Créées", report.created), ("Mises à jour", report.updated),
                          ("Inchangées", report.unchanged), ("Rejetées", report.rejected),
@@ -80,43 +79,35 @@ def export_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Fichier (par défaut : sortie standard).")] = None,
 ) -> None:
     """Exporter toutes les fiches en JSON ou en CSV (réimportables)."""
-    from ingest.export import export_csv, export_json
-
     if fmt not in ("json", "csv"):
         console.print("[red]Erreur :[/red] --format doit valoir json ou csv.")
         raise typer.Exit(2)
-    runtime = _runtime()
     writer = export_json if fmt == "json" else export_csv
-    fiches = (f.model_dump() for f in runtime.store.iter_live())
-    try:
+    with _runtime() as runtime:
+        runtime.migrate()
+        fiches = (f.model_dump() for f in runtime.store.iter_live())
         if output:
             with output.open("w", encoding="utf-8", newline="") as fp:
                 writer(fiches, fp)
         else:
             writer(fiches, sys.stdout)
-    finally:
-        runtime.close()
 
 
 @app.command()
 def reindex() -> None:
     """Reconstruire l'index de recherche depuis la base (dans un nouveau dossier, puis bascule)."""
-    runtime = _runtime()
-    try:
+    with _runtime() as runtime:
+        runtime.migrate()
         runtime.search.rebuild()
         console.print(f"Index reconstruit : {runtime.store.count()} fiches.")
-    finally:
-        runtime.close()
 
 
 @app.command()
 def check() -> None:
     """Vérifier que l'index et la base contiennent les mêmes fiches."""
-    runtime = _runtime()
-    try:
+    with _runtime() as runtime:
+        runtime.migrate()
         result = runtime.search.check()
-    finally:
-        runtime.close()
     missing_index, missing_store = result["missing_in_index"], result["missing_in_store"]
     if not missing_index and not missing_store:
         console.print("Index et base concordent.")
@@ -134,8 +125,6 @@ def serve(
     workers: Annotated[int, typer.Option(help="Processus serveurs.")] = 1,
 ) -> None:
     """Servir le catalogue (API et page de recherche). Importe les fiches d'exemple au premier démarrage."""
-    import uvicorn
-
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     console.print(f"Catalogue sur http://{host}:{port}/")
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
@@ -144,12 +133,9 @@ def serve(
 @app.command("db-upgrade")
 def db_upgrade() -> None:
     """Appliquer les migrations de la base (Alembic)."""
-    runtime = _runtime()
-    try:
-        runtime.engine  # noqa: B018  (creating the engine runs the migrations)
+    with _runtime() as runtime:
+        runtime.migrate()
         console.print("Base à jour.")
-    finally:
-        runtime.close()
 
 
 if __name__ == "__main__":

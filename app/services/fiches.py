@@ -5,9 +5,10 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 
-from app.errors import FicheNotFound
-from app.models import FichePublic
-from app.runtime import Runtime
+from app.domain.errors import FicheNotFound
+from app.domain.models import FichePublic
+from app.services.runtime import Runtime
+from ingest.export import export_csv, export_json
 
 EXPORT_CHUNK = 500
 
@@ -32,8 +33,6 @@ def similar(runtime: Runtime, fiche_id: str, limit: int = 6) -> dict:
 
 def export_result_set(runtime: Runtime, params, fmt: str) -> Iterator[bytes]:
     """Every fiche of a query's result set, in order, as our JSON or CSV export (re-importable)."""
-    from ingest.export import export_csv, export_json
-
     ids = runtime.search.export_ids(params)
 
     def fiches() -> Iterator[dict]:

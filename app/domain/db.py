@@ -1,4 +1,4 @@
-"""Engine and sessions. The schema is created and upgraded by Alembic migrations (app/migrations)."""
+"""Engine and sessions. The schema is created and upgraded by Alembic migrations (app/domain/migrations)."""
 
 from __future__ import annotations
 

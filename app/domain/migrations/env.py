@@ -1,10 +1,12 @@
-"""Alembic environment: runs on the engine handed over by app.db.init_db (or DATABASE_URL)."""
+"""Alembic environment: runs on the engine handed over by app.domain.db.init_db (or DATABASE_URL)."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from app.models import SQLModel  # noqa: F401  (registers the tables)
+from app.domain.config import get_settings
+from app.domain.db import make_engine
+from app.domain.models import SQLModel  # registers the tables
 
 target_metadata = SQLModel.metadata
 
@@ -12,9 +14,6 @@ target_metadata = SQLModel.metadata
 def run_migrations_online() -> None:
     engine = context.config.attributes.get("engine")
     if engine is None:
-        from app.config import get_settings
-        from app.db import make_engine
-
         engine = make_engine(get_settings().database_url)
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":

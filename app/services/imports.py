@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from app.errors import InvalidParameter
-from app.runtime import Runtime
+from app.domain.errors import InvalidParameter
+from app.domain.records import Source
+from app.services.runtime import Runtime
+from ingest.fetch import Fetcher
 from ingest.importer import import_sources
-from ingest.sources import Source
 
 
 def run_import(runtime: Runtime, files: list[tuple[str, bytes]], urls: list[str], fetcher=None) -> dict:
@@ -17,8 +18,6 @@ def run_import(runtime: Runtime, files: list[tuple[str, bytes]], urls: list[str]
         for name, data in files:
             yield Source(f"envoi:{name}", data)
         if urls:
-            from ingest.fetch import Fetcher
-
             fetch = fetcher or Fetcher()
             for url in urls:
                 yield fetch.fetch(url)

@@ -1,0 +1,1 @@
+"""Services: the functions routes and commands call (runtime wiring, fiches, imports)."""
