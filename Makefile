@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install install-test serve test bench clean
+.PHONY: install install-test lint serve test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,11 @@ install-test: $(BIN)/python
 serve: install
 	$(BIN)/fiches serve --port $(PORT)
 
-test: install-test
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: install-test lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -rs
 
 bench: install-test
