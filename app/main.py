@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/docs", include_in_schema=False)
     def docs():
         return get_swagger_ui_html(
-            openapi_url=app.openapi_url, title="Fiches actions — API",
+            openapi_url=app.openapi_url or "/openapi.json", title="Fiches actions — API",
             swagger_js_url="/docs-assets/swagger-ui-bundle.js", swagger_css_url="/docs-assets/swagger-ui.css",
             swagger_favicon_url="/docs-assets/favicon-32x32.png",
         )

@@ -1,10 +1,10 @@
 // Entry point: keeps the state in the URL, runs searches, switches between results, fiche and comparison.
 
 import {
-  parseState, stateUrl, apiQuery, withChanges, emptyState, sameSearch, viewOf, PAGE_SIZE,
+  parseState, stateUrl, apiQuery, withChanges, emptyState, sameSearch, viewOf, PAGE_SIZE, loadCatalogue,
 } from './state.js';
 import {
-  searchFiches, getSuggestions, exportUrl, cached, isCached,
+  searchFiches, getSuggestions, exportUrl, cached, isCached, getJSON,
 } from './api.js';
 import { el, setChildren, countLabel, formatInteger, plural } from './format.js';
 import { renderFacets, renderRanges, renderChips, activeFilters } from './facets.js';
@@ -23,6 +23,14 @@ const dom = {
   chips: $('chips'), empty: $('empty'), results: $('results'), pager: $('pager'), ficheView: $('fiche-view'),
   compareBar: $('compare-bar'), compareView: $('compare-view'),
 };
+
+// Facets, ranges, sorts and page size come from the server's field catalogue.
+try {
+  loadCatalogue(await getJSON('api/catalogue'));
+} catch (error) {
+  dom.alert.textContent = `${error.message} Rechargez la page pour réessayer.`;
+  throw error;
+}
 
 let state = parseState(window.location.search);
 let lastFiche = null; // id of the fiche shown last, to put the focus back on its link

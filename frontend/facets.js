@@ -13,9 +13,10 @@ const filterText = new Map(); // facet → text typed in its filter box
 /** Render every facet of the API response as a fieldset of checkboxes. */
 export function renderFacets(container, facets, state, onToggle) {
   const blocks = [];
-  for (const facet of FACETS) {
-    const values = (facets && facets[facet.key]) || [];
-    if (values.length === 0) continue;
+  // In the order the API sends them; labels come from the catalogue.
+  for (const [key, values] of Object.entries(facets || {})) {
+    const facet = FACETS.find((f) => f.key === key);
+    if (!facet || !values || values.length === 0) continue;
     blocks.push(facetFieldset(facet, values, state, onToggle));
   }
   if (blocks.length === 0) blocks.push(el('p', { class: 'muted', text: 'Aucun filtre disponible.' }));

@@ -1,30 +1,35 @@
 // The page state lives in the URL: same parameter names as the API, plus `fiche`, and the compare
 // selection (`compare=id1,id2`) with its view (`comparer=1`).
 
-export const FACETS = [
-  { key: 'dimension', label: 'Dimension' },
-  { key: 'mots_cles', label: 'Mots clés', long: true },
-  { key: 'public', label: 'Public' },
-  { key: 'territoire', label: 'Territoire' },
-  { key: 'statut', label: 'Statut' },
-  { key: 'initiative', label: 'Initiative' },
-  { key: 'region', label: 'Région', long: true },
-  { key: 'departement', label: 'Département', long: true },
-  { key: 'annee', label: 'Année', long: true },
-];
+// What a search can do comes from the API (`GET /api/catalogue`, derived from the server's field
+// catalogue): facets in display order with their labels, ranges, sorts and page size. `loadCatalogue`
+// fills these live bindings once, before the first state is read.
+export let FACETS = [];
+export let RANGES = [];
+export let SORTS = ['pertinence'];
+export let PAGE_SIZE = 20;
+let RANGE_KEYS = [];
 
-export const RANGES = [
-  { key: 'budget', label: 'Budget (en euros)', chip: 'Budget', format: 'budget' },
-  { key: 'etp', label: 'Personnes mobilisées (en ETP)', chip: 'ETP', format: 'etp' },
-  { key: 'annee', label: 'Période (années)', chip: 'Années', format: 'year' },
-];
+// How each kind of range is shown (the chip's word and the number format).
+const RANGE_KINDS = {
+  euros: { chip: 'Budget', format: 'budget' },
+  etp: { chip: 'ETP', format: 'etp' },
+  year: { chip: 'Années', format: 'year' },
+};
 
-export const SORTS = ['pertinence', 'recent', 'budget', 'titre'];
+export function loadCatalogue(catalogue) {
+  FACETS = catalogue.facets.map((f) => ({ key: f.name, label: f.label, long: f.long }));
+  RANGES = catalogue.ranges.map((r) => ({
+    key: r.name, label: r.label, ...(RANGE_KINDS[r.kind] || { chip: r.label, format: 'number' }),
+  }));
+  SORTS = catalogue.sorts.map((s) => s.name);
+  PAGE_SIZE = catalogue.page_size;
+  RANGE_KEYS = RANGES.flatMap((r) => [`${r.key}_min`, `${r.key}_max`]);
+}
+
 export const DEFAULT_SORT = 'pertinence';
-export const PAGE_SIZE = 20;
 export const COMPARE_MAX = 4;
 
-const RANGE_KEYS = RANGES.flatMap((r) => [`${r.key}_min`, `${r.key}_max`]);
 
 export function emptyState() {
   const filters = {};

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import hmac
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
+from app.domain.envelopes import ErrorResponse
 from app.domain.errors import Unauthorized
 from app.services.runtime import Runtime
 
 
 def get_runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
+    runtime: Runtime = request.app.state.runtime
+    return runtime
 
 
-def require_token(request: Request) -> None:
-    expected = get_runtime(request).settings.import_token
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def require_token(request: Request, runtime: RuntimeDep) -> None:
+    expected = runtime.settings.import_token
     if not expected:
         raise Unauthorized("L'import par l'API est désactivé : définissez FICHES_IMPORT_TOKEN sur le serveur.")
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), expected):
         raise Unauthorized("Jeton manquant ou invalide : envoyez l'en-tête « Authorization: Bearer <jeton> ».")
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI ``responses`` for these error statuses: all of them use the one error shape."""
+    return {status: {"model": ErrorResponse} for status in statuses}

@@ -5,67 +5,42 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from app.api.deps import get_runtime, require_token
-from app.domain.errors import FicheNotFound, InvalidParameter
-from app.search.params import ALLOWED_PARAMS, SearchParams
-from app.search.schema import FACETS
+from app.api.deps import RuntimeDep, errors, require_token
+from app.domain.envelopes import Deleted, FicheDetail, SearchResult, SimilarResult
+from app.domain.errors import InvalidParameter
+from app.search.params import UNPAGED, SearchParams, openapi_parameters
 from app.services import fiches as fiche_service
-from app.services.runtime import Runtime
 
-router = APIRouter(prefix="/api", tags=["fiches"])
-
-def _openapi_parameters(paged: bool = True) -> dict:
-    """Document the query parameters that ``SearchParams.from_query`` reads from the raw query string."""
-    params = []
-    for name in ALLOWED_PARAMS:
-        if not paged and name in ("page", "size"):
-            continue
-        if name in FACETS:
-            schema = {"type": "array", "items": {"type": "string"}}
-            description = f"Facette « {name} » : répétable, OU entre les valeurs, ET entre facettes."
-        elif name == "sort":
-            schema = {"type": "string", "enum": ["pertinence", "recent", "budget", "titre"]}
-            description = "Tri."
-        elif name in ("page", "size"):
-            schema = {"type": "integer", "minimum": 1}
-            description = "Page (à partir de 1)." if name == "page" else "Fiches par page (au plus 100)."
-        elif name == "q":
-            schema = {"type": "string"}
-            description = "Texte libre en français (échappé : guillemets, AND, champ: sans effet spécial)."
-        else:
-            schema = {"type": "number", "minimum": 0}
-            description = "Borne incluse."
-        params.append({"name": name, "in": "query", "required": False, "schema": schema,
-                       "description": description, "explode": True})
-    return {"parameters": params}
-
+router = APIRouter(prefix="/api", tags=["fiches"], responses=errors(422))
 
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 
 
-def _params(request: Request, paged: bool = True) -> SearchParams:
+def search_params(request: Request, paged: bool = True) -> SearchParams:
+    """The search of a request's query string (a 422 in the one error shape on anything unknown)."""
     items = list(request.query_params.multi_items())
     if not paged:
-        items = [(k, v) for k, v in items if k not in ("page", "size")]
+        items = [(k, v) for k, v in items if k not in UNPAGED]
     return SearchParams.from_query(items)
 
 
 @router.get("/fiches", summary="Rechercher des fiches (texte, facettes, intervalles, tri, pages)",
-            response_class=JSONResponse, openapi_extra=_openapi_parameters())
-def search_fiches(request: Request, runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
-    """Paramètres : `q`, facettes (`dimension`, `mots_cles`, `public`, `territoire`, `initiative`,
-    `statut`, `departement`, `region`, `annee`, répétables), `budget_min`/`budget_max`, `etp_min`/`etp_max`,
-    `annee_min`/`annee_max`, `sort` (pertinence, recent, budget, titre), `page`, `size` (≤ 100)."""
+            response_model=SearchResult, responses=errors(422),
+            openapi_extra={"parameters": openapi_parameters()})
+def search_fiches(request: Request, runtime: RuntimeDep) -> JSONResponse:
+    """Recherche plein texte et à facettes ; les paramètres sont décrits un à un ci-dessous."""
     # plain JSON types already: skip FastAPI's per-value encoder (hundreds of facet entries)
-    return JSONResponse(runtime.search.search(_params(request)))
+    return JSONResponse(fiche_service.search(runtime, search_params(request)))
 
 
 @router.get("/fiches.{fmt}", summary="Exporter tout le résultat d'une recherche (CSV ou JSON)",
-            openapi_extra=_openapi_parameters(paged=False))
-def export_fiches(fmt: str, request: Request, runtime: Runtime = Depends(get_runtime)) -> StreamingResponse:
+            responses={200: {"content": {t: {} for t in EXPORT_TYPES.values()},
+                             "description": "Toutes les fiches du résultat, réimportables."}, **errors(422)},
+            openapi_extra={"parameters": openapi_parameters(paged=False)}, response_class=StreamingResponse)
+def export_fiches(fmt: str, request: Request, runtime: RuntimeDep) -> StreamingResponse:
     if fmt not in EXPORT_TYPES:
         raise InvalidParameter("Format d'export inconnu : utilisez fiches.csv ou fiches.json.", allowed=list(EXPORT_TYPES))
-    params = _params(request, paged=False)
+    params = search_params(request, paged=False)
     return StreamingResponse(
         fiche_service.export_result_set(runtime, params, fmt),
         media_type=EXPORT_TYPES[fmt],
@@ -73,19 +48,19 @@ def export_fiches(fmt: str, request: Request, runtime: Runtime = Depends(get_run
     )
 
 
-@router.get("/fiches/{fiche_id}", summary="Lire une fiche entière, avec ses doublons")
-def get_fiche(fiche_id: str, runtime: Runtime = Depends(get_runtime)) -> dict:
+@router.get("/fiches/{fiche_id}", summary="Lire une fiche entière, avec ses doublons", response_model=FicheDetail,
+            responses=errors(404))
+def get_fiche(fiche_id: str, runtime: RuntimeDep) -> FicheDetail:
     return fiche_service.fiche_detail(runtime, fiche_id)
 
 
-@router.get("/fiches/{fiche_id}/similaires", summary="Fiches semblables (hors doublons)")
-def similar_fiches(fiche_id: str, runtime: Runtime = Depends(get_runtime)) -> dict:
+@router.get("/fiches/{fiche_id}/similaires", summary="Fiches semblables (hors doublons)",
+            response_model=SimilarResult, responses=errors(404))
+def similar_fiches(fiche_id: str, runtime: RuntimeDep) -> SimilarResult:
     return fiche_service.similar(runtime, fiche_id)
 
 
-@router.delete("/fiches/{fiche_id}", summary="Supprimer une fiche (jeton requis)", dependencies=[Depends(require_token)])
-def delete_fiche(fiche_id: str, runtime: Runtime = Depends(get_runtime)) -> dict:
-    if not runtime.store.delete(fiche_id):
-        raise FicheNotFound(f"Aucune fiche n'a l'identifiant « {fiche_id} ».", id=fiche_id)
-    runtime.search.sync()
-    return {"deleted": fiche_id}
+@router.delete("/fiches/{fiche_id}", summary="Supprimer une fiche (jeton requis)", response_model=Deleted,
+               dependencies=[Depends(require_token)], responses=errors(401, 404))
+def delete_fiche(fiche_id: str, runtime: RuntimeDep) -> Deleted:
+    return fiche_service.delete(runtime, fiche_id)

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from app.api.deps import get_runtime, require_token
+from app.api.deps import RuntimeDep, errors, require_token
+from app.domain.envelopes import ImportReportOut
 from app.domain.errors import InvalidParameter, PayloadTooLarge
 from app.services.imports import run_import
-from app.services.runtime import Runtime
 
-router = APIRouter(prefix="/api", tags=["import"])
+router = APIRouter(prefix="/api", tags=["import"], responses=errors(422))
 
 
 @router.post("/imports", summary="Importer des fiches (fichiers joints ou URL) — jeton requis",
-             dependencies=[Depends(require_token)])
-async def create_import(request: Request, runtime: Runtime = Depends(get_runtime)) -> dict:
+             dependencies=[Depends(require_token)], response_model=ImportReportOut,
+             responses=errors(401, 413, 422))
+async def create_import(request: Request, runtime: RuntimeDep) -> ImportReportOut:
     """Corps `multipart/form-data` (champs `files`, répétables, et `urls`) ou JSON `{"urls": [...]}`.
     Réponse : le rapport d'import (créées, mises à jour, inchangées, rejetées avec source et ligne)."""
     limit = runtime.settings.max_upload_bytes
@@ -31,11 +34,13 @@ async def create_import(request: Request, runtime: Runtime = Depends(get_runtime
         try:
             body = await request.json()
         except ValueError as exc:
-            where = f"ligne {exc.lineno}, colonne {exc.colno}" if hasattr(exc, "lineno") else "encodage"
+            where = (f"ligne {exc.lineno}, colonne {exc.colno}" if isinstance(exc, json.JSONDecodeError)
+                     else "encodage")
             raise InvalidParameter(f"Corps JSON illisible ({where}). Attendu : {{\"urls\": [\"https://…\"]}}.") from exc
-        urls = body.get("urls") if isinstance(body, dict) else None
-        if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+        given = body.get("urls") if isinstance(body, dict) else None
+        if not isinstance(given, list) or not all(isinstance(u, str) for u in given):
             raise InvalidParameter('Attendu : {"urls": ["https://…", …]}, une liste d\'adresses.')
+        urls = given
     else:
         form = await request.form(max_part_size=limit)
         total = 0

@@ -1,27 +1,36 @@
-"""Suggestions, statistics and health."""
+"""Suggestions, statistics, the search catalogue and health."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from typing import Annotated
 
-from app.api.deps import get_runtime
-from app.services.runtime import Runtime
+from fastapi import APIRouter, Query
 
-router = APIRouter(prefix="/api", tags=["divers"])
+from app.api.deps import RuntimeDep, errors
+from app.domain.envelopes import Catalogue, Health, Stats, Suggestions
+from app.services import fiches as fiche_service
 
-
-@router.get("/suggest", summary="Autocomplétion")
-def suggest(
-    q: str = Query("", max_length=200), limit: int = Query(8, ge=1, le=20), runtime: Runtime = Depends(get_runtime)
-) -> dict:
-    return {"suggestions": runtime.search.suggest(q, limit=limit)}
+router = APIRouter(prefix="/api", tags=["divers"], responses=errors(422))
 
 
-@router.get("/stats", summary="Nombre de fiches par dimension, département et année")
-def stats(runtime: Runtime = Depends(get_runtime)) -> dict:
-    return runtime.store.stats()
+@router.get("/suggest", summary="Autocomplétion", response_model=Suggestions, responses=errors(422))
+def suggest(runtime: RuntimeDep, q: Annotated[str, Query(max_length=200)] = "",
+            limit: Annotated[int, Query(ge=1, le=20)] = 8) -> Suggestions:
+    return Suggestions(suggestions=runtime.search.suggest(q, limit=limit))
 
 
-@router.get("/health", summary="État du service")
-def health(runtime: Runtime = Depends(get_runtime)) -> dict:
-    return {"status": "ok", "fiches": runtime.store.count()}
+@router.get("/stats", summary="Nombre de fiches par dimension, département et année ; budgets et ETP",
+            response_model=Stats)
+def stats(runtime: RuntimeDep) -> Stats:
+    return Stats.model_validate(runtime.store.stats())
+
+
+@router.get("/catalogue", summary="Ce qu'une recherche permet : facettes (dans l'ordre d'affichage), "
+                                  "intervalles, tris, tailles de page", response_model=Catalogue)
+def catalogue() -> Catalogue:
+    return fiche_service.catalogue()
+
+
+@router.get("/health", summary="État du service", response_model=Health)
+def health(runtime: RuntimeDep) -> Health:
+    return Health(status="ok", fiches=runtime.store.count())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
@@ -12,53 +13,62 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _text() -> object:
-    return Field(default=None, sa_column=Column(Text, nullable=True))
+SECTION_MARK = "x-section"  # marks the free-text sections of a fiche (see app.domain.fields.TEXT_FIELDS)
 
 
-def _list() -> object:
-    return Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+def _text(title: str) -> Any:
+    return Field(default=None, title=title, sa_column=Column(Text, nullable=True))
+
+
+def _section(title: str) -> Any:
+    """A free-text section of the fiche (searched, shown, exported in reading order)."""
+    return Field(default=None, title=title, schema_extra={"json_schema_extra": {SECTION_MARK: True}},
+                 sa_column=Column(Text, nullable=True))
+
+
+def _list(title: str) -> Any:
+    return Field(default_factory=list, title=title, sa_column=Column(JSON, nullable=False, default=list))
 
 
 class FicheBase(SQLModel):
     """Every field of a fiche, canonical (normalised) values."""
 
-    title: str = Field(sa_column=Column(Text, nullable=False))
-    structure: str | None = _text()
-    departement: str | None = Field(default=None, max_length=80)  # canonical name
-    departement_code: str | None = Field(default=None, max_length=3, index=True)
-    region: str | None = Field(default=None, max_length=80)  # 2016 région
-    year: int | None = Field(default=None, index=True)
-    statut: str | None = Field(default=None, max_length=40)
-    dimension: str | None = Field(default=None, max_length=80)
-    territoire: str | None = Field(default=None, max_length=80)
-    mots_cles: list[str] = _list()
-    public: list[str] = _list()
-    initiative: list[str] = _list()
-    partenaires: list[str] = _list()
-    attachments: list[str] = _list()
-    themes: list[str] = _list()
-    resume: str | None = _text()
-    precision: str | None = _text()
-    raison_fin: str | None = _text()
-    diagnostic: str | None = _text()
-    description_experience: str | None = _text()
-    description_generale: str | None = _text()
-    ressources_financieres: str | None = _text()  # raw text the budget was read from
-    personnes_mobilisees: str | None = _text()  # raw text the ETP was read from
-    resultat_territoire: str | None = _text()
-    resultat_centre: str | None = _text()
-    resultat_habitants: str | None = _text()
-    impacts: str | None = _text()
-    facteurs_reussite: str | None = _text()
-    limites: str | None = _text()
-    perspectives: str | None = _text()
-    budget_eur: float | None = None
-    etp: float | None = None
-    source_file: str | None = _text()
-    source_line: int | None = None
-    source_url: str | None = _text()
-    format: str | None = Field(default=None, max_length=20)
+    title: str = Field(title="Titre", sa_column=Column(Text, nullable=False))
+    structure: str | None = _text("Structure")
+    departement: str | None = Field(default=None, max_length=80, title="Département")  # canonical name
+    departement_code: str | None = Field(default=None, max_length=3, index=True, title="Code du département")
+    region: str | None = Field(default=None, max_length=80, title="Région")  # 2016 région
+    year: int | None = Field(default=None, index=True, title="Année")
+    statut: str | None = Field(default=None, max_length=40, title="Statut")
+    dimension: str | None = Field(default=None, max_length=80, title="Dimension")
+    territoire: str | None = Field(default=None, max_length=80, title="Territoire")
+    mots_cles: list[str] = _list("Mots clés")
+    public: list[str] = _list("Public")
+    initiative: list[str] = _list("À l'initiative de")
+    partenaires: list[str] = _list("Partenaires")
+    attachments: list[str] = _list("Pièces jointes")
+    themes: list[str] = _list("Thèmes")
+    resume: str | None = _section("Résumé")
+    precision: str | None = _section("Précision")
+    raison_fin: str | None = _section("Raison de la fin de l'action")
+    diagnostic: str | None = _section("Diagnostic")
+    description_experience: str | None = _section("Description de l'expérience")
+    description_generale: str | None = _section("Description générale")
+    ressources_financieres: str | None = _section("Ressources financières")  # raw text the budget was read from
+    personnes_mobilisees: str | None = _section("Personnes mobilisées")  # raw text the ETP was read from
+    resultat_territoire: str | None = _section("Résultats pour le territoire")
+    resultat_centre: str | None = _section("Résultats pour le centre")
+    resultat_habitants: str | None = _section("Résultats pour les habitants")
+    impacts: str | None = _section("Impacts")
+    facteurs_reussite: str | None = _section("Facteurs de réussite")
+    limites: str | None = _section("Limites")
+    perspectives: str | None = _section("Perspectives")
+    budget_eur: float | None = Field(default=None, title="Budget (€)")
+    etp: float | None = Field(default=None, title="ETP")
+    source_file: str | None = _text("Fichier source")
+    source_line: int | None = Field(default=None, title="Ligne source")
+    source_url: str | None = _text("Adresse source")
+    format: str | None = Field(default=None, max_length=20, title="Format lu")
 
 
 class FicheCreate(FicheBase):

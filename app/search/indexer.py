@@ -44,6 +44,10 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _values(value: object) -> list[object]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 def fiche_to_doc(fiche: dict) -> dict:
     """The index document of a fiche (a ``Fiche.model_dump()`` dict). Pure function."""
     title = _text(fiche.get("title"))
@@ -54,9 +58,8 @@ def fiche_to_doc(fiche: dict) -> dict:
     etp = fiche.get("etp")
     year = fiche.get("year")
     facets = {}
-    for name, source in FACETS.items():
-        value = fiche.get(source)
-        values = value if isinstance(value, (list, tuple)) else [value]
+    for name, sources in FACETS.items():
+        values = [v for source in sources for v in _values(fiche.get(source))]
         facets[name] = [str(v) for v in values if v not in (None, "")]
     meta = {
         "facets": facets,

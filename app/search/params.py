@@ -1,70 +1,71 @@
-"""Search parameters: one pydantic model, built from raw query-string pairs (no web framework here)."""
+"""Search parameters: one pydantic model, derived from the field catalogue, built from raw query-string pairs.
+
+``SearchParams`` holds what every search has (``q``, ``sort``, ``page``, ``size``); ``from_query`` builds the
+full model, which adds one list field per facet and a ``_min``/``_max`` pair per range of
+``app.domain.fields``. The OpenAPI description of the parameters (``openapi_parameters``) is read from that
+same model. No web framework here.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from app.domain.errors import InvalidParameter
-from app.search.schema import FACETS
+from app.domain.fields import FACETS, MAX_PAGE_SIZE, PAGE_SIZE, RANGES, SORTS, Range
 
-MAX_SIZE = 100
-SORT_ALIASES = {"pertinence": "pertinence", "recent": "recent", "récent": "recent", "budget": "budget",
-                "titre": "titre"}
-RANGE_PARAMS = ("budget_min", "budget_max", "etp_min", "etp_max", "annee_min", "annee_max")
-ALLOWED_PARAMS: tuple[str, ...] = ("q", *FACETS, *RANGE_PARAMS, "sort", "page", "size")
+FACET_NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
+RANGE_PARAMS: tuple[str, ...] = tuple(f"{r.name}_{end}" for r in RANGES for end in ("min", "max"))
+SORT_NAMES: tuple[str, ...] = tuple(sort.name for sort in SORTS)
+SORT_ALIASES: dict[str, str] = {alias: s.name for s in SORTS for alias in (s.name, *s.aliases)}
+ALLOWED_PARAMS: tuple[str, ...] = ("q", *FACET_NAMES, *RANGE_PARAMS, "sort", "page", "size")
+UNPAGED = ("page", "size")  # exports take the whole result set
 
-_LABELS = {
-    "budget_min": "un montant en euros",
-    "budget_max": "un montant en euros",
-    "etp_min": "un nombre d'ETP (par exemple 0,5)",
-    "etp_max": "un nombre d'ETP (par exemple 0,5)",
-    "annee_min": "une année (par exemple 2019)",
-    "annee_max": "une année (par exemple 2019)",
+_EXPECTED = {
     "page": "un entier à partir de 1",
-    "size": f"un entier de 1 à {MAX_SIZE}",
-    "sort": "pertinence, recent, budget ou titre",
+    "size": f"un entier de 1 à {MAX_PAGE_SIZE}",
+    "sort": ", ".join(SORT_NAMES),
+    **{f"{r.name}_{end}": r.expected for r in RANGES for end in ("min", "max")},
 }
 
 
 class SearchParams(BaseModel):
-    q: str = ""
-    dimension: list[str] = Field(default_factory=list)
-    mots_cles: list[str] = Field(default_factory=list)
-    public: list[str] = Field(default_factory=list)
-    territoire: list[str] = Field(default_factory=list)
-    initiative: list[str] = Field(default_factory=list)
-    statut: list[str] = Field(default_factory=list)
-    departement: list[str] = Field(default_factory=list)
-    region: list[str] = Field(default_factory=list)
-    annee: list[str] = Field(default_factory=list)
-    budget_min: float | None = Field(default=None, ge=0)
-    budget_max: float | None = Field(default=None, ge=0)
-    etp_min: float | None = Field(default=None, ge=0)
-    etp_max: float | None = Field(default=None, ge=0)
-    annee_min: int | None = Field(default=None, ge=1900, le=2100)
-    annee_max: int | None = Field(default=None, ge=1900, le=2100)
-    sort: Literal["pertinence", "recent", "budget", "titre"] = "pertinence"
-    page: int = Field(default=1, ge=1, le=100_000)
-    size: int = Field(default=20, ge=1, le=MAX_SIZE)
+    """A search: free text, facet selections, intervals, sort and page."""
 
-    model_config = {"extra": "forbid", "allow_inf_nan": False}
+    q: str = Field(default="", description="Texte libre en français (échappé : guillemets, AND, champ: sans "
+                                            "effet spécial).")
+    sort: str = Field(default=SORT_NAMES[0], description="Tri : " + ", ".join(SORT_NAMES) + ".",
+                      json_schema_extra={"enum": list(SORT_NAMES)})
+    page: int = Field(default=1, ge=1, le=100_000, description="Page (à partir de 1).")
+    size: int = Field(default=PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE,
+                      description=f"Fiches par page (au plus {MAX_PAGE_SIZE}).")
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("sort")
+    @classmethod
+    def _known_sort(cls, value: str) -> str:
+        if value not in SORT_NAMES:
+            raise ValueError(f"tri inconnu : {value}")
+        return value
 
     @model_validator(mode="after")
     def _clean(self) -> SearchParams:
         self.q = " ".join(self.q.split())[:500]
-        for name in FACETS:
-            values = [v.strip() for v in getattr(self, name) if v and v.strip()]
-            setattr(self, name, list(dict.fromkeys(values)))
+        for name in FACET_NAMES:
+            if name in type(self).model_fields:
+                values = [v.strip() for v in getattr(self, name) if v and v.strip()]
+                setattr(self, name, list(dict.fromkeys(values)))
         return self
 
     def filters(self) -> dict[str, list[str]]:
         """Selected facet values, by facet (only the facets with a selection)."""
-        return {name: getattr(self, name) for name in FACETS if getattr(self, name)}
+        return {name: values for name in FACET_NAMES if (values := getattr(self, name, None))}
 
-    def text_key(self) -> str:
-        return self.q.casefold()
+    def bounds(self, name: str) -> tuple[float | None, float | None]:
+        """The ``(min, max)`` of the range ``name`` (``None`` where not set)."""
+        return getattr(self, f"{name}_min", None), getattr(self, f"{name}_max", None)
 
     @classmethod
     def from_query(cls, items: list[tuple[str, str]]) -> SearchParams:
@@ -72,45 +73,78 @@ class SearchParams(BaseModel):
 
         Raises ``InvalidParameter`` (French message) on an unknown parameter or a bad value.
         """
-        data: dict[str, object] = {}
+        data: dict[str, Any] = {}
         for key, value in items:
             if key not in ALLOWED_PARAMS:
                 raise InvalidParameter(
                     f"Paramètre inconnu : « {key} ». Paramètres acceptés : {', '.join(ALLOWED_PARAMS)}.",
-                    parameter=key,
-                    allowed=list(ALLOWED_PARAMS),
+                    parameter=key, allowed=list(ALLOWED_PARAMS),
                 )
-            if key in FACETS:
-                if key == "annee" and value.strip() and not value.strip().isdigit():
-                    raise InvalidParameter(
-                        f"Valeur invalide pour « annee » : « {value} ». Attendu : une année (par exemple 2019).",
-                        parameter=key, value=value, allowed=list(ALLOWED_PARAMS),
-                    )
-                data.setdefault(key, []).append(value)  # type: ignore[union-attr]
+            if key in FACET_NAMES:
+                _check_facet_value(key, value)
+                data.setdefault(key, []).append(value)
                 continue
             value = value.strip()
             if key in data:
-                raise InvalidParameter(
-                    f"Le paramètre « {key} » ne peut être donné qu'une fois.", parameter=key,
-                    allowed=list(ALLOWED_PARAMS),
-                )
+                raise InvalidParameter(f"Le paramètre « {key} » ne peut être donné qu'une fois.", parameter=key,
+                                       allowed=list(ALLOWED_PARAMS))
             if value == "":
                 continue  # an empty form field means "not set"
             if key == "sort":
                 value = SORT_ALIASES.get(value.casefold(), value)
-            elif key in ("budget_min", "budget_max", "etp_min", "etp_max"):
-                value = value.replace(",", ".").replace(" ", "").replace("\u202f", "")
+            elif key in RANGE_PARAMS:
+                value = value.replace(",", ".").replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
             data[key] = value
         try:
-            return cls(**data)
+            return FULL_MODEL(**data)
         except ValidationError as exc:
             error = exc.errors()[0]
             name = str(error["loc"][0]) if error.get("loc") else "?"
             given = data.get(name, "")
-            expected = _LABELS.get(name, "une valeur valide")
             raise InvalidParameter(
-                f"Valeur invalide pour « {name} » : « {given} ». Attendu : {expected}.",
-                parameter=name,
-                value=given,
-                allowed=list(ALLOWED_PARAMS),
+                f"Valeur invalide pour « {name} » : « {given} ». Attendu : {_EXPECTED.get(name, 'une valeur valide')}.",
+                parameter=name, value=given, allowed=list(ALLOWED_PARAMS),
             ) from None
+
+
+def _check_facet_value(key: str, value: str) -> None:
+    numeric = next(f.numeric for f in FACETS if f.name == key)
+    if numeric and value.strip() and not value.strip().isdigit():
+        raise InvalidParameter(
+            f"Valeur invalide pour « {key} » : « {value} ». Attendu : un nombre entier (par exemple 2019).",
+            parameter=key, value=value, allowed=list(ALLOWED_PARAMS),
+        )
+
+
+def _range_field(spec: Range) -> tuple[Any, Any]:
+    if spec.kind == "year":
+        return int | None, Field(default=None, ge=1900, le=2100, description=f"{spec.label} : borne incluse.")
+    return float | None, Field(default=None, ge=0, description=f"{spec.label} : borne incluse.")
+
+
+def _facet_field(label: str) -> tuple[Any, Any]:
+    return list[str], Field(default_factory=list,
+                            description=f"Facette « {label} » : répétable, OU entre les valeurs, ET entre facettes.")
+
+
+FULL_MODEL: type[SearchParams] = create_model(  # type: ignore[call-overload]
+    "SearchParams",
+    __base__=SearchParams,
+    **{facet.name: _facet_field(facet.label) for facet in FACETS},
+    **{f"{r.name}_{end}": _range_field(r) for r in RANGES for end in ("min", "max")},
+)
+
+
+def openapi_parameters(paged: bool = True) -> list[dict[str, Any]]:
+    """The OpenAPI ``parameters`` of a search, read from the model (names, types, bounds, descriptions)."""
+    schema = FULL_MODEL.model_json_schema()
+    out = []
+    for name in ALLOWED_PARAMS:
+        if not paged and name in UNPAGED:
+            continue
+        prop = dict(schema["properties"][name])
+        description = prop.pop("description", "")
+        prop.pop("title", None)
+        out.append({"name": name, "in": "query", "required": False, "schema": prop, "description": description,
+                    **({"style": "form", "explode": True} if name in FACET_NAMES else {})})
+    return out

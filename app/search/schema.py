@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from app.domain.records import TEXT_FIELDS
+from app.domain.fields import FACETS as FACET_SPECS
+from app.domain.fields import TEXT_FIELDS
 from app.search.analysis import french_analyzer
 
 # Text fields of the index and their BM25F boosts: title > mots clés > résumé > the rest.
@@ -15,20 +16,11 @@ KW_SOURCES = ("mots_cles", "themes")
 BODY_SOURCES = ("structure", "departement", "region", "public", "partenaires",
                 *(name for name in TEXT_FIELDS if name != "resume"))
 
-# Facets, in display order: name → fiche field ("annee" is the year).
-FACETS: dict[str, str] = {
-    "dimension": "dimension",
-    "mots_cles": "mots_cles",
-    "public": "public",
-    "territoire": "territoire",
-    "initiative": "initiative",
-    "statut": "statut",
-    "departement": "departement",
-    "region": "region",
-    "annee": "year",
-}
+# Facets, in display order: parameter name → the fiche fields whose values it counts (app.domain.fields).
+FACETS: dict[str, tuple[str, ...]] = {facet.name: facet.fields for facet in FACET_SPECS}
 
-SORTS = ("pertinence", "recent", "budget", "titre")
+# The in-memory number column behind each kind of range, and the scale of its stored integers.
+RANGE_COLUMNS: dict[str, tuple[str, int]] = {"euros": ("budget", 1), "etp": ("etp", 100), "year": ("year", 1)}
 
 # Fields whose text gives the snippet, in order of preference.
 SNIPPET_SOURCES = ("resume", "description_experience", "description_generale", "diagnostic", "impacts",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.domain.fields import RANGES
 from app.search import indexer
 from app.search.analysis import fold
 from app.search.facets import apply_filters, facet_counts, selection_sets
@@ -22,7 +23,7 @@ from app.search.highlight import snippet
 from app.search.params import SearchParams
 from app.search.query import TextQuery, build_query, plain_bm25, rank, score
 from app.search.ranking import key_terms_query, order
-from app.search.schema import SNIPPET_SOURCES
+from app.search.schema import RANGE_COLUMNS, SNIPPET_SOURCES
 from app.search.snapshot import Snapshot
 from app.search.spelling import complete, did_you_mean, vocabulary
 from app.search.thesaurus import THESAURUS_PATH, display_terms, load
@@ -121,12 +122,12 @@ class SearchService:
     def _result_set(self, snap: Snapshot, params: SearchParams):
         text = self._text(snap, params.q)
         base = text.mask if text is not None else snap.live_mask
-        for name, low, high, scale in (("budget", params.budget_min, params.budget_max, 1),
-                                       ("etp", params.etp_min, params.etp_max, 100),
-                                       ("year", params.annee_min, params.annee_max, 1)):
+        for spec in RANGES:
+            low, high = params.bounds(spec.name)
             if low is not None or high is not None:
-                base = base & snap.in_range(name, None if low is None else low * scale,
-                                      None if high is None else high * scale)
+                column, scale = RANGE_COLUMNS[spec.kind]
+                base = base & snap.in_range(column, None if low is None else low * scale,
+                                            None if high is None else high * scale)
         filters = params.filters()
         selections = selection_sets(snap, filters)
         result = apply_filters(base, selections)

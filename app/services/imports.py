@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from app.domain.envelopes import ImportReportOut
 from app.domain.errors import InvalidParameter
 from app.domain.records import Source
 from app.services.runtime import Runtime
@@ -9,12 +12,13 @@ from ingest.fetch import Fetcher
 from ingest.importer import import_sources
 
 
-def run_import(runtime: Runtime, files: list[tuple[str, bytes]], urls: list[str], fetcher=None) -> dict:
+def run_import(runtime: Runtime, files: list[tuple[str, bytes]], urls: list[str],
+               fetcher: Fetcher | None = None) -> ImportReportOut:
     bad = [u for u in urls if not u.startswith(("http://", "https://"))]
     if bad:
         raise InvalidParameter("Seules les URL http(s) sont acceptées : " + ", ".join(bad[:5]), invalid=bad[:20])
 
-    def sources():
+    def sources() -> Iterator[Source]:
         for name, data in files:
             yield Source(f"envoi:{name}", data)
         if urls:
@@ -24,4 +28,4 @@ def run_import(runtime: Runtime, files: list[tuple[str, bytes]], urls: list[str]
 
     report = import_sources(sources(), runtime.store, batch_size=runtime.settings.batch_size)
     runtime.search.sync()
-    return report.as_dict()
+    return ImportReportOut.model_validate(report.as_dict())

@@ -1,0 +1,172 @@
+"""The API's response shapes (its typed contracts), as pydantic models.
+
+Routes declare them, so ``/openapi.json`` documents every response; ``tests/api/test_openapi.py`` checks
+real responses against that document. The search route keeps a fast path (the service's plain dict goes
+out as JSON without a second validation), so these models must describe exactly what the services return.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.domain.models import FichePublic
+
+
+class Envelope(BaseModel):
+    """A response shape: no undocumented field (the schema says ``additionalProperties: false``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class FacetValue(Envelope):
+    value: str = Field(description="La valeur, telle qu'affichée.")
+    count: int = Field(description="Fiches du résultat qui ont cette valeur (hors sélection de cette facette).")
+    selected: bool = Field(description="Vrai si la valeur est cochée dans la recherche.")
+
+
+class Hit(Envelope):
+    """One fiche of a result page: the short fields, a snippet and the score."""
+
+    id: str
+    title: str
+    structure: str | None = None
+    departement: str | None = None
+    departement_code: str | None = None
+    region: str | None = None
+    year: int | None = None
+    dimension: str | None = None
+    mots_cles: list[str] = Field(default_factory=list)
+    public: list[str] = Field(default_factory=list)
+    territoire: str | None = None
+    statut: str | None = None
+    budget_eur: float | None = None
+    etp: float | None = None
+    duplicate_of: str | None = None
+    duplicates: list[str] = Field(default_factory=list, description="Ids des doublons présents dans le résultat.")
+    snippet: str = Field(description="Extrait du texte ; les mots cherchés sont entre « [[ » et « ]] ».")
+    score: float = Field(description="Score de pertinence (0 sans texte cherché).")
+
+
+class SearchResult(Envelope):
+    total: int = Field(description="Nombre de fiches du résultat.")
+    page: int
+    size: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = Field(
+        description="Une entrée par facette, dans l'ordre d'affichage (voir /api/catalogue).")
+    suggestion: str | None = Field(description="« Vouliez-vous dire … ? » : la requête corrigée, s'il y a lieu.")
+    took_ms: float
+
+
+class SimilarResult(Envelope):
+    hits: list[Hit]
+
+
+class DuplicateRef(Envelope):
+    id: str
+    title: str
+    structure: str | None = None
+    departement: str | None = None
+    year: int | None = None
+
+
+class FicheDetail(FichePublic):
+    """A whole fiche, with the other fiches of its near-duplicate group."""
+
+    duplicates: list[DuplicateRef] = Field(default_factory=list)
+
+
+class Deleted(Envelope):
+    deleted: str
+
+
+class Suggestions(Envelope):
+    suggestions: list[str]
+
+
+class CountByValue(Envelope):
+    value: str | int | None
+    count: int
+
+
+class FigureSummary(Envelope):
+    connus: int = Field(description="Fiches où le chiffre est connu.")
+    total: float
+    moyenne: float | None
+
+
+class Stats(Envelope):
+    total: int
+    by_dimension: list[CountByValue]
+    by_departement: list[CountByValue]
+    by_year: list[CountByValue]
+    budget_eur: FigureSummary
+    etp: FigureSummary
+
+
+class Health(Envelope):
+    status: str
+    fiches: int
+
+
+class RejectionOut(Envelope):
+    source: str
+    line: int
+    reason: str
+
+
+class ImportReportOut(Envelope):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    duplicates_grouped: int
+    sources: int
+    rejections: list[RejectionOut]
+    warnings: list[str]
+    unusable: list[str]
+    exit_code: int = Field(description="0 : tout importé ; 1 : des fiches rejetées ; 2 : entrée inutilisable.")
+
+
+class FacetInfo(Envelope):
+    name: str
+    label: str
+    long: bool
+
+
+class RangeInfo(Envelope):
+    name: str
+    label: str
+    kind: str
+
+
+class SortInfo(Envelope):
+    name: str
+    label: str
+
+
+class Catalogue(Envelope):
+    """What a search can do: facets (in display order), ranges, sorts and page sizes."""
+
+    facets: list[FacetInfo]
+    ranges: list[RangeInfo]
+    sorts: list[SortInfo]
+    page_size: int
+    max_page_size: int
+
+
+class ErrorBody(Envelope):
+    status: int
+    code: str = Field(description="Code stable : invalid_parameter, not_found, unauthorized, payload_too_large, …")
+    message: str = Field(description="Message en français, qui dit comment corriger.")
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorResponse(Envelope):
+    """The one shape of every error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: ErrorBody

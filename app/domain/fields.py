@@ -1,0 +1,115 @@
+"""The field catalogue: the one place that says which fiche fields are text, lists, facets, ranges and sorts.
+
+Field names, types and French labels come from the model (``FicheBase``: each field's ``title``). What a
+search can do with them is declared here, once, and everything else is derived from it: the search
+parameters (``app.search.params``), the Whoosh schema and its stored facet values (``app.search.schema``),
+the exports (``EXPORT_FIELDS``), the OpenAPI documentation and the page (``GET /api/catalogue``; the page
+shows facets in the order the API sends them).
+
+Adding a facet is one line in ``FACETS`` (its parameter name, its label and the fields it reads).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, get_origin
+
+from app.domain.models import SECTION_MARK, FicheBase
+
+PAGE_SIZE = 20  # results per page unless ``size`` says otherwise
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A facet: the query parameter ``name`` selects values read from ``fields`` (OR within, AND across)."""
+
+    name: str
+    label: str
+    fields: tuple[str, ...]
+    long: bool = False  # many values: the page gives the list a filter box
+    numeric: bool = False  # values are whole numbers (years)
+
+
+@dataclass(frozen=True)
+class Range:
+    """An interval filter: ``{name}_min`` and ``{name}_max``, bounds included."""
+
+    name: str
+    label: str
+    field: str
+    kind: Literal["euros", "etp", "year"]
+    expected: str  # what a bad value should have been, for the error message
+
+
+@dataclass(frozen=True)
+class Sort:
+    name: str
+    label: str
+    aliases: tuple[str, ...] = field(default=())
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet("dimension", "Dimension", ("dimension",)),
+    Facet("mots_cles", "Mots clés", ("mots_cles",), long=True),
+    Facet("public", "Public", ("public",)),
+    Facet("territoire", "Territoire", ("territoire",)),
+    Facet("initiative", "À l'initiative de", ("initiative",)),
+    Facet("statut", "Statut", ("statut",)),
+    Facet("partenaire", "Partenaire", ("partenaires",), long=True),
+    Facet("departement", "Département", ("departement",), long=True),
+    Facet("region", "Région", ("region",), long=True),
+    Facet("annee", "Année", ("year",), long=True, numeric=True),
+)
+
+RANGES: tuple[Range, ...] = (
+    Range("budget", "Budget (en euros)", "budget_eur", "euros", "un montant en euros"),
+    Range("etp", "Personnes mobilisées (en ETP)", "etp", "etp", "un nombre d'ETP (par exemple 0,5)"),
+    Range("annee", "Période (années)", "year", "year", "une année (par exemple 2019)"),
+)
+
+SORTS: tuple[Sort, ...] = (
+    Sort("pertinence", "Pertinence"),
+    Sort("recent", "Plus récentes", aliases=("récent",)),
+    Sort("budget", "Budget décroissant"),
+    Sort("titre", "Titre (A → Z)"),
+)
+
+
+def _is_list(annotation: object) -> bool:
+    return get_origin(annotation) is list
+
+
+def _is_section(name: str) -> bool:
+    extra = FicheBase.model_fields[name].json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get(SECTION_MARK))
+
+
+# Free-text sections, in reading order (the model's order).
+TEXT_FIELDS: tuple[str, ...] = tuple(name for name in FicheBase.model_fields if _is_section(name))
+# Multi-valued fields (lists of labels or names).
+LIST_FIELDS: tuple[str, ...] = tuple(
+    name for name, info in FicheBase.model_fields.items() if _is_list(info.annotation)
+)
+# Export columns: every field of the model (in its order) but the parser name, plus the id and the group.
+EXPORT_FIELDS: tuple[str, ...] = (
+    "id", *(name for name in FicheBase.model_fields if name != "format"), "duplicate_of"
+)
+
+
+def label(name: str) -> str:
+    """The French label of a fiche field (its ``title`` in the model), or the name itself."""
+    info = FicheBase.model_fields.get(name)
+    return (info.title if info and info.title else None) or name
+
+
+def _check() -> None:
+    """Fail at import if the catalogue names a field the model does not have."""
+    known = set(FicheBase.model_fields)
+    names = [f for facet in FACETS for f in facet.fields] + [r.field for r in RANGES]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise RuntimeError(f"app.domain.fields: unknown fiche field(s) {unknown}; add them to FicheBase first")
+
+
+_check()
