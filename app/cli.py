@@ -17,6 +17,7 @@ from rich.table import Table
 from app.domain.errors import FichesError
 from app.services.runtime import Runtime
 from ingest.export import export_csv, export_json
+from ingest.fetch import Fetcher
 from ingest.importer import ImportReport, import_paths
 
 app = typer.Typer(help="Fiches actions des centres sociaux : import, index, recherche.", no_args_is_help=True)
@@ -43,8 +44,9 @@ def import_cmd(
         ) as progress:
             runtime.migrate()
             task = progress.add_task("import", total=None)
+            fetcher = Fetcher(allow_private=runtime.settings.allow_private_urls)
             report = import_paths(paths, runtime.store, batch_size=batch_size or runtime.settings.batch_size,
-                                  on_batch=lambda n: progress.advance(task, n))
+                                  fetcher=fetcher, on_batch=lambda n: progress.advance(task, n))
             runtime.search.sync()
     except FichesError as exc:
         console.print(f"[red]Erreur :[/red] {exc.message}")

@@ -5,48 +5,20 @@ from __future__ import annotations
 import logging
 import threading
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api import fiches, imports, misc
+from app.api import docs, fiches, imports, misc
+from app.api.docs import DOCS_ASSETS
+from app.api.errors import install_error_handlers
+from app.api.limits import Limits
+from app.api.security import BodyLimit, SecurityHeaders
 from app.domain.config import Settings, get_settings
-from app.domain.errors import FichesError
 from app.services.runtime import Runtime
 
 log = logging.getLogger("fiches.api")
-DOCS_ASSETS = Path(__file__).resolve().parent / "static" / "docs"
-
-
-def _error(status: int, code: str, message: str, **detail: object) -> JSONResponse:
-    return JSONResponse({"error": {"status": status, "code": code, "message": message, "detail": detail}}, status)
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(FichesError)
-    async def fiches_error(_request: Request, exc: FichesError) -> JSONResponse:
-        return JSONResponse(exc.to_dict(), exc.status)
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"parametre": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg")}
-                    for e in exc.errors()]
-        return _error(422, "invalid_parameter", "Paramètre invalide.", problems=problems)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        message = "Adresse inconnue." if exc.status_code == 404 else str(exc.detail)
-        return _error(exc.status_code, "not_found" if exc.status_code == 404 else "http_error", message)
-
-    @app.exception_handler(Exception)
-    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("erreur inattendue", exc_info=exc)
-        return _error(500, "internal_error", "Erreur interne du serveur. Réessayez ; si elle persiste, signalez-la.")
 
 
 def _start_sync_loop(runtime: Runtime, stop: threading.Event) -> threading.Thread | None:
@@ -90,17 +62,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.runtime = runtime
-    _install_error_handlers(app)
-    for router in (fiches.router, misc.router, imports.router):
+    app.state.limits = Limits(runtime.settings)
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_upload_bytes)
+    if runtime.settings.cors_origins:  # closed by default
+        app.add_middleware(CORSMiddleware, allow_origins=runtime.settings.cors_origins, allow_methods=["GET"],
+                           allow_headers=["Accept", "Content-Type"])
+    app.add_middleware(SecurityHeaders)
+    for router in (fiches.router, misc.router, imports.router, docs.router):
         app.include_router(router)
-
-    @app.get("/docs", include_in_schema=False)
-    def docs():
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json", title="Fiches actions — API",
-            swagger_js_url="/docs-assets/swagger-ui-bundle.js", swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon-32x32.png",
-        )
 
     app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
     if runtime.settings.frontend_dir.is_dir():

@@ -7,6 +7,7 @@ import time
 import httpx
 
 from app.domain.records import Source
+from ingest.netguard import BlockedAddress, GuardedTransport
 
 USER_AGENT = "fiches-actions/0.1 (+import de fiches actions)"
 
@@ -19,9 +20,12 @@ class Fetcher:
         retries: int = 2,
         max_bytes: int = 50 * 1024 * 1024,
         backoff: float = 0.5,
+        allow_private: bool = False,
     ) -> None:
+        inner = transport or httpx.HTTPTransport()
         self.client = httpx.Client(
-            transport=transport, timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
+            transport=inner if allow_private else GuardedTransport(inner),
+            timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT},
         )
         self.retries = retries
         self.max_bytes = max_bytes
@@ -32,6 +36,8 @@ class Fetcher:
         for attempt in range(self.retries + 1):
             try:
                 return self._fetch_once(url)
+            except BlockedAddress as exc:  # final: retrying would not change the address
+                return Source(url, error=f"{exc} (réglage FICHES_ALLOW_PRIVATE_URLS pour l'autoriser)")
             except _Retryable as exc:
                 last_error = str(exc)
             except httpx.HTTPError as exc:

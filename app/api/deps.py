@@ -21,12 +21,14 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 def require_token(request: Request, runtime: RuntimeDep) -> None:
+    """Bearer token check. Tokens are compared as bytes in constant time; a non-ASCII header is refused."""
     expected = runtime.settings.import_token
     if not expected:
         raise Unauthorized("L'import par l'API est désactivé : définissez FICHES_IMPORT_TOKEN sur le serveur.")
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), expected):
+    if (not header.isascii() or scheme.lower() != "bearer"
+            or not hmac.compare_digest(token.strip().encode("ascii"), expected.encode("utf-8"))):
         raise Unauthorized("Jeton manquant ou invalide : envoyez l'en-tête « Authorization: Bearer <jeton> ».")
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import weakref
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from app.api.deps import RuntimeDep, errors, require_token
+from app.api.limits import get_limits, limit_exports, limit_writes
 from app.domain.envelopes import Deleted, FicheDetail, SearchResult, SimilarResult
 from app.domain.errors import InvalidParameter
 from app.search.params import UNPAGED, SearchParams, openapi_parameters
 from app.services import fiches as fiche_service
+from app.services.exports import stream_export
 
 router = APIRouter(prefix="/api", tags=["fiches"], responses=errors(422))
 
@@ -35,14 +39,20 @@ def search_fiches(request: Request, runtime: RuntimeDep) -> JSONResponse:
 
 @router.get("/fiches.{fmt}", summary="Exporter tout le résultat d'une recherche (CSV ou JSON)",
             responses={200: {"content": {t: {} for t in EXPORT_TYPES.values()},
-                             "description": "Toutes les fiches du résultat, réimportables."}, **errors(422)},
-            openapi_extra={"parameters": openapi_parameters(paged=False)}, response_class=StreamingResponse)
+                             "description": "Toutes les fiches du résultat, réimportables. Un export interrompu "
+                                            "finit par une ligne d'erreur et un corps coupé."},
+                       **errors(422, 429)},
+            openapi_extra={"parameters": openapi_parameters(paged=False)}, response_class=StreamingResponse,
+            dependencies=[Depends(limit_exports)])
 def export_fiches(fmt: str, request: Request, runtime: RuntimeDep) -> StreamingResponse:
     if fmt not in EXPORT_TYPES:
         raise InvalidParameter("Format d'export inconnu : utilisez fiches.csv ou fiches.json.", allowed=list(EXPORT_TYPES))
     params = search_params(request, paged=False)
+    release = get_limits(request).exports.take()
+    body = stream_export(runtime, params, fmt, release)
+    weakref.finalize(body, release)  # a stream never started still frees its slot
     return StreamingResponse(
-        fiche_service.export_result_set(runtime, params, fmt),
+        body,
         media_type=EXPORT_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="fiches-actions.{fmt}"'},
     )
@@ -61,6 +71,6 @@ def similar_fiches(fiche_id: str, runtime: RuntimeDep) -> SimilarResult:
 
 
 @router.delete("/fiches/{fiche_id}", summary="Supprimer une fiche (jeton requis)", response_model=Deleted,
-               dependencies=[Depends(require_token)], responses=errors(401, 404))
+               dependencies=[Depends(require_token), Depends(limit_writes)], responses=errors(401, 404, 429))
 def delete_fiche(fiche_id: str, runtime: RuntimeDep) -> Deleted:
     return fiche_service.delete(runtime, fiche_id)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from app.api.deps import RuntimeDep, errors
 from app.domain.envelopes import Catalogue, Health, Stats, Suggestions
 from app.services import fiches as fiche_service
+from app.services import health as health_service
 
 router = APIRouter(prefix="/api", tags=["divers"], responses=errors(422))
 
@@ -31,6 +33,9 @@ def catalogue() -> Catalogue:
     return fiche_service.catalogue()
 
 
-@router.get("/health", summary="État du service", response_model=Health)
-def health(runtime: RuntimeDep) -> Health:
-    return Health(status="ok", fiches=runtime.store.count())
+@router.get("/health", summary="État du service : base, index (génération, retard), processus",
+            response_model=Health, responses={503: {"model": Health, "description": "Une partie est en panne."}})
+def health(runtime: RuntimeDep) -> JSONResponse:
+    state = health_service.health(runtime)
+    return JSONResponse(state.model_dump(mode="json"), 200 if state.status == "ok" else 503,
+                        headers=None if state.status == "ok" else {"Retry-After": "5"})

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -13,8 +17,12 @@ from sqlmodel import create_engine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for SQLite (a local file, WAL mode) or PostgreSQL (``postgresql://…``)."""
+def make_engine(url: str, statement_timeout_ms: int = 15_000) -> Engine:
+    """An engine for SQLite (a local file, WAL mode) or PostgreSQL (``postgresql://…``).
+
+    Every statement is bounded by ``statement_timeout_ms``: PostgreSQL's ``statement_timeout``, and on
+    SQLite a progress handler that interrupts a statement running past its deadline.
+    """
     parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -22,17 +30,39 @@ def make_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_setup(statement_timeout_ms / 1000))
+        event.listen(engine, "before_cursor_execute", _sqlite_deadline(statement_timeout_ms / 1000))
         return engine
-    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    options = f"-c statement_timeout={int(statement_timeout_ms)}"
+    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=10,
+                         connect_args={"options": options, "connect_timeout": 5})
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+_DEADLINE = "fiches_deadline"
+
+
+def _sqlite_setup(timeout_s: float) -> Callable[[Any, Any], None]:
+    def setup(dbapi_connection: sqlite3.Connection, record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+        deadline = [float("inf")]
+        record.info[_DEADLINE] = deadline
+        # checked every 100k virtual-machine steps: a non-zero return interrupts the running statement
+        dbapi_connection.set_progress_handler(lambda: int(time.monotonic() > deadline[0]), 100_000)
+
+    return setup
+
+
+def _sqlite_deadline(timeout_s: float) -> Callable[..., None]:
+    def start(connection: Any, _cursor: Any, *_args: Any) -> None:
+        deadline = connection.connection.info.get(_DEADLINE)
+        if deadline is not None:
+            deadline[0] = time.monotonic() + timeout_s
+
+    return start
 
 
 def alembic_config(engine: Engine) -> Config:

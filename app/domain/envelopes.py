@@ -7,7 +7,7 @@ out as JSON without a second validation), so these models must describe exactly 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -106,9 +106,23 @@ class Stats(Envelope):
     etp: FigureSummary
 
 
+class IndexHealth(Envelope):
+    generation: str = Field(description="Génération de l'index servie par ce processus.")
+    documents: int
+    lag_writes: int = Field(description="Écritures de la base pas encore dans l'index.")
+    lag_seconds: float = Field(description="Âge de la plus ancienne écriture pas encore indexée.")
+
+
+class WorkerHealth(Envelope):
+    pid: int
+
+
 class Health(Envelope):
-    status: str
-    fiches: int
+    status: Literal["ok", "degraded"]
+    database: Literal["ok", "indisponible"]
+    fiches: int | None = Field(description="Fiches de la base (absent si la base ne répond pas).")
+    index: IndexHealth | None = Field(description="L'index de ce processus (absent s'il est illisible).")
+    worker: WorkerHealth
 
 
 class RejectionOut(Envelope):

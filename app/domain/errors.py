@@ -10,12 +10,13 @@ class FichesError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, **detail: object) -> None:
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None, **detail: object) -> None:
         super().__init__(message)
         self.message = message
         self.detail = detail
+        self.headers: dict[str, str] = headers or {}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"error": {"status": self.status, "code": self.code, "message": self.message, "detail": self.detail}}
 
 
@@ -46,11 +47,8 @@ class UnusableInput(FichesError):
     code = "unusable_input"
 
 
-class StoreError(FichesError):
-    status = 500
-    code = "store_error"
+class TooManyRequests(FichesError):
+    """Too many requests of one kind at once or per minute; ``Retry-After`` says when to come back."""
 
-
-class IndexOutOfDate(FichesError):
-    status = 503
-    code = "index_out_of_date"
+    status = 429
+    code = "too_many_requests"

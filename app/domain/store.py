@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, func
 from sqlalchemy import select as sa_select
@@ -173,6 +173,20 @@ class Store:
     def live_ids(self) -> set[str]:
         with self.session() as session:
             return set(session.exec(select(Fiche.id).where(col(Fiche.deleted_at).is_(None))).all())
+
+    def pending_since(self, watermark: datetime | None) -> tuple[int, datetime | None]:
+        """Writes (tombstones included) stamped after ``watermark``, and the oldest of their stamps."""
+        column = _TABLE.c.updated_at
+        stmt = sa_select(func.count(), func.min(column))
+        if watermark is not None:
+            stmt = stmt.where(column > watermark)
+        with self.engine.connect() as connection:
+            count, oldest = connection.execute(stmt).one()
+        if isinstance(oldest, str):  # SQLite returns aggregated datetimes as text
+            oldest = datetime.fromisoformat(oldest)
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=UTC)
+        return int(count), oldest
 
     def count(self) -> int:
         with self.session() as session:

@@ -225,6 +225,15 @@ class SearchService:
         in_store = self.store.live_ids()
         return {"missing_in_index": sorted(in_store - in_index), "missing_in_store": sorted(in_index - in_store)}
 
+    def status(self) -> dict[str, object]:
+        """The generation this process serves, its size, and how far it lags behind the store."""
+        snap = self._current()
+        mark_ts, _ = indexer.read_watermark(snap.gen_dir)
+        pending, oldest = self.store.pending_since(mark_ts)
+        lag = (time.time() - oldest.timestamp()) if oldest is not None else 0.0
+        return {"generation": snap.gen_dir.name, "documents": len(snap.docnum_of),
+                "lag_writes": pending, "lag_seconds": round(max(0.0, lag), 1)}
+
     def close(self) -> None:
         with self._lock:
             for _, snap in self._retired:

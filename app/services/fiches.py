@@ -1,10 +1,8 @@
-"""Service functions behind the fiche routes: search, whole fiche, similar fiches, deletion, exports, catalogue."""
+"""Service functions behind the fiche routes: search, whole fiche, similar fiches, deletion, catalogue."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from typing import Any, TextIO, cast
+from typing import Any
 
 from app.domain.envelopes import (
     Catalogue,
@@ -21,9 +19,6 @@ from app.domain.fields import FACETS, MAX_PAGE_SIZE, PAGE_SIZE, RANGES, SORTS
 from app.domain.models import FichePublic
 from app.search.params import SearchParams
 from app.services.runtime import Runtime
-from ingest.export import export_csv, export_json
-
-EXPORT_CHUNK = 500
 
 
 def _not_found(fiche_id: str) -> FicheNotFound:
@@ -64,20 +59,3 @@ def catalogue() -> Catalogue:
         sorts=[SortInfo(name=s.name, label=s.label) for s in SORTS],
         page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE,
     )
-
-
-def export_result_set(runtime: Runtime, params: SearchParams, fmt: str) -> Iterator[bytes]:
-    """Every fiche of a query's result set, in order, as our JSON or CSV export (re-importable)."""
-    ids = runtime.search.export_ids(params)
-
-    def fiches() -> Iterator[dict[str, Any]]:
-        for start in range(0, len(ids), EXPORT_CHUNK):
-            for fiche in runtime.store.get_many(ids[start : start + EXPORT_CHUNK]):
-                yield FichePublic.model_validate(fiche).model_dump(mode="json")
-
-    writer = export_csv if fmt == "csv" else export_json
-    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+", encoding="utf-8", newline="") as fp:
-        writer(fiches(), cast(TextIO, fp))
-        fp.seek(0)
-        while chunk := fp.read(64 * 1024):
-            yield chunk.encode("utf-8")

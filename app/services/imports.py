@@ -22,7 +22,7 @@ def run_import(runtime: Runtime, files: list[tuple[str, bytes]], urls: list[str]
         for name, data in files:
             yield Source(f"envoi:{name}", data)
         if urls:
-            fetch = fetcher or Fetcher()
+            fetch = fetcher or Fetcher(allow_private=runtime.settings.allow_private_urls)
             for url in urls:
                 yield fetch.fetch(url)
 

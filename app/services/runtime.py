@@ -24,7 +24,7 @@ log = logging.getLogger("fiches")
 class Runtime:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
-        self.engine: Engine = make_engine(self.settings.database_url)
+        self.engine: Engine = make_engine(self.settings.database_url, self.settings.statement_timeout_ms)
         self.store = Store(self.engine)
 
     def __enter__(self) -> Runtime:
