@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -10,7 +11,6 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from app.api.deps import RuntimeDep, errors, require_token
 from app.api.limits import get_limits, limit_exports, limit_writes
 from app.domain.envelopes import Deleted, FicheDetail, SearchResult, SimilarResult
-from app.domain.errors import InvalidParameter
 from app.search.params import UNPAGED, SearchParams, openapi_parameters
 from app.services import fiches as fiche_service
 from app.services.exports import stream_export
@@ -44,9 +44,7 @@ def search_fiches(request: Request, runtime: RuntimeDep) -> JSONResponse:
                        **errors(422, 429)},
             openapi_extra={"parameters": openapi_parameters(paged=False)}, response_class=StreamingResponse,
             dependencies=[Depends(limit_exports)])
-def export_fiches(fmt: str, request: Request, runtime: RuntimeDep) -> StreamingResponse:
-    if fmt not in EXPORT_TYPES:
-        raise InvalidParameter("Format d'export inconnu : utilisez fiches.csv ou fiches.json.", allowed=list(EXPORT_TYPES))
+def export_fiches(fmt: Literal["csv", "json"], request: Request, runtime: RuntimeDep) -> StreamingResponse:
     params = search_params(request, paged=False)
     release = get_limits(request).exports.take()
     body = stream_export(runtime, params, fmt, release)

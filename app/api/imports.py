@@ -14,12 +14,29 @@ from app.domain.envelopes import ImportReportOut
 from app.domain.errors import InvalidParameter, PayloadTooLarge
 from app.services.imports import run_import
 
+# The body is read by hand (files and URLs, capped as they arrive); this describes it for /docs.
+REQUEST_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {"schema": {
+            "type": "object", "required": ["files"], "additionalProperties": False,
+            "properties": {"files": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"}},
+                           "urls": {"type": "array", "items": {"type": "string", "pattern": "^https?://"}}},
+        }},
+        "application/json": {"schema": {
+            "type": "object", "required": ["urls"], "additionalProperties": False,
+            "properties": {"urls": {"type": "array", "minItems": 1,
+                                    "items": {"type": "string", "pattern": "^https?://"}}},
+        }},
+    },
+}
+
 router = APIRouter(prefix="/api", tags=["import"], responses=errors(422))
 
 
 @router.post("/imports", summary="Importer des fiches (fichiers joints ou URL) — jeton requis",
              dependencies=[Depends(require_token), Depends(limit_writes)], response_model=ImportReportOut,
-             responses=errors(401, 413, 422, 429))
+             responses=errors(401, 413, 422, 429), openapi_extra={"requestBody": REQUEST_BODY})
 async def create_import(request: Request, runtime: RuntimeDep) -> ImportReportOut:
     """Corps `multipart/form-data` (champs `files`, répétables, et `urls`) ou JSON `{"urls": [...]}`.
     Réponse : le rapport d'import (créées, mises à jour, inchangées, rejetées avec source et ligne)."""

@@ -8,12 +8,21 @@ same model. No web framework here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from app.domain.errors import InvalidParameter
-from app.domain.fields import FACETS, MAX_PAGE_SIZE, PAGE_SIZE, RANGES, SORTS, Range
+from app.domain.fields import FACETS, MAX_PAGE_SIZE, PAGE_SIZE, RANGES, SORTS, Facet, Range
 
 FACET_NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
 RANGE_PARAMS: tuple[str, ...] = tuple(f"{r.name}_{end}" for r in RANGES for end in ("min", "max"))
@@ -122,15 +131,16 @@ def _range_field(spec: Range) -> tuple[Any, Any]:
     return float | None, Field(default=None, ge=0, description=f"{spec.label} : borne incluse.")
 
 
-def _facet_field(label: str) -> tuple[Any, Any]:
-    return list[str], Field(default_factory=list,
-                            description=f"Facette « {label} » : répétable, OU entre les valeurs, ET entre facettes.")
+def _facet_field(facet: Facet) -> tuple[Any, Any]:
+    item: Any = Annotated[str, StringConstraints(pattern=r"^\s*[0-9]*\s*$")] if facet.numeric else str
+    return list[item], Field(default_factory=list, description=f"Facette « {facet.label} » : répétable, OU entre "
+                                                               "les valeurs, ET entre facettes.")
 
 
 FULL_MODEL: type[SearchParams] = create_model(  # type: ignore[call-overload]
     "SearchParams",
     __base__=SearchParams,
-    **{facet.name: _facet_field(facet.label) for facet in FACETS},
+    **{facet.name: _facet_field(facet) for facet in FACETS},
     **{f"{r.name}_{end}": _range_field(r) for r in RANGES for end in ("min", "max")},
 )
 
