@@ -7,7 +7,7 @@ Each *clause* is one concept of the query: a typed word (stop words are not conc
 words the thesaurus knows (``aide aux devoirs``), or a place (« Marseille », « 94 »). A fiche is in the
 result set when it satisfies every clause. A clause is satisfied by its typed words (all of them, in any
 field) or by one of its *alternatives*, which weigh less: a thesaurus expansion (several words: a phrase,
-matched on adjacent words), a close spelling of a rare word, the parts of a hyphenated word, or, for the
+matched only on words standing together, never word by word), the parts of a hyphenated word, or, for the
 last word while it is being typed, the words it starts. A place is also satisfied by every fiche of its
 département.
 
@@ -29,10 +29,8 @@ if TYPE_CHECKING:
     from app.search.snapshot import Snapshot
 
 SYNONYM_WEIGHT = 0.6
-FUZZY_WEIGHT = 0.7
 PARTS_WEIGHT = 0.85
 PREFIX_WEIGHT = 0.8
-RARE_DF = 2  # a typed word found in at most this many fiches also looks for close spellings
 PREFIX_MIN = 3  # letters of the last word before it also matches as a prefix
 PREFIX_TERMS = 40  # completions kept for a prefix (the most frequent)
 
@@ -132,8 +130,6 @@ def _word_clauses(words: list[Word], snapshot: Snapshot, thesaurus: Thesaurus, f
         clause = Clause((stem,), (word,))
         if parts:
             clause.alternatives.append(Alternative(parts, PARTS_WEIGHT))
-        if fuzzy and not parts:
-            clause.alternatives.extend(_fuzzy_alternatives(snapshot, word, stem))
         if i == last and not parts:
             clause.alternatives.extend(Alternative((t,), PREFIX_WEIGHT) for t in _completions(snapshot, word)
                                        if t != stem)
@@ -187,17 +183,3 @@ def _corrected(snapshot: Snapshot, word: Word) -> Word:
         if found:
             return found[0]
     return word
-
-
-def _fuzzy_alternatives(snapshot: Snapshot, word: str, stem: str) -> list[Alternative]:
-    if len(word) < 4 or word.isdigit():
-        return []
-    df = document_frequency(snapshot, stem)
-    if df == 0 or df > RARE_DF:  # unknown words were already corrected
-        return []
-    out = []
-    for form, _ in corrections(snapshot.vocabulary, word):
-        found = query_words(form)
-        if found and found[0][1] != stem:
-            out.append(Alternative((found[0][1],), FUZZY_WEIGHT))
-    return out
