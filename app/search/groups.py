@@ -15,16 +15,22 @@ if TYPE_CHECKING:
     from app.search.snapshot import Snapshot
 
 
-def collapse(snap: Snapshot, ordered: np.ndarray) -> np.ndarray:
-    """``ordered`` with only the first (best placed) member of each group kept."""
+def collapse(snap: Snapshot, ordered: np.ndarray, result: np.ndarray | None = None) -> np.ndarray:
+    """``ordered`` with one member of each group kept: the first (best placed) one, or, given the
+    ``result`` mask, the group's leader (its most recent fiche there), at the leader's own place (so an
+    order by budget or title stays true of the fiches shown)."""
     codes = snap.group_code[ordered]
     grouped = np.flatnonzero(codes >= 0)
     if not len(grouped):
         return ordered
     keep = np.ones(len(ordered), dtype=bool)
     keep[grouped] = False
-    _, first = np.unique(codes[grouped], return_index=True)
-    keep[grouped[first]] = True
+    if result is None:
+        _, first = np.unique(codes[grouped], return_index=True)
+        keep[grouped[first]] = True
+    else:
+        docs = ordered[grouped].tolist()
+        keep[grouped] = [members(snap, d, result)[0] == d for d in docs]
     return ordered[keep]
 
 

@@ -148,7 +148,7 @@ class SearchService:
         started = time.perf_counter()
         snap = self._current()
         text, base, filters, selections, result = self._result_set(snap, params)
-        actions = groups.collapse(snap, order(snap, result, text, params.sort))
+        actions = self._actions(snap, result, text, params.sort)
         start = (params.page - 1) * params.size
         page_docs = actions[start : start + params.size].tolist()
         scores = text.dense_scores(snap.n_docs) if text is not None else None
@@ -183,8 +183,15 @@ class SearchService:
         snap = self._current()
         text, _, _, _, result = self._result_set(snap, params)
         ids = snap.ids
-        actions = groups.collapse(snap, order(snap, result, text, params.sort))
+        actions = self._actions(snap, result, text, params.sort)
         return [ids[d] for d in groups.expand(snap, actions, result)]
+
+    @staticmethod
+    def _actions(snap: Snapshot, result: np.ndarray, text: _TextResult | None, sort: str) -> np.ndarray:
+        """One docnum per action, in order: by relevance a group stands at its best member's place; in the
+        other orders, at its leader's."""
+        ordered = order(snap, result, text, sort)
+        return groups.collapse(snap, ordered, None if sort == "pertinence" and text is not None else result)
 
     def suggest(self, q: str, limit: int = 8) -> list[str]:
         """Field phrases from the thesaurus that start like ``q`` and find fiches, then word completions."""
@@ -283,7 +290,7 @@ class SearchService:
                               "year": r.get("year")} for r in other_rows]
             hit["libelle_doublons"] = groups.label(row, other_rows)
             hit["snippet"] = snippet(row, query)
-            value = float(scores[lead]) if scores is not None else 0.0
+            value = float(scores[d]) if scores is not None else 0.0  # the group's place in the ranking
             hit["score"] = round(value, 4) if np.isfinite(value) else 0.0
             hits.append(hit)
         return hits
