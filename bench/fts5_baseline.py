@@ -81,3 +81,20 @@ class Fts5Baseline:
                 f"SELECT v.value, count(*) FROM v WHERE v.facet = ? AND v.rowid IN (SELECT h.rowid {base}) "
                 "GROUP BY 1 ORDER BY 2 DESC", [facet] + args).fetchall()
         return {"total": total, "hits": page, "facets": facets}
+
+
+def and_ranked_ids(fiches: list[dict], q: str) -> list[str]:
+    """Relevance baseline: a plain FTS5 table (no stemming, accents folded), an AND of the typed words,
+    ranked by bm25 (title weighs 3). ``fiches`` are ``Fiche.model_dump()`` dicts."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, title, body, tokenize='unicode61 remove_diacritics 2')")
+    for f in fiches:
+        body = "\n".join(str(f.get(k) or "") for k in TEXT[1:]) + "\n" + " ".join(f.get("mots_cles") or [])
+        db.execute("INSERT INTO fts(id, title, body) VALUES (?,?,?)", (f["id"], f.get("title") or "", body))
+    words = re.findall(r"\w+", q)
+    if not words:
+        return []
+    match = " AND ".join(f'"{w}"' for w in words)
+    rows = db.execute("SELECT id FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, 0.0, 3.0, 1.0)", (match,)).fetchall()
+    db.close()
+    return [r[0] for r in rows]

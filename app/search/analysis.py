@@ -95,17 +95,46 @@ class HyphenFilter(Filter):
                     yield t
 
 
+# Acronyms of the field: their own terms, never stemmed (« EVS » stays ``evs``), and no other word may
+# stem to one of them (« café » would give ``caf``, the Caisse d'allocations familiales).
+ACRONYMS = frozenset("""
+acm alsh ams ape apl asl ash asv bafa bafd bpjeps caf cada ccas cdad cej cesf chrs cij clas clsh
+cmp cmu cnaf cpam cpf crous css ctg dasen eaje epn esat esf evs fle fjt fse gem hlm laep mdph mjc msa mjpm
+pai paej pij pmi pmr qpv ram rep rpe rsa smic tap ufs vvv
+""".split())
+
+# Distinct words that the Snowball stemmer merges in centre-social text (scan: tests/search/test_analysis.py).
+STEM_OVERRIDES = {
+    "communication": "communic", "communications": "communic", "communicant": "communic",
+    "communiquer": "communiqu", "communique": "communiqu",
+    "communaute": "communaut", "communautes": "communaut",
+    "cours": "cours", "course": "course", "courses": "course",
+    "devis": "devis",
+    "repas": "repas",
+    "personnel": "personnel", "personnels": "personnel",
+}
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball French stem of a folded word (cached: the same words come back all the time).
 
     Snowball needs the accent of a feminine participle (``réfugiées``) to strip it; once folded,
     ``refugiees`` would keep an ``e``. So ``-ee``/``-ees`` become ``-e``/``-es`` first, and all the
-    forms (``réfugié``, ``réfugiées``, ``refugies``) get one stem.
+    forms (``réfugié``, ``réfugiées``, ``refugies``) get one stem. Acronyms are kept whole; a word that
+    would stem to an acronym keeps its singular instead (``cafes`` → ``cafe``, not ``caf``).
     """
+    if word in ACRONYMS:
+        return word
+    override = STEM_OVERRIDES.get(word)
+    if override is not None:
+        return override
     if len(word) > 4 and word.endswith(("ee", "ees")):
         word = word[:-2] + word[-1] if word.endswith("ee") else word[:-3] + "es"
-    return _stemmer().stemWord(word)
+    found: str = _stemmer().stemWord(word)
+    if found in ACRONYMS:
+        return word[:-1] if word.endswith(("s", "x")) and len(word) > 3 else word
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -158,6 +187,22 @@ _ANALYZER = french_analyzer()
 def terms(text: str) -> list[str]:
     """The stems of a text, in order (what the index holds for it)."""
     return [t.text for t in _ANALYZER(text)]
+
+
+PAIR_WINDOW = 2  # a pair joins stems at most this many terms apart (stop words already gone)
+
+
+def pairs(text: str) -> set[str]:
+    """The pairs of stems standing together in ``text`` (``a_b``: b within ``PAIR_WINDOW`` terms after a).
+
+    Each line is taken apart: a pair never spans two fields or two list items."""
+    out: set[str] = set()
+    for line in text.splitlines():
+        found = terms(line)
+        for i, first in enumerate(found):
+            for second in found[i + 1 : i + 1 + PAIR_WINDOW]:
+                out.add(f"{first}_{second}")
+    return out
 
 
 def query_words(text: str) -> list[tuple[str, str, tuple[str, ...]]]:

@@ -13,6 +13,7 @@ Writes take Whoosh's write lock, so several processes may share one index direct
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from app.search.analysis import WORD_PATTERN
+from app.search.analysis import WORD_PATTERN, pairs
 from app.search.schema import BODY_SOURCES, FACETS, KW_SOURCES, build_schema
 
 CURRENT = "current"
@@ -64,8 +65,8 @@ def fiche_to_doc(fiche: dict) -> dict:
     meta = {
         "facets": facets,
         "departement_code": fiche.get("departement_code"),
-        "budget": None if budget is None else round(float(budget)),
-        "etp": None if etp is None else round(float(etp) * 100),
+        "budget": _rounded(budget, 1),
+        "etp": _rounded(etp, 100),
         "year": year,
         "title": title,
         "group": fiche.get("duplicate_of") or fiche["id"],
@@ -75,7 +76,7 @@ def fiche_to_doc(fiche: dict) -> dict:
     # texts would double the postings to write for little: their words rarely are what people type)
     spell = " ".join(set(_WORD.findall(f"{title}\n{kw}\n{resume}".lower())))
     doc = {"id": fiche["id"], "title": title, "kw": kw, "resume": resume, "body": body, "spell": spell,
-           "meta": meta}
+           "pairs": " ".join(sorted(pairs(f"{title}\n{kw}\n{resume}\n{body}"))), "meta": meta}
     if meta["budget"] is not None:
         doc["budget"] = meta["budget"]
     if meta["etp"] is not None:
@@ -83,6 +84,13 @@ def fiche_to_doc(fiche: dict) -> dict:
     if year is not None:
         doc["year"] = int(year)
     return doc
+
+
+def _rounded(value: object, scale: int) -> int | None:
+    """A number as an int (times ``scale``), None when missing or not finite."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        return None
+    return round(float(value) * scale)
 
 
 def _stamp(value: object) -> str | None:

@@ -2,7 +2,9 @@
 
 The scored text query is cached (LRU keyed by index generation and normalised text), so a refinement
 (another facet, sort or page) only filters, counts and sorts the cached hit set. Facets are counted
-from in-memory value columns. Reads are thread-safe; ``sync()`` may run while reads happen, and several
+from in-memory value columns. The result set holds the fiches that satisfy every concept of the query;
+near-duplicates are folded into one entry per action (``total`` counts actions, ``total_fiches`` fiches),
+and when no fiche satisfies every concept the closest fiches come apart as ``approchants``. Reads are thread-safe; ``sync()`` may run while reads happen, and several
 processes may share the index directory (each reopens its reader when the index changed).
 """
 
@@ -12,20 +14,24 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from app.domain.fields import RANGES
-from app.search import indexer
-from app.search.analysis import fold
+from app.domain.places import Place, find_places
+from app.search import groups, indexer
+from app.search.analysis import fold, query_words
+from app.search.clauses import TextQuery, build_query, document_frequency
 from app.search.facets import apply_filters, facet_counts, selection_sets
 from app.search.highlight import snippet
 from app.search.params import SearchParams
-from app.search.query import TextQuery, build_query, plain_bm25, rank, score
-from app.search.ranking import key_terms_query, order
 from app.search.schema import RANGE_COLUMNS, SNIPPET_SOURCES
+from app.search.scoring import finite, plain_bm25, rank, score
+from app.search.similar import similar_docs
 from app.search.snapshot import Snapshot
-from app.search.spelling import complete, did_you_mean, vocabulary
+from app.search.sorts import order
+from app.search.spelling import complete, did_you_mean
 from app.search.thesaurus import THESAURUS_PATH, display_terms, load
 
 HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "region", "year", "dimension",
@@ -38,17 +44,21 @@ FEW_RESULTS = 3
 
 
 class _TextResult:
-    """The scored hits of one text query: docnums by rank, their scores, and their mask."""
+    """The scored hits of one text query: docnums by rank, their scores, their mask, and the approchants."""
 
-    __slots__ = ("query", "ranked", "scores", "mask", "total")
+    __slots__ = ("query", "ranked", "scores", "mask", "total", "near", "near_scores")
 
-    def __init__(self, query: TextQuery | None, ranked: np.ndarray, scores: np.ndarray, n_docs: int) -> None:
+    def __init__(self, query: TextQuery, snap: Snapshot) -> None:
+        scored = score(snap, query)
+        ranked, scores = rank(scored.docs, scored.scores, snap)
         self.query = query
         self.ranked = ranked.astype(np.int32)
-        self.scores = scores.astype(np.float32)
-        self.mask = np.zeros(n_docs, dtype=bool)
+        self.scores = finite(scores).astype(np.float32)
+        self.mask = np.zeros(snap.n_docs, dtype=bool)
         self.mask[ranked] = True
         self.total = len(ranked)
+        self.near = scored.near.astype(np.int32)
+        self.near_scores = finite(scored.near_scores).astype(np.float32)
 
     def dense_scores(self, n_docs: int) -> np.ndarray:
         out = np.zeros(n_docs, dtype=np.float32)
@@ -60,7 +70,7 @@ SUGGEST_TRIES = 6  # thesaurus phrases tried per autocompletion request
 
 
 class SearchService:
-    def __init__(self, index_dir: Path, store, thesaurus_path: Path = THESAURUS_PATH) -> None:
+    def __init__(self, index_dir: Path, store: Any, thesaurus_path: Path = THESAURUS_PATH) -> None:
         self.index_dir = Path(index_dir)
         self.store = store
         self.thesaurus = load(thesaurus_path)
@@ -69,7 +79,7 @@ class SearchService:
         self._snapshot: Snapshot | None = None
         self._checked_at = 0.0
         self._retired: list[tuple[float, Snapshot]] = []
-        self._results: OrderedDict[tuple, _TextResult] = OrderedDict()
+        self._results: OrderedDict[tuple[object, ...], _TextResult] = OrderedDict()
 
     # -- snapshot management ---------------------------------------------------------------------------
     def _current(self, force: bool = False) -> Snapshot:
@@ -102,24 +112,25 @@ class SearchService:
     # -- text query, cached ----------------------------------------------------------------------------
     def _text(self, snap: Snapshot, q: str) -> _TextResult | None:
         """Scored hits of ``q`` (None when there is no text: every fiche matches)."""
-        norm = " ".join(q.casefold().split())
-        if not norm:
+        spaced = " ".join(q.split())
+        if not spaced:
             return None
-        key = (snap.generation, norm)
+        # places are recognised on the text as typed (a capital tells « Nord » from « nord »)
+        key = (snap.generation, spaced.casefold(), tuple(m.place for m in find_places(spaced)))
         with self._lock:
             found = self._results.get(key)
             if found is not None:
                 self._results.move_to_end(key)
                 return found
-        query = build_query(norm, snap, self.thesaurus)
-        result = _TextResult(query, *rank(*score(snap, query), snap), snap.n_docs)
+        result = _TextResult(build_query(spaced, snap, self.thesaurus), snap)
         with self._lock:
             self._results[key] = result
             while len(self._results) > RESULT_CACHE_SIZE:
                 self._results.popitem(last=False)
         return result
 
-    def _result_set(self, snap: Snapshot, params: SearchParams):
+    def _result_set(self, snap: Snapshot, params: SearchParams) -> tuple[
+            _TextResult | None, np.ndarray, dict[str, list[str]], dict[str, np.ndarray], np.ndarray]:
         text = self._text(snap, params.q)
         base = text.mask if text is not None else snap.live_mask
         for spec in RANGES:
@@ -134,33 +145,54 @@ class SearchService:
         return text, base, filters, selections, result
 
     # -- public API ------------------------------------------------------------------------------------
-    def search(self, params: SearchParams) -> dict:
+    def search(self, params: SearchParams) -> dict[str, Any]:
         started = time.perf_counter()
         snap = self._current()
         text, base, filters, selections, result = self._result_set(snap, params)
-        ordered = order(snap, result, text, params.sort)
+        actions = self._actions(snap, result, text, params.sort)
         start = (params.page - 1) * params.size
-        page_docs = ordered[start : start + params.size].tolist()
+        page_docs = actions[start : start + params.size].tolist()
         scores = text.dense_scores(snap.n_docs) if text is not None else None
-        hits = self._hits(snap, page_docs, scores, text.query if text is not None else None, result)
-        suggestion = text.query.corrected if text is not None and text.query else None
+        query = text.query if text is not None else None
+        hits = self._hits(snap, page_docs, scores, query, result)
+        near: list[dict[str, Any]] = []
+        if text is not None and text.total == 0 and len(text.near):
+            near_scores = np.zeros(snap.n_docs, dtype=np.float32)
+            near_scores[text.near] = text.near_scores
+            near_docs = groups.collapse(snap, text.near.astype(np.int64)).tolist()
+            near_mask = np.zeros(snap.n_docs, dtype=bool)
+            near_mask[text.near] = True
+            near = self._hits(snap, near_docs, near_scores, query, near_mask)
+        suggestion = text.query.corrected if text is not None else None
         if suggestion is None and params.q and (text is None or text.total < FEW_RESULTS):
             suggestion = self._suggestion(snap, params.q, text.total if text else 0)
         return {
-            "total": int(np.count_nonzero(result)),
+            "total": len(actions),
+            "total_fiches": int(np.count_nonzero(result)),
             "page": params.page,
             "size": params.size,
             "hits": hits,
+            "approchants": near,
+            "lieux": self._places(query.places if query is not None else [], filters),
             "facets": facet_counts(snap, base, result, filters, selections),
             "suggestion": suggestion,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
         }
 
     def export_ids(self, params: SearchParams) -> list[str]:
+        """Every fiche of the result set, in order, each near-duplicate group led by its newest fiche."""
         snap = self._current()
         text, _, _, _, result = self._result_set(snap, params)
         ids = snap.ids
-        return [ids[d] for d in order(snap, result, text, params.sort).tolist()]
+        actions = self._actions(snap, result, text, params.sort)
+        return [ids[d] for d in groups.expand(snap, actions, result)]
+
+    @staticmethod
+    def _actions(snap: Snapshot, result: np.ndarray, text: _TextResult | None, sort: str) -> np.ndarray:
+        """One docnum per action, in order: by relevance a group stands at its best member's place; in the
+        other orders, at its leader's."""
+        ordered = order(snap, result, text, sort)
+        return groups.collapse(snap, ordered, None if sort == "pertinence" and text is not None else result)
 
     def suggest(self, q: str, limit: int = 8) -> list[str]:
         """Field phrases from the thesaurus that start like ``q`` and find fiches, then word completions."""
@@ -174,34 +206,37 @@ class SearchService:
                     phrases.append(term)
                     if len(phrases) >= min(3, limit):
                         break
-        words = complete(vocabulary(self._current()), q, limit=limit)
+        words = complete(self._current().vocabulary, q, limit=limit)
         seen = {fold(p) for p in phrases} | {prefix}
         return (phrases + [w for w in words if fold(w) not in seen])[:limit]
 
-    def similar(self, fiche_id: str, limit: int = 6) -> list[dict]:
+    def similar(self, fiche_id: str, limit: int = 6) -> list[dict[str, Any]]:
+        """The fiches most similar to ``fiche_id`` (never its near-duplicates), each with ``commun``: what
+        it shares with it (distinctive words, mots clés, dimension, public)."""
         snap = self._current()
         fiche = self.store.get(fiche_id)
         if fiche is None:
             return []
-        query = key_terms_query(snap, fiche.model_dump())
-        if not query.clauses:
-            return []
         own = snap.docnum_of.get(fiche_id)
-        excluded = {own} | set(snap.group_members.get(snap.group_of.get(own), ())) if own is not None else set()
+        excluded: set[int] = set()
+        if own is not None:
+            excluded = {own, *snap.group_members.get(snap.group_of.get(own, ""), ())}
         group_ids = {fiche_id, fiche.duplicate_of} - {None}
-        ranked, ranked_scores = rank(*score(snap, query), snap)
+        excluded |= {d for d in range(snap.n_docs)
+                     if snap.ids[d] in group_ids or snap.metas[d].get("group") in group_ids}
+        found = similar_docs(snap, fiche.model_dump(), excluded, limit)
         scores = np.zeros(snap.n_docs, dtype=np.float32)
-        scores[ranked] = ranked_scores
-        chosen = []
-        for d in ranked.tolist():
-            if d not in excluded and snap.ids[d] not in group_ids and snap.metas[d].get("group") not in group_ids:
-                chosen.append(d)
-                if len(chosen) == limit:
-                    break
-        return self._hits(snap, chosen, scores, query, np.zeros(snap.n_docs, dtype=bool))
+        for d, value, _ in found:
+            scores[d] = value
+        hits = self._hits(snap, [d for d, _, _ in found], scores, None, np.zeros(snap.n_docs, dtype=bool))
+        shared = {snap.ids[d]: commun for d, _, commun in found}
+        for hit in hits:
+            hit["commun"] = shared.get(hit["id"], [])
+        return hits
 
     def ranked_ids(self, q: str, baseline: bool = False) -> list[str]:
-        """Ids matching ``q`` by relevance (``baseline``: plain BM25, for evaluation only)."""
+        """Ids of the result set of ``q`` by relevance (``baseline``: plain BM25 over any word, for
+        evaluation only)."""
         snap = self._current()
         if baseline:
             return [snap.ids[d] for d in plain_bm25(snap, q).tolist()]
@@ -246,24 +281,53 @@ class SearchService:
 
     # -- helpers ---------------------------------------------------------------------------------------
     def _hits(self, snap: Snapshot, docs: list[int], scores: np.ndarray | None, query: TextQuery | None,
-              result: np.ndarray) -> list[dict]:
-        rows = self.store.get_rows([snap.ids[d] for d in docs], ROW_FIELDS)
+              result: np.ndarray) -> list[dict[str, Any]]:
+        """One hit per document of ``docs``; a document of a near-duplicate group is replaced by the group's
+        most recent fiche in ``result``, the others listed in ``autres`` with a label saying what differs."""
+        leaders = {d: groups.members(snap, d, result) for d in docs}
+        wanted = [snap.ids[m] for found in leaders.values() for m in found]
+        rows = self.store.get_rows(wanted, ROW_FIELDS)
         hits = []
         for d in docs:
-            row = rows.get(snap.ids[d])
+            lead, *others = leaders[d]
+            row = rows.get(snap.ids[lead])
             if row is None:  # deleted from the store, index not yet synced
                 continue
             hit = {name: row.get(name) for name in HIT_FIELDS}
-            group = snap.group_of.get(d)
-            members = snap.group_members.get(group, []) if group is not None else []
-            hit["duplicates"] = [snap.ids[m] for m in members if m != d and result[m]]
+            other_rows = [rows[snap.ids[m]] for m in others if snap.ids[m] in rows]
+            hit["duplicates"] = [r["id"] for r in other_rows]
+            hit["autres"] = [{"id": r["id"], "title": r.get("title"), "structure": r.get("structure"),
+                              "year": r.get("year")} for r in other_rows]
+            hit["libelle_doublons"] = groups.label(row, other_rows)
             hit["snippet"] = snippet(row, query)
-            hit["score"] = round(float(scores[d]), 4) if scores is not None else 0.0
+            value = float(scores[d]) if scores is not None else 0.0  # the group's place in the ranking
+            hit["score"] = round(value, 4) if np.isfinite(value) else 0.0
             hits.append(hit)
         return hits
 
+    def _places(self, places: list[Place], filters: dict[str, list[str]]) -> list[dict[str, Any]]:
+        """The départements named in the query, as filters to offer (``selected``: already applied)."""
+        chosen = {fold(v) for v in filters.get("departement", [])}
+        out: dict[str, dict[str, Any]] = {}
+        for place in places:
+            out.setdefault(place.departement, {
+                "code": place.departement, "nom": place.departement_name,
+                "commune": place.name if place.commune else None,
+                "selected": fold(place.departement) in chosen or fold(place.departement_name) in chosen,
+            })
+        return list(out.values())
+
+    def _known(self, snap: Snapshot, word: str) -> bool:
+        """A word of the index or of the thesaurus (never "corrected")."""
+        found = query_words(word)
+        if not found:
+            return True
+        stem = found[0][1]
+        return (stem in self.thesaurus.words or snap.vocabulary.frequency(word) > 0
+                or document_frequency(snap, stem) > 0)
+
     def _suggestion(self, snap: Snapshot, q: str, found: int) -> str | None:
-        fixed = did_you_mean(vocabulary(snap), q)
+        fixed = did_you_mean(snap.vocabulary, q, lambda word: self._known(snap, word))
         if fixed is None or fixed.casefold() == q.casefold():
             return None
         better = self._text(snap, fixed)

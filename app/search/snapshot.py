@@ -6,14 +6,21 @@ the live-document mask, field lengths, numbers (NaN when missing), near-duplicat
 columns (``facets.FacetColumns``). Result sets are boolean masks over docnums. Postings are read block by
 block (Whoosh's matcher API costs a Python call per posting) under a lock, since Whoosh files are not
 thread-safe, and kept decoded as numpy arrays within a budget.
+
+Whoosh gives ``None`` as the length of an empty field: every length is read as a finite number (0 for an
+empty or missing field), so no statistic derived from them can be NaN. The snapshot also owns the data
+derived from it (spelling vocabulary, completions, sort orders), each built once under its own lock.
 """
 
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -23,6 +30,8 @@ from whoosh.reading import TermNotFound
 from app.search.analysis import fold
 from app.search.facets import FacetColumns
 from app.search.schema import TEXT_BOOSTS
+from app.search.sorts import static_order, title_rank
+from app.search.spelling import Vocabulary, build_vocabulary
 
 _SEGMENT_CACHE: OrderedDict[tuple[str, str], _SegmentColumns] = OrderedDict()
 _SEGMENT_CACHE_SIZE = 64
@@ -35,24 +44,30 @@ NUMBERS = ("budget", "etp", "year")
 @dataclass
 class _SegmentColumns:
     ids: list[str]
-    metas: list[dict]
+    metas: list[dict[str, Any]]
     lengths: dict[str, np.ndarray]
 
 
-def _read_segment(segreader) -> _SegmentColumns:
+def _length(segreader: Any, docnum: int, field: str) -> float:
+    """A field's length in a document: 0 when the field is empty or missing (Whoosh says None)."""
+    value = segreader.doc_field_length(docnum, field, 0)
+    return float(value) if isinstance(value, (int, float)) and np.isfinite(value) and value > 0 else 0.0
+
+
+def _read_segment(segreader: Any) -> _SegmentColumns:
     n = segreader.doc_count_all()
     ids: list[str] = []
-    metas: list[dict] = []
+    metas: list[dict[str, Any]] = []
     for docnum in range(n):
         stored = segreader.stored_fields(docnum)
         ids.append(stored.get("id", ""))
         metas.append(stored.get("meta") or {})
-    lengths = {f: np.fromiter((segreader.doc_field_length(d, f, 0) for d in range(n)), dtype=np.float64, count=n)
+    lengths = {f: np.fromiter((_length(segreader, d, f) for d in range(n)), dtype=np.float64, count=n)
                for f in TEXT_BOOSTS}
     return _SegmentColumns(ids, metas, lengths)
 
 
-def _segment_columns(gen_dir: str, segreader) -> _SegmentColumns:
+def _segment_columns(gen_dir: str, segreader: Any) -> _SegmentColumns:
     key = (gen_dir, segreader.segment().segment_id())
     with _SEGMENT_LOCK:
         found = _SEGMENT_CACHE.get(key)
@@ -67,7 +82,8 @@ def _segment_columns(gen_dir: str, segreader) -> _SegmentColumns:
     return found
 
 
-def _leaf_postings(segreader, field: str, text: str, offset: int, ids: list, weights: list) -> None:
+def _leaf_postings(segreader: Any, field: str, text: str, offset: int, ids: list[np.ndarray],
+                   weights: list[np.ndarray]) -> None:
     try:
         m = segreader.postings(field, text)
     except TermNotFound:
@@ -81,7 +97,8 @@ def _leaf_postings(segreader, field: str, text: str, offset: int, ids: list, wei
             weights.append(np.asarray(m._weights, dtype=np.float32))
             m._next_block()
     else:  # inlined postings of rare terms
-        block_ids, block_weights = [], []
+        block_ids: list[int] = []
+        block_weights: list[float] = []
         while m.is_active():
             block_ids.append(m.id() + offset)
             block_weights.append(m.weight())
@@ -91,24 +108,25 @@ def _leaf_postings(segreader, field: str, text: str, offset: int, ids: list, wei
 
 
 class Snapshot:
-    """An immutable view of one index generation (plus its lazily built helpers)."""
+    """An immutable view of one index generation (plus the data derived from it, built on first use)."""
 
     def __init__(self, gen_dir: Path) -> None:
         self.gen_dir = gen_dir
         self.ix = whoosh_index.open_dir(str(gen_dir))
         self.reader = self.ix.reader()
         self.generation = (str(gen_dir), self.reader.generation())
-        self.lock = threading.RLock()
+        self.lock = threading.RLock()  # Whoosh's files
+        self._derive_lock = threading.RLock()  # the derived data below
+        self._orders: dict[str, np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_postings = 0
         self._leaves = list(self.reader.leaf_readers())
         self._load_columns()
-        self.vocabulary = None  # built on first use by spelling.py
 
     # -- columns ---------------------------------------------------------------------------------------
     def _load_columns(self) -> None:
         ids: list[str] = []
-        metas: list[dict] = []
+        metas: list[dict[str, Any]] = []
         lengths: dict[str, list[np.ndarray]] = {f: [] for f in TEXT_BOOSTS}
         dead: list[int] = []
         for segreader, offset in self._leaves:
@@ -129,17 +147,14 @@ class Snapshot:
         live = np.flatnonzero(self.live_mask)
         self.n_live = len(live)
         self.lengths = {f: np.concatenate(parts) if parts else np.zeros(0) for f, parts in lengths.items()}
-        self.avg_length = {
-            f: (float(self.lengths[f][live].mean()) if len(live) else 1.0) or 1.0 for f in TEXT_BOOSTS
-        }
+        self.avg_length = {f: _average(self.lengths[f][live]) for f in TEXT_BOOSTS}
         live_list = live.tolist()
         self.docnum_of = {ids[d]: d for d in live_list}
         self.facets = FacetColumns(metas, live_list)
         self._build_groups(live_list)
-        self.numbers = {name: np.array([np.nan if (v := metas[d].get(name)) is None else v for d in range(n)],
-                                       dtype=np.float64) for name in NUMBERS}
-        self.title_key = [fold(m.get("title", "")) for m in metas]
-        self.orders: dict[str, np.ndarray] = {}  # precomputed sort orders (ranking.py)
+        self.numbers = {name: np.array([_number(metas[d].get(name)) for d in range(n)], dtype=np.float64)
+                        for name in NUMBERS}
+        self.title_key = [fold(m.get("title") or "") for m in metas]
 
     def _build_groups(self, live: list[int]) -> None:
         groups: dict[str, list[int]] = {}
@@ -151,7 +166,64 @@ class Snapshot:
         for code, members in enumerate(self.group_members.values()):
             self.group_code[members] = code
 
-    def in_range(self, name: str, low, high) -> np.ndarray:
+    # -- derived data, built once under the snapshot's own lock ---------------------------------------------
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The spelling vocabulary (unstemmed words of the ``spell`` field)."""
+        with self._derive_lock:
+            return build_vocabulary(self.lexicon("spell"))
+
+    @cached_property
+    def stems(self) -> tuple[list[str], list[int]]:
+        """Every term of the text fields, sorted, and the number of documents having it (for prefixes)."""
+        with self._derive_lock:
+            df: dict[str, int] = {}
+            for fname in TEXT_BOOSTS:
+                for text, info in self.lexicon(fname):
+                    term = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+                    df[term] = max(df.get(term, 0), info.doc_frequency())
+            keys = sorted(df)
+            return keys, [df[k] for k in keys]
+
+    def completions(self, prefix: str, limit: int) -> list[str]:
+        """Index terms of the words starting with the folded ``prefix``: the words of the vocabulary that
+        start with it (through their stems) and the terms that do, most frequent first."""
+        found: dict[str, int] = {}
+        vocab = self.vocabulary
+        for i in range(bisect_left(vocab.folded, prefix), len(vocab.folded)):
+            if not vocab.folded[i].startswith(prefix):
+                break
+            for term in vocab.stems[i]:
+                found[term] = max(found.get(term, 0), vocab.df[i])
+        keys, dfs = self.stems
+        for i in range(bisect_left(keys, prefix), len(keys)):
+            if not keys[i].startswith(prefix):
+                break
+            found[keys[i]] = max(found.get(keys[i], 0), dfs[i])
+        return sorted(found, key=lambda t: (-found[t], t))[:limit]
+
+    @cached_property
+    def title_rank(self) -> np.ndarray:
+        with self._derive_lock:
+            return title_rank(self.title_key)
+
+    def static_order(self, sort: str) -> np.ndarray:
+        """Every docnum in the order ``sort`` gives (ties: title, then docnum), computed once."""
+        found = self._orders.get(sort)
+        if found is None:
+            with self._derive_lock:
+                found = self._orders.get(sort)
+                if found is None:
+                    found = self._orders[sort] = static_order(sort, self.title_rank, self.numbers)
+        return found
+
+    def has_term(self, field: str, term: str) -> np.ndarray:
+        """Mask of the documents having ``term`` in ``field``."""
+        mask = np.zeros(self.n_docs, dtype=bool)
+        mask[self.postings(field, term)[0]] = True
+        return mask
+
+    def in_range(self, name: str, low: float | None, high: float | None) -> np.ndarray:
         """Mask of the docs whose number ``name`` lies in [low, high] (either bound may be None)."""
         column = self.numbers[name]
         mask = ~np.isnan(column)
@@ -186,7 +258,7 @@ class Snapshot:
         with self.lock:
             return self.reader.doc_frequency(field, text)
 
-    def lexicon(self, field: str):
+    def lexicon(self, field: str) -> list[tuple[Any, Any]]:
         with self.lock:
             return list(self.reader.iter_field(field))
 
@@ -194,3 +266,18 @@ class Snapshot:
         with self.lock:
             self.reader.close()
             self.ix.close()
+
+
+def _average(lengths: np.ndarray) -> float:
+    """Mean field length, 1.0 when there is nothing to average (never 0, never NaN)."""
+    if not len(lengths):
+        return 1.0
+    mean = float(lengths.mean())
+    return mean if np.isfinite(mean) and mean > 0 else 1.0
+
+
+def _number(value: object) -> float:
+    """A stored number as a float; NaN when missing or not a finite number."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value):
+        return float(value)
+    return float("nan")

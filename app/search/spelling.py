@@ -8,16 +8,16 @@ edit: ``emplio`` → ``emploi``), and by a rough French sound key, so a word spe
 from __future__ import annotations
 
 import re
-import threading
 from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from app.search.analysis import fold, query_words
+from app.search.analysis import fold, query_words, terms
 
-_BUILD_LOCK = threading.Lock()
 _SOUNDS = [(re.compile(a), b) for a, b in (
     (r"qu|q|ck|c(?=[aoukrlt])|k", "k"), (r"ph", "f"), (r"gu(?=[ei])", "g"), (r"c(?=[eiy])|ss|sc(?=[ei])", "s"),
     (r"y", "i"), (r"eau|au", "o"), (r"ai|ei", "e"), (r"(?<![cs])h", ""), (r"(\w)\1", r"\1"), (r"(?:e|es|s|x|t)$", ""),
@@ -38,38 +38,36 @@ class Vocabulary:
     df: list[int]  # documents containing it
     position: dict[str, int]
     sounds: list[str]  # sound_key() of each folded word
+    stems: list[tuple[str, ...]]  # the index terms of each word
 
     def frequency(self, word: str) -> int:
         i = self.position.get(fold(word))
         return 0 if i is None else self.df[i]
 
 
-def vocabulary(snapshot) -> Vocabulary:
-    """The snapshot's vocabulary, built once per snapshot."""
-    if snapshot.vocabulary is not None:
-        return snapshot.vocabulary
-    with _BUILD_LOCK:
-        if snapshot.vocabulary is None:
-            merged: dict[str, tuple[str, int, int]] = {}  # folded → (best form, its df, total df)
-            for text, info in snapshot.lexicon("spell"):
-                word = text.decode("utf-8") if isinstance(text, bytes) else text
-                if len(word) < 2 or word.isdigit():
-                    continue
-                df = info.doc_frequency()
-                key = fold(word)
-                best, best_df, total = merged.get(key, (word, 0, 0))
-                if df > best_df:
-                    best, best_df = word, df
-                merged[key] = (best, best_df, total + df)
-            keys = sorted(merged)
-            snapshot.vocabulary = Vocabulary(
-                folded=keys,
-                display=[merged[k][0] for k in keys],
-                df=[merged[k][2] for k in keys],
-                position={k: i for i, k in enumerate(keys)},
-                sounds=[sound_key(k) for k in keys],
-            )
-    return snapshot.vocabulary
+def build_vocabulary(lexicon: Iterable[tuple[Any, Any]]) -> Vocabulary:
+    """The vocabulary of the ``spell`` field's lexicon (``(word, term info)`` pairs): folded words, the
+    most frequent written form of each, and document frequencies."""
+    merged: dict[str, tuple[str, int, int]] = {}  # folded → (best form, its df, total df)
+    for text, info in lexicon:
+        word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+        if len(word) < 2 or word.isdigit():
+            continue
+        df = int(info.doc_frequency())
+        key = fold(word)
+        best, best_df, total = merged.get(key, (word, 0, 0))
+        if df > best_df:
+            best, best_df = word, df
+        merged[key] = (best, best_df, total + df)
+    keys = sorted(merged)
+    return Vocabulary(
+        folded=keys,
+        display=[merged[k][0] for k in keys],
+        df=[merged[k][2] for k in keys],
+        position={k: i for i, k in enumerate(keys)},
+        sounds=[sound_key(k) for k in keys],
+        stems=[tuple(terms(k)) for k in keys],
+    )
 
 
 def max_distance(word: str) -> int:
@@ -108,13 +106,14 @@ def corrections(vocab: Vocabulary, word: str, limit: int = 2) -> list[tuple[str,
     return [(form, -neg_df) for _, neg_df, form in candidates[:limit]]
 
 
-def did_you_mean(vocab: Vocabulary, q: str) -> str | None:
-    """The query with its unknown or rare words replaced by a frequent close word, or None."""
+def did_you_mean(vocab: Vocabulary, q: str, known: Callable[[str], bool]) -> str | None:
+    """The query with its unknown words replaced by a frequent close word, or None. A word that ``known``
+    accepts (the index or the thesaurus has it) is never replaced."""
     changed = False
     out: list[str] = []
     for token in q.split():
         analysed = query_words(token)
-        fixes = corrections(vocab, token) if len(analysed) == 1 and vocab.frequency(token) < 3 else []
+        fixes = corrections(vocab, token) if len(analysed) == 1 and not known(token) else []
         if fixes:
             out.append(fixes[0][0])
             changed = True

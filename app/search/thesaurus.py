@@ -22,12 +22,16 @@ class Thesaurus:
     # phrase (stems) → the phrases it expands to
     expansions: dict[Phrase, set[Phrase]] = field(default_factory=dict)
     max_len: int = 1
+    words: set[str] = field(default_factory=set)  # every stem of every term (known vocabulary)
 
     def add_group(self, sources: list[Phrase], targets: list[Phrase]) -> None:
         for src in sources:
             out = self.expansions.setdefault(src, set())
             out.update(t for t in targets if t != src)
             self.max_len = max(self.max_len, len(src))
+            self.words.update(src)
+        for target in targets:
+            self.words.update(target)
 
     def match(self, stems: list[str]) -> list[tuple[int, int, set[Phrase]]]:
         """Longest matches, left to right: ``(start, end, expansions)`` with ``stems[start:end]`` matched."""

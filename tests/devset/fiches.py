@@ -19,6 +19,7 @@ _DEPTS = {
     "93": ("Seine-Saint-Denis", "Île-de-France"),
     "67": ("Bas-Rhin", "Grand Est"),
     "33": ("Gironde", "Nouvelle-Aquitaine"),
+    "94": ("Val-de-Marne", "Île-de-France"),
 }
 
 _RAW = [
@@ -404,11 +405,58 @@ _RAW = [
 ]
 
 
+# Fiches as real pages often are: empty or missing résumé, description or mots clés (None: missing, "": empty).
+_SPARSE = [
+    ("sp01", "Accompagnement à la scolarité", [], ["Enfance"], "Services", "94", 2022, "",
+     "Aide aux devoirs le soir pour les élèves de l'école élémentaire, avec des bénévoles retraités.", None, None),
+    ("sp02", "Repair café", ["développement durable"], ["Tous publics"], "Services", "13", 2023, None, None, None, None),
+    ("sp03", "Atelier numérique seniors", [], ["Adultes"], "Services", "94", 2021,
+     "Apprendre à utiliser un smartphone et une tablette pour les personnes âgées.", None, 1200, None),
+    ("sp04", "Café des parents", ["Parentalité"], ["familles"], "Accompagnement de projets", "13", 2022, None,
+     "Chaque mardi matin, les parents se retrouvent pour échanger autour d'un café sur l'éducation des enfants.",
+     None, None),
+    ("sp05", "Permanence d'accès aux droits", [], ["Tous publics"], "Services", "94", 2023, "",
+     "Une permanence avec un écrivain public pour les courriers, les dossiers CAF et les démarches en ligne.",
+     None, 0.5),
+    ("sp06", "Jardin partagé", [], ["Tous publics"], "Accompagnement de projets", "13", 2021, None, None, None, None),
+    ("sp07", "Ateliers de français", ["Intégration"], ["Adultes"], "Services", "94", 2022,
+     "Cours de français pour adultes non francophones, niveau débutant.", "", 3000, 0.2),
+    ("sp08", "Sortie à la mer", [], ["familles"], "Accompagnement de projets", "13", 2020, None,
+     "Une journée à la plage pour les familles qui ne partent pas en vacances.", 900, None),
+    ("sp09", "Accueil jeunes", [], ["Jeunesse"], "Services", "94", 2021,
+     "Un local ouvert aux ados de 11 à 17 ans les mercredis et pendant les vacances.", None, None, None),
+    ("sp10", "Gymnastique douce", ["Santé"], ["Adultes"], "Services", "13", 2019, "", "", None, None),
+    ("sp11", "Épicerie sociale et solidaire", [], ["Tous publics"], "Services", "94", 2020, None,
+     "Des produits alimentaires à petit prix pour les familles orientées par les travailleurs sociaux, et des "
+     "ateliers cuisine.", 25000, 1.0),
+    ("sp12", "Fête de quartier", ["Mixité sociale"], ["Tous publics"], "Citoyenneté", "13", 2022,
+     "Une fête organisée par les habitants chaque été.", None, None, None),
+    ("sp13", "Conseil citoyen", [], ["Tous publics"], "Citoyenneté", "94", 2019, None, None, None, None),
+    ("sp14", "Lutte contre l'isolement des aînés", [], ["Adultes"], "Services", "13", 2023, "",
+     "Appels téléphoniques et visites à domicile pour les personnes âgées isolées, par des bénévoles.", None, None),
+    ("sp15", "Vacances en famille", ["vacances / loisirs"], ["familles"], "Services", "94", 2022, None,
+     "Aide au départ en vacances des familles avec l'aide de la CAF et de l'ANCV.", 12000, None),
+    ("sp16", "Permanence emploi", [], ["Adultes"], "Services", "13", 2021,
+     "Aide à la recherche d'emploi : CV, lettres de motivation, inscription en ligne.", None, None, None),
+    ("sp17", "Théâtre", ["Culture"], ["Jeunesse"], "Services", "94", 2020, None, None, None, None),
+    ("sp18", "Atelier cuisine", [], ["Adultes"], "Services", "13", 2022, "",
+     "Cuisiner des plats équilibrés avec des produits de saison et un petit budget.", None, None),
+    ("sp19", "Soutien à la parentalité", ["Parentalité"], ["familles"], "Accompagnement de projets", "94", 2023,
+     "Des groupes de parole et des sorties parents-enfants.", "", None, None),
+    ("sp20", "Atelier vélo", [], ["Tous publics"], "Services", "13", 2019, None,
+     "Apprendre à réparer son vélo et à circuler en ville en sécurité.", None, None),
+    ("sp21", "Médiation numérique", ["Précarité"], ["Adultes"], "Services", "94", 2021, "", None, None, None),
+    ("sp22", "Club de marche", [], ["Adultes"], "Services", "13", 2020,
+     "Des randonnées chaque semaine pour garder la forme et rencontrer d'autres habitants.", None, None, None),
+]
+
+
 def devset_fiches() -> list[dict]:
     """The fiches as store rows (dicts shaped like ``Fiche.model_dump()``)."""
     base = datetime(2024, 1, 1)
     out = []
-    for n, (fid, title, mots, public, dimension, code, year, resume, description, budget, etp) in enumerate(_RAW):
+    for n, (fid, title, mots, public, dimension, code, year, resume, description, budget, etp) in enumerate(
+            _RAW + _SPARSE):
         name, region = _DEPTS[code]
         out.append({
             "id": fid, "title": title, "structure": f"Centre social {name}", "departement": name,

@@ -24,21 +24,27 @@ def search(service, **kw):
 ])
 def test_hostile_queries_are_plain_text(devset_service, q):
     result = search(devset_service, q=q)
-    assert result["total"] >= 0 and isinstance(result["hits"], list)
+    full = devset_service.export_ids(SearchParams(q=q))
+    assert result["total_fiches"] == len(full)
+    assert [h["id"] for h in result["hits"]] == [i for i in full if i in {h["id"] for h in result["hits"]}]
+    assert all(h["id"] in full for h in result["hits"])
+    assert not (result["hits"] and result["approchants"])  # close results only when nothing matches
 
 
 def test_field_syntax_is_searched_as_words(devset_service):
-    result = search(devset_service, q="title:chorale")
-    assert result["hits"][0]["id"] == "cul1"
+    result = search(devset_service, q="title:chorale")  # "title" is a word no fiche has: a close result
+    assert result["total"] == 0 and result["approchants"][0]["id"] == "cul1"
+    assert search(devset_service, q="chorale:")["hits"][0]["id"] == "cul1"
 
 
 def test_result_shape(devset_service):
     result = search(devset_service, q="chorale", size=5)
-    assert set(result) == {"total", "page", "size", "hits", "facets", "suggestion", "took_ms"}
+    assert set(result) == {"total", "total_fiches", "page", "size", "hits", "approchants", "lieux", "facets",
+                           "suggestion", "took_ms"}
     hit = result["hits"][0]
     for key in ("id", "title", "structure", "departement", "departement_code", "region", "year", "dimension",
                 "mots_cles", "public", "territoire", "statut", "budget_eur", "etp", "snippet", "duplicate_of",
-                "duplicates", "score"):
+                "duplicates", "autres", "libelle_doublons", "score"):
         assert key in hit
     assert set(result["facets"]) == {"dimension", "mots_cles", "public", "territoire", "initiative", "statut",
                                      "departement", "region", "annee"}
@@ -50,22 +56,23 @@ def _counts(result, facet):
 
 def test_facets_are_disjunctive(devset_service):
     everything = search(devset_service)
-    assert everything["total"] == len(ROWS)
+    assert everything["total_fiches"] == len(ROWS)
+    assert everything["total"] == len(ROWS) - 1  # sen1 and dup1: one action
     dims = _counts(everything, "dimension")
     assert sum(c for c, _ in dims.values()) == len(ROWS)
 
     one = search(devset_service, dimension="Citoyenneté")
-    assert one["total"] == dims["Citoyenneté"][0]
+    assert one["total_fiches"] == dims["Citoyenneté"][0]
     # the selected facet keeps counting its other values
     assert _counts(one, "dimension") == {v: (c, v == "Citoyenneté") for v, (c, _) in dims.items()}
 
     both = search(devset_service, dimension=["Citoyenneté", "Services"])
-    assert both["total"] == dims["Citoyenneté"][0] + dims["Services"][0]
+    assert both["total_fiches"] == dims["Citoyenneté"][0] + dims["Services"][0]
 
     # AND across facets: the other facets count within the selection
     crossed = search(devset_service, dimension="Citoyenneté", departement="Nord")
     expected = [r for r in ROWS.values() if r["dimension"] == "Citoyenneté" and r["departement"] == "Nord"]
-    assert crossed["total"] == len(expected)
+    assert crossed["total_fiches"] == len(expected)
     nord_by_dimension = sum(1 for r in ROWS.values() if r["departement"] == "Nord")
     assert sum(c for c, _ in _counts(crossed, "dimension").values()) == nord_by_dimension
 
@@ -87,25 +94,27 @@ def test_facet_values_sorted_by_count_then_accent_insensitive_label(devset_servi
 def test_departement_can_be_selected_by_code(devset_service):
     by_code = search(devset_service, departement="59")
     by_name = search(devset_service, departement="Nord")
-    assert by_code["total"] == by_name["total"] > 0
+    assert by_code["total_fiches"] == by_name["total_fiches"] > 0
     assert _counts(by_code, "departement")["Nord"][1] is True
 
 
 def test_annee_facet_and_ranges(devset_service):
-    assert search(devset_service, annee="2019")["total"] == sum(1 for r in ROWS.values() if r["year"] == 2019)
+    assert search(devset_service, annee="2019")["total_fiches"] == sum(1 for r in ROWS.values() if r["year"] == 2019)
     r = search(devset_service, annee_min=2021, annee_max=2022, size=100)
     assert {h["year"] for h in r["hits"]} <= {2021, 2022}
-    assert r["total"] == sum(1 for x in ROWS.values() if 2021 <= x["year"] <= 2022)
+    assert r["total_fiches"] == sum(1 for x in ROWS.values() if 2021 <= x["year"] <= 2022)
     r = search(devset_service, budget_min=20000, budget_max=60000, size=100)
-    assert r["total"] == sum(1 for x in ROWS.values() if 20000 <= x["budget_eur"] <= 60000)
+    assert r["total_fiches"] == sum(1 for x in ROWS.values() if x["budget_eur"] is not None
+                                    and 20000 <= x["budget_eur"] <= 60000)
     r = search(devset_service, etp_min="1", size=100)
-    assert r["total"] == sum(1 for x in ROWS.values() if x["etp"] >= 1)
+    assert r["total_fiches"] == sum(1 for x in ROWS.values() if x["etp"] is not None and x["etp"] >= 1)
     assert search(devset_service, budget_min=0, budget_max=0)["hits"][0]["id"] == "ext4"
 
 
 def test_sorts(devset_service):
     budgets = [h["budget_eur"] for h in search(devset_service, sort="budget", size=100)["hits"]]
-    assert budgets == sorted(budgets, reverse=True)
+    known = [b for b in budgets if b is not None]
+    assert known == sorted(known, reverse=True) and budgets == known + [None] * (len(budgets) - len(known))
     years = [h["year"] for h in search(devset_service, sort="recent", size=100)["hits"]]
     assert years == sorted(years, reverse=True)
     from app.search.analysis import fold
@@ -122,7 +131,7 @@ def test_paging_and_export(devset_service):
         pages += [h["id"] for h in search(devset_service, q="familles", sort="titre", size=4, page=page)["hits"]]
     assert pages == full[:12]
     result = search(devset_service, q="familles", size=4, page=1)
-    assert result["total"] == len(devset_service.export_ids(SearchParams(q="familles"))) > 12
+    assert result["total_fiches"] == len(devset_service.export_ids(SearchParams(q="familles"))) > 12
     assert search(devset_service, q="familles", page=999)["hits"] == []
 
 
@@ -141,9 +150,15 @@ def test_snippet_marks_query_words_and_escapes_the_rest(service, store):
 
 
 def test_near_duplicate_group_is_reported(devset_service):
-    hits = {h["id"]: h for h in search(devset_service, q="repas partagés aînés")["hits"]}
-    assert hits["dup1"]["duplicate_of"] == "sen1"
-    assert hits["dup1"]["duplicates"] == ["sen1"] and hits["sen1"]["duplicates"] == ["dup1"]
+    """The group (sen1 2019, dup1 2020) is one entry, led by its newest fiche, labelled with what differs."""
+    result = search(devset_service, q="repas partagés aînés")
+    hits = {h["id"]: h for h in result["hits"]}
+    assert "sen1" not in hits and hits["dup1"]["duplicate_of"] == "sen1"
+    assert hits["dup1"]["duplicates"] == ["sen1"]
+    assert hits["dup1"]["autres"] == [{"id": "sen1", "title": "Repas partagés des aînés",
+                                       "structure": "Centre social Lot", "year": 2019}]
+    assert hits["dup1"]["libelle_doublons"] == "même action, autres années : 2019"
+    assert result["total"] == result["total_fiches"] - 1
 
 
 def test_similar_excludes_the_fiche_and_its_duplicates(devset_service):

@@ -1,0 +1,101 @@
+"""French places named in a text: communes and départements (names and codes), from INSEE's official list.
+
+The list is ``data/places.csv`` (built by ``data/build_places.py`` from the npm package
+``@etalab/decoupage-administratif``; see ``data/places.LICENSE``). A text is cut into words (letters and
+digits; hyphens and apostrophes separate words), and the longest run of words naming a place wins:
+« Val-de-Marne », « val de marne » and « 94 » all give the Val-de-Marne; « Marseille » gives the
+Bouches-du-Rhône. A place whose name is also a common French word (« Nord », « Mer ») counts only when
+typed with its capital letter.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from unidecode import unidecode
+
+PLACES_CSV = Path(__file__).with_name("data") / "places.csv"
+_WORD = re.compile(r"[^\W_]+")
+_MAX_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # as INSEE writes it
+    departement: str  # the département's code (« 13 », « 2A », « 974 »)
+    departement_name: str
+    commune: bool  # a commune (else the département itself)
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    start: int  # character offsets of the words that name the place in the text
+    end: int
+    place: Place
+
+
+@dataclass(frozen=True)
+class _Entry:
+    place: Place
+    common: bool  # also a common word: needs a capital letter
+
+
+def _key(words: list[str]) -> str:
+    return " ".join(unidecode(w).lower() for w in words)
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[dict[str, _Entry], dict[str, str]]:
+    """(folded name or département code → entry, département code → name), read once."""
+    by_key: dict[str, _Entry] = {}
+    names: dict[str, str] = {}
+    with PLACES_CSV.open(encoding="utf-8", newline="") as fp:
+        rows = list(csv.DictReader(fp, delimiter=";"))
+    for row in rows:
+        if row["kind"] == "D":
+            names[row["code"]] = row["name"]
+    for row in rows:
+        departement = row["departement"]
+        place = Place(row["name"], departement, names.get(departement, departement), row["kind"] == "C")
+        entry = _Entry(place, row["common"] == "1")
+        key = _key(_WORD.findall(row["name"]))
+        found = by_key.get(key)
+        # a département wins over a commune of the same name; among communes, the first (largest code) stays
+        if found is None or (not place.commune and found.place.commune):
+            by_key[key] = entry
+        if not place.commune:
+            by_key[departement.lower()] = _Entry(place, False)
+    return by_key, names
+
+
+def departement_name(code: str) -> str | None:
+    """The name of the département with this code (« 94 » → « Val-de-Marne »), or None."""
+    return _places()[1].get(code.upper())
+
+
+def find_places(text: str) -> list[PlaceMatch]:
+    """The places named in ``text``, left to right (longest names first; no overlaps)."""
+    by_key, _ = _places()
+    words = list(_WORD.finditer(text))
+    found: list[PlaceMatch] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+            run = words[i : i + size]
+            if any(text[a.end() : b.start()] not in ("-", " ", "'", "’", "' ", "’ ") for a, b in zip(run, run[1:])):
+                continue  # the words of one name are written next to each other
+            entry = by_key.get(_key([m.group() for m in run]))
+            if entry is None or (entry.common and not run[0].group()[0].isupper()):
+                continue
+            if size == 1 and run[0].group().isdigit() and len(run[0].group()) < 2:
+                continue  # « 5 ans » is not the Ain
+            found.append(PlaceMatch(run[0].start(), run[-1].end(), entry.place))
+            i += size
+            break
+        else:
+            i += 1
+    return found

@@ -1,0 +1,197 @@
+"""Scoring a query's clauses over every document (numpy: dense arrays over docnums).
+
+BM25F per term (title > mots clés > résumé > the rest; term frequency saturated across fields, so a
+common word repeated or put in a title cannot outweigh a rare one), summed over the clauses, times a
+coordination factor (the idf-weighted share of each clause met by its typed words rather than by a
+weaker alternative). The result *set* is the documents that satisfy every clause; when there is none,
+the documents satisfying the most clauses are the *approchants*. Near-duplicates after the first of their
+group are damped when ranking. No score is ever NaN or infinite: field lengths are finite by
+construction (``Snapshot``) and every score array is checked on the way out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from app.search.analysis import query_words
+from app.search.clauses import Alternative, Clause, TextQuery
+from app.search.schema import TEXT_BOOSTS
+
+if TYPE_CHECKING:
+    from app.search.snapshot import Snapshot
+
+K1 = 1.2
+B = {"title": 0.3, "kw": 0.3, "resume": 0.6, "body": 0.75}
+COORDINATION_POWER = 2.0
+ALT_BONUS = 0.5  # a fiche matching the typed words gets this share of its best alternative too
+DUPLICATE_DAMPING = 0.5
+PLACE_LEAD = 1.0  # added to the normalised score of the fiches of a place's département: they come first
+APPROCHANTS = 10
+
+Array = np.ndarray
+
+
+def finite(values: Array) -> Array:
+    """``values`` with NaN and ±inf replaced by 0 (a last guard: none should occur)."""
+    return np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+
+
+@dataclass
+class Term:
+    scores: Array  # BM25F score in every document (0 where absent)
+    present: Array  # documents containing the term
+    idf: float
+
+
+def term_scores(snapshot: Snapshot, term: str, boosts: dict[str, float] = TEXT_BOOSTS) -> Term:
+    """BM25F score of one term in every document, the mask of documents containing it, and its idf."""
+    acc = np.zeros(snapshot.n_docs)
+    for fname, boost in boosts.items():
+        ids, tfs = snapshot.postings(fname, term)
+        if not len(ids):
+            continue
+        b = B[fname]
+        k = (1.0 - b) / boost
+        c = b / (snapshot.avg_length[fname] * boost)
+        acc[ids] += tfs / (k + c * snapshot.lengths[fname][ids])
+    acc = finite(acc)
+    present = acc > 0.0
+    n = max(snapshot.n_live, 1)
+    df = int(np.count_nonzero(present & snapshot.live_mask))
+    idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    return Term(idf * (K1 + 1.0) * acc / (K1 + acc), present, idf)
+
+
+@dataclass
+class Scored:
+    docs: Array  # live documents satisfying every clause, ascending docnums
+    scores: Array
+    near: Array  # when ``docs`` is empty: the documents satisfying the most clauses (else empty)
+    near_scores: Array
+
+
+class _Scorer:
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.cache: dict[str, Term] = {}
+
+    def term(self, term: str) -> Term:
+        found = self.cache.get(term)
+        if found is None:
+            found = self.cache[term] = term_scores(self.snapshot, term)
+        return found
+
+    def phrase(self, terms: tuple[str, ...]) -> Array:
+        """Documents where the words stand together (each adjacent pair of stems, in order, within the
+        small window the ``pairs`` field records)."""
+        mask = np.ones(self.snapshot.n_docs, dtype=bool)
+        for first, second in zip(terms, terms[1:]):
+            mask &= self.snapshot.has_term("pairs", f"{first}_{second}")
+        return mask
+
+    def alternative(self, alt: Alternative) -> tuple[Array, Array, float]:
+        """(where it is met, its score there, its weight as a clause)."""
+        parts = [self.term(t) for t in alt.terms]
+        met = np.logical_and.reduce([p.present for p in parts])
+        if alt.phrase and len(alt.terms) > 1:
+            met &= self.phrase(alt.terms)
+        alt_score = alt.weight * sum(p.scores for p in parts) / len(parts) ** 0.5
+        return met, np.where(met, alt_score, 0.0), alt.weight * max((p.idf for p in parts), default=0.0)
+
+    def clause(self, clause: Clause) -> tuple[Array, Array, Array, float]:
+        """(satisfied, score, how well it is met: 1 by the typed words, less by an alternative, weight)."""
+        n = self.snapshot.n_docs
+        typed = [self.term(t) for t in clause.typed]
+        weight = max((t.idf for t in typed), default=1.0)
+        typed_hit = np.logical_and.reduce([t.present for t in typed]) if typed else np.zeros(n, dtype=bool)
+        typed_score = sum((t.scores for t in typed), np.zeros(n))
+        met = typed_hit.astype(np.float64)
+        best_alt = np.zeros(n)
+        for alt in clause.alternatives:
+            alt_met, alt_score, alt_weight = self.alternative(alt)
+            weight = max(weight, alt_weight)
+            np.maximum(best_alt, alt_score, out=best_alt)
+            np.maximum(met, np.where(alt_met, alt.weight, 0.0), out=met)
+        score = np.where(typed_hit, typed_score + ALT_BONUS * best_alt, best_alt)
+        if clause.place is not None:
+            met = np.maximum(met, self.snapshot.facets.mask("departement", clause.place.departement))
+        return met > 0.0, score, met, weight
+
+
+def score(snapshot: Snapshot, query: TextQuery) -> Scored:
+    """The result set of ``query`` (documents satisfying every clause) with scores, or its approchants."""
+    empty = np.zeros(0, dtype=np.int64)
+    n = snapshot.n_docs
+    if not query.clauses or n == 0:
+        return Scored(empty, np.zeros(0), empty, np.zeros(0))
+    scorer = _Scorer(snapshot)
+    total = np.zeros(n)
+    matched = np.zeros(n)
+    satisfied = np.zeros(n, dtype=np.int64)
+    weight_sum = 0.0
+    lead = np.zeros(n, dtype=bool)
+    for clause in query.clauses:
+        hit, clause_score, met, weight = scorer.clause(clause)
+        weight_sum += weight
+        total += clause_score
+        matched += weight * np.minimum(met, 1.0)
+        satisfied += hit
+        if clause.place is not None:
+            lead |= snapshot.facets.mask("departement", clause.place.departement)
+    final = finite(total * (matched / max(weight_sum, 1e-9)) ** COORDINATION_POWER)
+    if lead.any():  # the fiches of the place's département first
+        top = float(final.max()) or 1.0
+        final = np.where(lead, final / top + PLACE_LEAD, final / top)
+    live = snapshot.live_mask
+    docs = np.flatnonzero((satisfied == len(query.clauses)) & live)
+    if len(docs) or len(query.clauses) < 2:
+        return Scored(docs, final[docs], empty, np.zeros(0))
+    best = int(satisfied[live].max()) if live.any() else 0
+    if best == 0:
+        return Scored(docs, final[docs], empty, np.zeros(0))
+    near = np.flatnonzero((satisfied == best) & live)
+    near, near_scores = rank(near, final[near], snapshot)
+    return Scored(docs, final[docs], near[:APPROCHANTS], near_scores[:APPROCHANTS])
+
+
+def rank(docs: Array, scores: Array, snapshot: Snapshot) -> tuple[Array, Array]:
+    """(documents by decreasing score, ties in docnum order; their scores), from ``score()``.
+
+    The second and later members of a near-duplicate group weigh ``DUPLICATE_DAMPING`` of their score,
+    so one action published several years doesn't fill the first page (the scores returned are the
+    undamped ones).
+    """
+    scores = finite(scores)
+    by_score = np.argsort(-scores, kind="stable")
+    ordered, ordered_scores = docs[by_score], scores[by_score]
+    groups = snapshot.group_code[ordered]
+    grouped = np.flatnonzero(groups >= 0)
+    if not len(grouped):
+        return ordered, ordered_scores
+    _, first = np.unique(groups[grouped], return_index=True)
+    later = np.ones(len(grouped), dtype=bool)
+    later[first] = False
+    if not later.any():
+        return ordered, ordered_scores
+    damped = ordered_scores.copy()
+    damped[grouped[later]] *= DUPLICATE_DAMPING
+    again = np.argsort(-damped, kind="stable")
+    return ordered[again], ordered_scores[again]
+
+
+def plain_bm25(snapshot: Snapshot, q: str) -> Array:
+    """Baseline for evaluation: BM25 summed over the typed words, equal field weights, no thesaurus,
+    no typo tolerance, no coordination."""
+    flat = {name: 1.0 for name in TEXT_BOOSTS}
+    total = np.zeros(snapshot.n_docs)
+    hit = np.zeros(snapshot.n_docs, dtype=bool)
+    for stem in dict.fromkeys(stem for _, stem, _ in query_words(q)):
+        found = term_scores(snapshot, stem, flat)
+        total += found.scores
+        hit |= found.present
+    docs = np.flatnonzero(hit & snapshot.live_mask)
+    return rank(docs, total[docs], snapshot)[0]

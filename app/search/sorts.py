@@ -1,0 +1,57 @@
+"""Sort orders of a result set: pertinence, récent, budget, titre.
+
+The orders that don't depend on the query (titre, budget, récent without text) are computed once per
+index snapshot (``Snapshot.static_order``); ordering a result set is then one pass of a boolean mask over
+a precomputed permutation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from app.search.snapshot import Snapshot
+
+
+class RankedText(Protocol):
+    """The scored hits of a text query, as ``order()`` needs them."""
+
+    ranked: np.ndarray
+
+    def dense_scores(self, n_docs: int) -> np.ndarray: ...
+
+
+def title_rank(title_keys: list[str]) -> np.ndarray:
+    """Position of each document in (folded title, docnum) order."""
+    by_title = sorted(range(len(title_keys)), key=title_keys.__getitem__)  # stable: docnum breaks ties
+    found = np.empty(len(title_keys), dtype=np.int64)
+    found[by_title] = np.arange(len(title_keys))
+    return found
+
+
+def descending(column: np.ndarray) -> np.ndarray:
+    """Sort key of a number column, largest first, missing values (NaN) last."""
+    return np.where(np.isnan(column), np.inf, -column)
+
+
+def static_order(sort: str, titles: np.ndarray, numbers: dict[str, np.ndarray]) -> np.ndarray:
+    """Every docnum in the order ``sort`` gives, without text (ties: title, then docnum)."""
+    if sort == "titre":
+        return np.argsort(titles, kind="stable")
+    column = numbers["budget" if sort == "budget" else "year"]
+    return np.lexsort((titles, descending(column)))
+
+
+def order(snap: Snapshot, result: np.ndarray, text: RankedText | None, sort: str) -> np.ndarray:
+    """The documents of the mask ``result`` in the requested order (ties broken by title, then docnum)."""
+    if sort == "pertinence" and text is not None:
+        return text.ranked[result[text.ranked]]
+    if sort == "recent" and text is not None:  # newest year first, then the most relevant
+        docs = np.flatnonzero(result)
+        scores = text.dense_scores(snap.n_docs)[docs]
+        keys = (snap.title_rank[docs], -scores, descending(snap.numbers["year"])[docs])
+        return docs[np.lexsort(keys)]
+    static = snap.static_order("recent" if sort == "pertinence" else sort)
+    return static[result[static]]
