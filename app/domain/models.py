@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, Boolean, Column, Index, Text, false
 from sqlmodel import Field, SQLModel
 
 
@@ -35,7 +35,8 @@ class FicheBase(SQLModel):
     mots_cles: list[str] = _list()
     public: list[str] = _list()
     initiative: list[str] = _list()
-    partenaires: list[str] = _list()
+    partenaires_action: list[str] = _list()  # SENACS « Partenaires d'action »
+    partenaires_financiers: list[str] = _list()  # SENACS « Partenaires financiers »
     attachments: list[str] = _list()
     themes: list[str] = _list()
     resume: str | None = _text()
@@ -55,7 +56,10 @@ class FicheBase(SQLModel):
     perspectives: str | None = _text()
     budget_eur: float | None = None
     etp: float | None = None
-    source_file: str | None = _text()
+    truncated: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False,
+                                                            server_default=false()))  # source text cut off
+    source_file: str | None = _text()  # the imported file's name (never a server path)
+    source_label: str | None = _text()  # what the page shows: file name, or « Catalogue SENACS »
     source_line: int | None = None
     source_url: str | None = _text()
     format: str | None = Field(default=None, max_length=20)
