@@ -46,11 +46,9 @@ class UnusableInput(FichesError):
     code = "unusable_input"
 
 
-class StoreError(FichesError):
-    status = 500
-    code = "store_error"
+class StoreUnavailable(FichesError):
+    """The store (database) cannot be reached or used: an infrastructure failure, not bad input."""
 
-
-class IndexOutOfDate(FichesError):
     status = 503
-    code = "index_out_of_date"
+    code = "store_unavailable"
+

@@ -107,6 +107,7 @@ class Rejected:
     source: str
     line: int
     reason: str  # in French, says what is wrong and how to fix it
+    whole: bool = False  # the whole document is unusable (no fiche in it), not one fiche
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.reason}"
