@@ -174,6 +174,19 @@ def match_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> str | None:
     return None
 
 
+_MIN_CUT_KEY = 4
+
+
+def is_cut_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> bool:
+    """True when ``line`` is the start of a label cut by the end of a page (``- Territoire con``)."""
+    if not _BULLET.match(line) or match_label(line, groups) is not None:
+        return False
+    key = label_key(line)
+    if len(key) < _MIN_CUT_KEY:
+        return False
+    return any(full.startswith(key) and group in groups for full, (_field, group) in _EXACT.items())
+
+
 def is_marker(line: str, marker: str) -> bool:
     """True when ``line`` is the page marker ``marker`` (PAGE_HEADER, BLOCK_START), written loosely.
 
