@@ -99,7 +99,7 @@ def _with_file_warnings(records: Iterator[ParsedFiche | Rejected], warnings: lis
 
 
 def _not_recognised(source: str, detail: str) -> Rejected:
-    return Rejected(source, 1, f"Format non reconnu : {detail}. {ACCEPTED}")
+    return Rejected(source, 1, f"Format non reconnu : {detail}. {ACCEPTED}", whole=True)
 
 
 def parse_document(content: str | bytes, source: str) -> Iterator[ParsedFiche | Rejected]:
@@ -110,7 +110,7 @@ def parse_document(content: str | bytes, source: str) -> Iterator[ParsedFiche | 
         yield _not_recognised(source, f"document illisible ({error})")
         return
     if not text.strip():
-        yield Rejected(source, 1, f"Document vide : aucune fiche à lire. {ACCEPTED}")
+        yield Rejected(source, 1, f"Document vide : aucune fiche à lire. {ACCEPTED}", whole=True)
         return
     if _looks_binary(text):
         yield _not_recognised(source, "fichier binaire (PDF, image, tableur ?), convertissez-le en texte")

@@ -54,6 +54,7 @@ _MONEY_HINT = re.compile(r"€|\beuros?\b|\d\s*k€", re.IGNORECASE)
 # Control characters (C0 but tab and line breaks, DEL, C1): removed before anything reaches the store.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _GARBAGE_CONTROLS = 32  # more control characters than this (or 1 % of the text): a binary block
+_NOT_SIZED = frozenset({"warnings", "source", "format", "source_url"})
 _SUB_HEADERS = frozenset({"partenaires d'action", "partenaires financiers", "partenaires d'actions"})
 
 
@@ -217,7 +218,7 @@ def _size(value: Any) -> int:
 
 def _check_size(p: ParsedFiche, limits: Limits) -> Rejected | None:
     """A rejection naming the field (or the fiche) over its limit, with the source and line."""
-    sizes = {name: _size(value) for name, value in vars(p).items() if name not in ("warnings", "source")}
+    sizes = {name: _size(value) for name, value in vars(p).items() if name not in _NOT_SIZED}
     for name, size in sizes.items():
         if size > limits.field:
             return Rejected(p.source, p.line, f"Rubrique « {label_name(name)} » trop longue ({_n(size)} caractères, "
@@ -231,7 +232,7 @@ def _check_size(p: ParsedFiche, limits: Limits) -> Rejected | None:
 
 def _unreadable(p: ParsedFiche, raw_title: str, removed: int) -> Rejected | None:
     """A block of binary garbage (control characters in its title, or many of them) is rejected."""
-    length = sum(_size(value) for name, value in vars(p).items() if name not in ("warnings", "source"))
+    length = sum(_size(value) for name, value in vars(p).items() if name not in _NOT_SIZED)
     if _CONTROL.search(raw_title) or removed > _GARBAGE_CONTROLS or (removed >= 8 and removed > 0.01 * length):
         return Rejected(p.source, p.line, f"Bloc illisible : {removed} caractère(s) de contrôle (octets nuls…), "
                         "sans doute des données binaires ou un fichier abîmé. Vérifiez le document à cette ligne.")
