@@ -47,7 +47,7 @@ def test_malformed_fiche_in_the_middle_is_rejected_with_its_line(store, tmp_path
     broken = "\nActions\n".join(blocks[:10]) + "\n" + BROKEN_BLOCK + "Actions\n" + "\nActions\n".join(blocks[10:])
     path = tmp_path / "casse.txt"
     path.write_text(broken, encoding="utf-8")
-    actions_line = broken.splitlines().index("- CENTRE SANS TITRE - Sarthe") - 1  # 1-based line of « Actions »
+    actions_line = broken.splitlines().index("- CENTRE SANS TITRE - Sarthe") - 2  # 1-based line of « Actions »
     report = import_paths([str(path)], store)
     assert report.created == 25
     assert report.rejected == 1 and report.exit_code == 1
