@@ -147,6 +147,8 @@ def _figures(p: ParsedFiche, data: dict, warnings: list[str]) -> None:
     budget = _figure(p.budget_eur, "Budget", warnings)
     if budget is None:
         budget = extract_budget(data["ressources_financieres"])
+        if budget is None and not data["ressources_financieres"]:
+            budget = extract_budget(data["description_generale"], stated_only=True)  # the only place it is given
         text = data["ressources_financieres"] or ""
         if budget is None and _MONEY_HINT.search(text):
             warnings.append(
