@@ -112,6 +112,7 @@ class Mention:
     per_year: bool = False
     flagged_total: bool = False
     label: str = ""  # the words just before the amount on its line ("sorties", "soit", "subventions")
+    opens_breakdown: bool = False  # followed by "(" : the amounts in the brackets detail it
 
 
 class _FoldTable(dict):
@@ -288,6 +289,7 @@ def _classify(folded: str, mentions: list[Mention]) -> None:
             mention.kind = _kind(before, after, section)
             mention.flagged_total = mention.kind == CHARGES and "total" in before
             mention.label = before.rsplit("\n", 1)[-1]
+            mention.opens_breakdown = after.lstrip(" .,").startswith("(")
             previous_end = mention.end
             mention = next(pending, None)
         heading = None if in_line else _nearest_keyword(line)
@@ -309,7 +311,7 @@ def _combine(group: list[Mention]) -> float:
     largest = max(group, key=lambda m: m.value)
     rest = sum(values) - largest.value
     if rest > 0 and abs(largest.value - rest) <= max(1.0, 0.005 * largest.value):
-        if _SUM_LABEL.fullmatch(largest.label):
+        if _SUM_LABEL.fullmatch(largest.label) or largest.opens_breakdown:
             return largest.value  # a subtotal followed or preceded by its breakdown
     return sum(values)
 

@@ -33,6 +33,7 @@ _ETP_BEFORE = re.compile(
 _EACH = re.compile(r"\s*(?:chacune?s?\b|par (?:personne|salarie\w*|agent|animat\w*|intervenant\w*)|/\s*personne)")
 _SUBJECT_SPLIT = re.compile(r"[;+]|(?<!\d),(?!\d)|\bet\b|\s[-–]\s")
 _VOLUNTEER = re.compile(r"\bbenevol\w*|\bvolontaires?\b")
+_COUNT_BEFORE = re.compile(r"(?:^|[\s(:])(\d|deux|trois|quatre|cinq)\s*$")
 _PART_OF = re.compile(r"\bdont\s*(?:environ\s*|au moins\s*)?$")
 _ACTIVITY = re.compile(r"\b(?:ateliers?|seances?|cours|ouvert\w*|lieu|permanences? ouvertes?)\b")
 _BARE_DECIMAL = re.compile(
@@ -138,7 +139,9 @@ def _shares(clause: str) -> list[float]:
         if _PERCENT_BEFORE.search(before) or _PERCENT_AFTER_OK.match(after) or closes:
             shares.append(value / 100)
     for pattern, value in _SHARE_WORDS:
-        shares.extend(value for _ in pattern.finditer(clause))
+        for match in pattern.finditer(clause):
+            count = _COUNT_BEFORE.search(clause, 0, match.start())  # "deux mi-temps"
+            shares.append(value * (_number(count.group(1)) if count else 1.0))
     if _ACTIVITY.search(clause):
         return shares  # "ateliers de 2 h par semaine" is a schedule, not a person's time
     for match in _HOURS_WEEK.finditer(clause):
