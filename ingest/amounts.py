@@ -261,6 +261,8 @@ def _kind(before: str, after: str, section: str) -> str:
         return EXCLUDED  # "2 € par personne"
     nearest = _nearest_keyword(before)
     kind = nearest[0] if nearest else None
+    if kind == CHARGES and _OTHER_ITEM.search(before):
+        kind = OTHER  # "Autres charges : 2 000 €" is one item of the charges
     if kind in (TOTAL, CHARGES) and not _only_filler(before[nearest[1] :]):
         kind = OTHER  # "Budget : fournitures 200 €", "Charges de personnel : 5 000 €"
     if kind in (None, OTHER, EXCLUDED) and _FOR_THE_ACTION.match(after):
@@ -316,6 +318,7 @@ def _combine(group: list[Mention]) -> float:
     return sum(values)
 
 
+_OTHER_ITEM = re.compile(r"\bautres?\s+(?:charges?|depenses?|couts?)")
 _RESULT_LABEL = re.compile(r"^\s*(?:=|soit\b|ce qui fait\b|donc\b|pour un total de\b)")
 _STRONG_TOTAL = re.compile(r"\btota|\bglobal|\benveloppe")
 

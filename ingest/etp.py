@@ -33,6 +33,7 @@ _ETP_BEFORE = re.compile(
 _EACH = re.compile(r"\s*(?:chacune?s?\b|par (?:personne|salarie\w*|agent|animat\w*|intervenant\w*)|/\s*personne)")
 _SUBJECT_SPLIT = re.compile(r"[;+]|(?<!\d),(?!\d)|\bet\b|\s[-–]\s")
 _VOLUNTEER = re.compile(r"\bbenevol\w*|\bvolontaires?\b")
+_AT_RATE = re.compile(r"\ba\s*(?:raison de\s*)?$")  # "2 animatrices à 0,5 ETP": 0,5 each
 _COUNT_BEFORE = re.compile(r"(?:^|[\s(:])(\d|deux|trois|quatre|cinq)\s*$")
 _PART_OF = re.compile(r"\bdont\s*(?:environ\s*|au moins\s*)?$")
 _ACTIVITY = re.compile(r"\b(?:ateliers?|seances?|cours|ouvert\w*|lieu|permanences? ouvertes?)\b")
@@ -110,7 +111,7 @@ def _explicit(line: str, speaks_etp: bool) -> float | None:
             if _PART_OF.search(line[: match.start()]):
                 continue  # "2,5 ETP dont 0,5 ETP bénévole"
             times = _number(match.group(1)) if match.lastindex == 2 and match.group(1) else 1.0
-            if _EACH.match(line, match.end()):
+            if _EACH.match(line, match.end()) or _AT_RATE.search(line, 0, match.start()):
                 times *= _subject_count(line, match.start())  # "4 animatrices : 0,3 ETP chacune"
             values.append(times * _number(match.group(match.lastindex)))
     if speaks_etp:
