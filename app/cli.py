@@ -13,8 +13,9 @@ import uvicorn
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from app.domain.errors import FichesError
+from app.domain.errors import FichesError, StoreUnavailable
 from app.services.runtime import Runtime
 from ingest.export import export_csv, export_json
 from ingest.fetch import Fetcher
@@ -22,6 +23,12 @@ from ingest.importer import ImportReport, import_paths
 
 app = typer.Typer(help="Fiches actions des centres sociaux : import, index, recherche.", no_args_is_help=True)
 console = Console(stderr=True)
+# Exit codes of `fiches import`: 0 clean, 1 some fiches rejected, 2 unusable input, 3 infrastructure failure.
+INFRASTRUCTURE = 3
+
+
+def _first_line(error: BaseException) -> str:
+    return str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0][:200]
 
 
 def _runtime() -> Runtime:
@@ -48,6 +55,15 @@ def import_cmd(
             report = import_paths(paths, runtime.store, batch_size=batch_size or runtime.settings.batch_size,
                                   fetcher=fetcher, on_batch=lambda n: progress.advance(task, n))
             runtime.search.sync()
+    except StoreUnavailable as exc:
+        console.print(f"[red]Erreur d'infrastructure :[/red] {exc.message}")
+        raise typer.Exit(INFRASTRUCTURE) from exc
+    except (OperationalError, InterfaceError) as exc:
+        console.print(f"[red]Erreur d'infrastructure :[/red] base de données inaccessible ({_first_line(exc)}).")
+        raise typer.Exit(INFRASTRUCTURE) from exc
+    except OSError as exc:
+        console.print(f"[red]Erreur d'infrastructure :[/red] base ou index inaccessible ({exc}).")
+        raise typer.Exit(INFRASTRUCTURE) from exc
     except FichesError as exc:
         console.print(f"[red]Erreur :[/red] {exc.message}")
         raise typer.Exit(2) from exc

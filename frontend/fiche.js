@@ -2,7 +2,7 @@
 
 import { el, setChildren, formatBudget, formatEtp, safeHttpUrl } from './format.js';
 import { stateUrl, withChanges } from './state.js';
-import { card } from './results.js';
+import { card, incompleteNotice } from './results.js';
 import { cached, getFiche, getSimilar } from './api.js';
 
 /** Free text as paragraphs, with "- " and "•" lines grouped into lists. */
@@ -65,7 +65,8 @@ function factRows(fiche) {
     ['Territoire concerné', fiche.territoire],
     ['À l’initiative de', fiche.initiative],
     ['Précision', fiche.precision],
-    ['Partenaires', fiche.partenaires],
+    ['Partenaires de l’action', fiche.partenaires_action],
+    ['Partenaires financiers', fiche.partenaires_financiers],
     ['Thèmes', fiche.themes],
     ['Statut', fiche.statut],
     ['Raison de la fin de l’action', fiche.raison_fin],
@@ -94,10 +95,14 @@ function figureWithSource(label, figure, raw, missing) {
   return blocks;
 }
 
+/** Where the fiche came from, as a person reads it: a file name or « Catalogue SENACS », never a server path. */
 function sourceSection(fiche) {
   const items = [];
-  if (fiche.source_file) {
-    const where = fiche.source_line ? `${fiche.source_file}, ligne ${fiche.source_line}` : fiche.source_file;
+  const label = fiche.source_label || fiche.source_file;
+  if (label && label === 'Catalogue SENACS') {
+    items.push(el('li', { text: label }));
+  } else if (label) {
+    const where = fiche.source_line ? `${label}, ligne ${fiche.source_line}` : label;
     items.push(el('li', {}, 'Fichier importé : ', el('span', { text: where })));
   }
   if (fiche.source_url) {
@@ -140,7 +145,8 @@ export function renderFiche(container, state, fiche, similar, onBack) {
     el('nav', { class: 'fiche-nav', 'aria-label': 'Navigation de la fiche' }, back, print),
     el('header', { class: 'fiche-header' },
       el('h1', { id: 'fiche-title', tabindex: '-1', text: fiche.title || 'Fiche sans titre' }),
-      metaLine(fiche) ? el('p', { class: 'fiche-meta', text: metaLine(fiche) }) : null),
+      metaLine(fiche) ? el('p', { class: 'fiche-meta', text: metaLine(fiche) }) : null,
+      incompleteNotice(fiche)),
     factRows(fiche),
     textSection('Résumé', fiche.resume),
     textSection('Diagnostic à l’origine de l’action', fiche.diagnostic),

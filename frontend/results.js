@@ -102,12 +102,18 @@ function compareToggle(state, hit) {
     el('span', { class: 'visually-hidden', text: ` la fiche « ${hit.title || 'sans titre'} »` }));
 }
 
+/** The notice of a fiche whose source text was cut off (`truncated`), on its card and its page. */
+export function incompleteNotice(fiche) {
+  return fiche.truncated ? el('p', { class: 'incomplete', text: 'Fiche incomplète : le texte source est coupé' }) : null;
+}
+
 /** One result card (with its "Comparer" checkbox when `comparable`). */
 export function card(state, hit, folded = [], headingLevel = 2, comparable = false) {
   const snippet = hit.snippet ? el('p', { class: 'snippet' }, snippetNodes(hit.snippet)) : null;
   return el('article', { class: 'card' },
     el(`h${headingLevel}`, { class: 'card-title' }, ficheLink(state, hit)),
     metaLine(hit) ? el('p', { class: 'card-meta', text: metaLine(hit) }) : null,
+    incompleteNotice(hit),
     snippet,
     tags(hit),
     figures(hit),

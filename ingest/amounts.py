@@ -30,6 +30,9 @@ _CURRENCY = r"(?:€|euros?\b|eur\b)"
 _AFTER_CUR = re.compile(rf"{_SP}*(?:{_MULT}{_SP}*(?:d'|de{_SP}+)?)?{_CURRENCY}", re.I)
 _BEFORE_CUR = re.compile(rf"€{_SP}*$")
 _NUMBER_RE = re.compile(NUMBER)
+# "2 800 e": a bare "e" after an amount is euros (not "2 e année", "le 3 e trimestre")
+_BARE_E = re.compile(rf"{_SP}?e(?![\w'’])(?!{_SP}*(?:annee|trimestre|semestre|edition|arrondissement|etage|classe))")
+_BARE_E_MIN = 50
 
 # Keyword classes, matched on the lower-case accent-free text.
 TOTAL, CHARGES, OTHER, FUNDING, EXCLUDED = "total", "charges", "other", "funding", "excluded"
@@ -109,6 +112,7 @@ class Mention:
     per_year: bool = False
     flagged_total: bool = False
     label: str = ""  # the words just before the amount on its line ("sorties", "soit", "subventions")
+    opens_breakdown: bool = False  # followed by "(" : the amounts in the brackets detail it
 
 
 class _FoldTable(dict):
@@ -169,6 +173,9 @@ def _money_at(folded: str, match: re.Match[str]) -> tuple[float, int] | None:
     """Value and end of an amount written with its currency right after the number."""
     currency = _AFTER_CUR.match(folded, match.end())
     if not currency:
+        bare = _BARE_E.match(folded, match.end())
+        if bare and not is_year(match.group(0)) and parse_number(match.group(0)) >= _BARE_E_MIN:
+            return parse_number(match.group(0)), bare.end()  # "2 800 e": a bare e for euros
         return None
     mult = (currency.group("mult") or "").lower()
     value = parse_number(match.group(0), decimal_only=bool(mult)) * _FACTORS.get(mult, 1.0)
@@ -254,6 +261,8 @@ def _kind(before: str, after: str, section: str) -> str:
         return EXCLUDED  # "2 € par personne"
     nearest = _nearest_keyword(before)
     kind = nearest[0] if nearest else None
+    if kind == CHARGES and _OTHER_ITEM.search(before):
+        kind = OTHER  # "Autres charges : 2 000 €" is one item of the charges
     if kind in (TOTAL, CHARGES) and not _only_filler(before[nearest[1] :]):
         kind = OTHER  # "Budget : fournitures 200 €", "Charges de personnel : 5 000 €"
     if kind in (None, OTHER, EXCLUDED) and _FOR_THE_ACTION.match(after):
@@ -282,6 +291,7 @@ def _classify(folded: str, mentions: list[Mention]) -> None:
             mention.kind = _kind(before, after, section)
             mention.flagged_total = mention.kind == CHARGES and "total" in before
             mention.label = before.rsplit("\n", 1)[-1]
+            mention.opens_breakdown = after.lstrip(" .,").startswith("(")
             previous_end = mention.end
             mention = next(pending, None)
         heading = None if in_line else _nearest_keyword(line)
@@ -303,23 +313,55 @@ def _combine(group: list[Mention]) -> float:
     largest = max(group, key=lambda m: m.value)
     rest = sum(values) - largest.value
     if rest > 0 and abs(largest.value - rest) <= max(1.0, 0.005 * largest.value):
-        if _SUM_LABEL.fullmatch(largest.label):
+        if _SUM_LABEL.fullmatch(largest.label) or largest.opens_breakdown:
             return largest.value  # a subtotal followed or preceded by its breakdown
     return sum(values)
 
 
-def extract_budget(text: str | None) -> float | None:
-    """Total budget in euros stated in ``text``; 0.0 for "no budget", None when nothing is stated."""
+_OTHER_ITEM = re.compile(r"\bautres?\s+(?:charges?|depenses?|couts?)")
+_RESULT_LABEL = re.compile(r"^\s*(?:=|soit\b|ce qui fait\b|donc\b|pour un total de\b)")
+_STRONG_TOTAL = re.compile(r"\btota|\bglobal|\benveloppe")
+
+
+def _drop_factors(folded: str, mentions: list[Mention]) -> list[Mention]:
+    """Without the amounts a later "= total" / "soit total" of the same line is computed from."""
+    dropped: set[int] = set()
+    for index, mention in enumerate(mentions):
+        line_start = folded.rfind("\n", 0, mention.start) + 1
+        if not _RESULT_LABEL.match(mention.label) or mention.kind == EXCLUDED:
+            continue
+        for previous in range(index - 1, -1, -1):
+            if mentions[previous].start < line_start:
+                break
+            dropped.add(previous)
+            if mentions[previous].kind == TOTAL and mention.kind not in (TOTAL, FUNDING):
+                mention.kind = TOTAL
+    return [m for index, m in enumerate(mentions) if index not in dropped]
+
+
+def _first_total(group: list[Mention]) -> float:
+    """The stated total: one labelled total / global first, wherever it stands, else the first."""
+    strong = [m for m in group if _STRONG_TOTAL.search(m.label)]
+    return (strong or group)[0].value
+
+
+def extract_budget(text: str | None, stated_only: bool = False) -> float | None:
+    """Total budget in euros stated in ``text``; 0.0 for "no budget", None when nothing is stated.
+
+    ``stated_only`` (a text that is not the financial section) leaves funding lines and "no budget" out."""
     if not text or not text.strip():
         return None
     folded = fold_same_length(text)
     mentions = _find_numbers(folded)
     _classify(folded, mentions)
-    for kind in (TOTAL, CHARGES, OTHER, FUNDING):
+    mentions = _drop_factors(folded, mentions)
+    for kind in (TOTAL, CHARGES, OTHER) if stated_only else (TOTAL, CHARGES, OTHER, FUNDING):
         group = [m for m in mentions if m.kind == kind]
         if group:
-            value = group[0].value if kind == TOTAL else _combine(group)
+            value = _first_total(group) if kind == TOTAL else _combine(group)
             return round(value, 2)
+    if stated_only:
+        return None
     if _NO_BUDGET.search(folded) or re.fullmatch(r"\W*0+(?:[.,]0+)?\s*(?:€|euros?)?\W*", folded):
         return 0.0
     return None

@@ -6,25 +6,23 @@ reason (in French) lists the accepted formats.
 
 from __future__ import annotations
 
-import codecs
 import logging
 import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
 from app.domain.records import ParsedFiche, Rejected
+from ingest.blocks import parse_blocks
+from ingest.decoding import decode
 from ingest.labels import BLOCK_START, LEGACY_GROUPS, PAGE_HEADER, TEXT_GROUPS, is_marker, match_label
 from ingest.parse_export import parse_csv_export, parse_json_export
 from ingest.parse_html import parse_html
-from ingest.parse_legacy import parse_legacy
-from ingest.parse_text import parse_text, split_lines
+from ingest.parse_text import split_lines
 
 log = logging.getLogger(__name__)
 
 Parser = Callable[[str, str], Iterator[ParsedFiche | Rejected]]
 PARSERS: dict[str, Parser] = {
-    "text": parse_text,
-    "legacy": parse_legacy,
     "html": parse_html,
     "json": parse_json_export,
     "csv": parse_csv_export,
@@ -37,27 +35,10 @@ ACCEPTED = (
 )
 _SNIFF_LINES = 600
 _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|h[1-6]|dl|table|article|section|ul)\b", re.I)
+_BINARY_SHARE = 0.05  # NUL or other control bytes beyond this share of the head: not a text document
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+__all__ = ["ACCEPTED", "PARSERS", "decode", "detect_format", "parse_document"]
 _EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}
-
-
-def decode(content: str | bytes) -> tuple[str, list[str]]:
-    """Text of ``content`` and warnings: UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
-    if isinstance(content, str):
-        return content.lstrip("\ufeff"), []
-    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if content.startswith(bom):
-            return content[len(bom):].decode(encoding, errors="replace"), []
-    try:
-        return content.decode("utf-8-sig"), []
-    except UnicodeDecodeError as error:
-        where = f"octet {error.start}"
-    for encoding, name in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text, [f"Fichier non UTF-8 ({where}) : lu en {name}. Enregistrez-le en UTF-8 pour éviter les erreurs d'accents."]
-    raise AssertionError("latin-1 decodes any byte")  # pragma: no cover
 
 
 def _csv_header(first_line: str) -> bool:
@@ -92,8 +73,33 @@ def detect_format(text: str, source: str = "") -> str | None:
     return None
 
 
+def _looks_binary(text: str) -> bool:
+    head = text[:8192]
+    return head.startswith("%PDF") or len(_CONTROL.findall(head)) > _BINARY_SHARE * len(head)
+
+
+_LINE = re.compile(r"ligne (\d+)")
+
+
+def _with_file_warnings(records: Iterator[ParsedFiche | Rejected], warnings: list[str]
+                        ) -> Iterator[ParsedFiche | Rejected]:
+    """Hand each document-level warning (a bad byte, the encoding) once, to the fiche its line falls in."""
+    if not warnings:
+        yield from records
+        return
+    held = list(records)
+    fiches = [record for record in held if isinstance(record, ParsedFiche)]
+    for warning in reversed(warnings):
+        found = _LINE.search(warning)
+        line = int(found.group(1)) if found else 0
+        owner = next((f for f in reversed(fiches) if f.line <= line), fiches[0] if fiches else None)
+        if owner is not None:
+            owner.warnings.insert(0, warning)
+    yield from held
+
+
 def _not_recognised(source: str, detail: str) -> Rejected:
-    return Rejected(source, 1, f"Format non reconnu : {detail}. {ACCEPTED}")
+    return Rejected(source, 1, f"Format non reconnu : {detail}. {ACCEPTED}", whole=True)
 
 
 def parse_document(content: str | bytes, source: str) -> Iterator[ParsedFiche | Rejected]:
@@ -104,9 +110,9 @@ def parse_document(content: str | bytes, source: str) -> Iterator[ParsedFiche | 
         yield _not_recognised(source, f"document illisible ({error})")
         return
     if not text.strip():
-        yield Rejected(source, 1, f"Document vide : aucune fiche à lire. {ACCEPTED}")
+        yield Rejected(source, 1, f"Document vide : aucune fiche à lire. {ACCEPTED}", whole=True)
         return
-    if "\x00" in text[:8192]:
+    if _looks_binary(text):
         yield _not_recognised(source, "fichier binaire (PDF, image, tableur ?), convertissez-le en texte")
         return
     fmt = detect_format(text, source)
@@ -115,9 +121,8 @@ def parse_document(content: str | bytes, source: str) -> Iterator[ParsedFiche | 
         return
     count = 0
     try:
-        for record in PARSERS[fmt](text, source):
-            if isinstance(record, ParsedFiche) and warnings:
-                record.warnings[:0] = warnings
+        records = parse_blocks(text, split_lines(text), source) if fmt in ("text", "legacy") else PARSERS[fmt](text, source)
+        for record in _with_file_warnings(records, warnings):
             count += 1
             yield record
     except Exception as error:  # noqa: BLE001 - a parser bug must not abort the whole import

@@ -30,6 +30,11 @@ _ETP_AFTER = re.compile(rf"(?<![\w.,/])(?:(\d{{1,2}})\s*[x×*]\s*)?({_QTY})[\s-]
 _ETP_BEFORE = re.compile(
     rf"\b{_ETP_WORD}\s*(?:total\s*)?(?:[:=]|de\b)\s*({_NUM})(?!\s*(?:%|h\b|heures?|pers|benev|sala))"
 )
+_EACH = re.compile(r"\s*(?:chacune?s?\b|par (?:personne|salarie\w*|agent|animat\w*|intervenant\w*)|/\s*personne)")
+_SUBJECT_SPLIT = re.compile(r"[;+]|(?<!\d),(?!\d)|\bet\b|\s[-–]\s")
+_VOLUNTEER = re.compile(r"\bbenevol\w*|\bvolontaires?\b")
+_AT_RATE = re.compile(r"\ba\s*(?:raison de\s*)?$")  # "2 animatrices à 0,5 ETP": 0,5 each
+_COUNT_BEFORE = re.compile(r"(?:^|[\s(:])(\d|deux|trois|quatre|cinq)\s*$")
 _PART_OF = re.compile(r"\bdont\s*(?:environ\s*|au moins\s*)?$")
 _ACTIVITY = re.compile(r"\b(?:ateliers?|seances?|cours|ouvert\w*|lieu|permanences? ouvertes?)\b")
 _BARE_DECIMAL = re.compile(
@@ -57,6 +62,13 @@ _HOURS_WEEK = re.compile(
     rf"({_NUM})\s*(?:h|heures?)\s*(\d{{2}})?(?:\s*min\w*)?\s*(?:de travail\s*)?"
     r"(?:/\s*|par\s+|a la\s+|chaque\s+)?(?:semaine|sem\b|hebdo)"
 )
+_BIG_NUM = r"\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_HOURS_PERIOD = re.compile(
+    rf"({_BIG_NUM})\s*(?:h|heures?)\s*(?:de travail\s*)?(?:/\s*|par\s+|a l'|l'|sur l'|sur\s+l'|dans l'|chaque\s+)?"
+    r"(mois|mensuel\w*|an\b|annee|annuel\w*)"
+)
+MONTH_HOURS = 151.67  # 35 h a week over a month
+YEAR_HOURS = 1607.0  # the legal working year
 _WEEKLY_HOURS = re.compile(rf"hebdomadaires?\s*(?:de\s*)?({_NUM})\s*(?:h|heures?)\s*(\d{{2}})?")
 _DAYS_WEEK = re.compile(
     r"(\d+(?:[.,]\d+)?|un|une|deux|trois|quatre)?\s*(demi[\s-]*)?(?:jours?|journees?)"
@@ -79,6 +91,14 @@ def _number(token: str) -> float:
     return float(token.replace(",", "."))
 
 
+def _subject_count(line: str, position: int) -> float:
+    """Head count of the clause holding ``position`` (1 when none is written)."""
+    starts = [m.end() for m in _SUBJECT_SPLIT.finditer(line, 0, position)]
+    clause = line[starts[-1] if starts else 0 : position]
+    count = _headcount(clause) or _headcount(line[:position])
+    return count or 1.0
+
+
 def _explicit(line: str, speaks_etp: bool) -> float | None:
     """Sum of the ETP written as such on the line (None when there is none)."""
     values: list[float] = []
@@ -91,6 +111,8 @@ def _explicit(line: str, speaks_etp: bool) -> float | None:
             if _PART_OF.search(line[: match.start()]):
                 continue  # "2,5 ETP dont 0,5 ETP bénévole"
             times = _number(match.group(1)) if match.lastindex == 2 and match.group(1) else 1.0
+            if _EACH.match(line, match.end()) or _AT_RATE.search(line, 0, match.start()):
+                times *= _subject_count(line, match.start())  # "4 animatrices : 0,3 ETP chacune"
             values.append(times * _number(match.group(match.lastindex)))
     if speaks_etp:
         for match in _BARE_DECIMAL.finditer(line):
@@ -118,12 +140,17 @@ def _shares(clause: str) -> list[float]:
         if _PERCENT_BEFORE.search(before) or _PERCENT_AFTER_OK.match(after) or closes:
             shares.append(value / 100)
     for pattern, value in _SHARE_WORDS:
-        shares.extend(value for _ in pattern.finditer(clause))
+        for match in pattern.finditer(clause):
+            count = _COUNT_BEFORE.search(clause, 0, match.start())  # "deux mi-temps"
+            shares.append(value * (_number(count.group(1)) if count else 1.0))
     if _ACTIVITY.search(clause):
         return shares  # "ateliers de 2 h par semaine" is a schedule, not a person's time
     for match in _HOURS_WEEK.finditer(clause):
         minutes = int(match.group(2)) if match.group(2) else 0
         shares.append((_number(match.group(1)) + minutes / 60) / FULL_TIME_HOURS)
+    for match in _HOURS_PERIOD.finditer(clause):
+        hours = float(re.sub(r"[ \u00a0\u202f.](?=\d{3})", "", match.group(1)).replace(",", "."))
+        shares.append(hours / (MONTH_HOURS if match.group(2).startswith(("mois", "mensuel")) else YEAR_HOURS))
     if not _HOURS_WEEK.search(clause):
         for match in _WEEKLY_HOURS.finditer(clause):
             minutes = int(match.group(2)) if match.group(2) else 0
@@ -152,10 +179,18 @@ def _line_etp(line: str, speaks_etp: bool) -> float | None:
     if not with_shares:
         return None
     line_count = _headcount(line) if len(with_shares) == 1 else None
-    total = 0.0
-    for clause, shares in with_shares:
+    total: float | None = None
+    subject = ""
+    subjects: dict[int, str] = {}
+    for index, (clause, _shares_found) in enumerate(found):
+        if _headcount(clause) or not subject:
+            subject = clause
+        subjects[index] = subject
+    for index, (clause, shares) in enumerate(found):
+        if not shares or _VOLUNTEER.search(subjects[index]) or _VOLUNTEER.search(clause):
+            continue  # volunteers count only where given in ETP
         count = _headcount(clause) or line_count or 1.0
-        total += count * sum(shares)
+        total = (total or 0.0) + count * sum(shares)
     return total
 
 

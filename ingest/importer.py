@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from app.domain.errors import StoreUnavailable
 from app.domain.models import FicheCreate
 from app.domain.records import ParsedFiche, Rejected, Source, fold_key
 from app.domain.store import Store, UpsertCounts
 from ingest.detect import parse_document
-from ingest.normalize import normalize
+from ingest.normalize import Limits, normalize
+from ingest.reconcile import adopt_years, refuse_poorer
 from ingest.sources import iter_sources
 
 log = logging.getLogger("fiches.import")
@@ -46,10 +48,12 @@ class ImportReport:
 
     @property
     def exit_code(self) -> int:
-        """0 = clean, 1 = some records rejected, 2 = unusable input."""
-        if self.unusable and not self.read:
+        """0 = clean, 1 = some fiches rejected, 2 = an input unusable (unreadable, or no fiche in it).
+
+        3 (store or index unreachable) is an exception, ``StoreUnavailable``, not a report."""
+        if self.unusable:
             return 2
-        return 1 if (self.rejected or self.unusable) else 0
+        return 1 if self.rejected else 0
 
     def add_counts(self, counts: UpsertCounts) -> None:
         self.created += counts.created
@@ -134,12 +138,14 @@ def _title_key(title: str) -> str:
     return fold_key(title)[:200]
 
 
-def _normalised(records: Iterable[ParsedFiche | Rejected], report: ImportReport) -> Iterator[FicheCreate]:
+def _normalised(records: Iterable[ParsedFiche | Rejected], report: ImportReport,
+                where: dict[str, tuple[str, int]]) -> Iterator[FicheCreate]:
+    limits = Limits.from_settings()
     for record in records:
         if isinstance(record, Rejected):
             _reject(report, record)
             continue
-        result = normalize(record)
+        result = normalize(record, limits)
         if isinstance(result, Rejected):
             _reject(report, result)
             continue
@@ -148,10 +154,15 @@ def _normalised(records: Iterable[ParsedFiche | Rejected], report: ImportReport)
             message = f"{record.source}:{record.line}: {warning}"
             report.warnings.append(message)
             log.warning(message)
+        where[fiche.id] = (record.source, record.line)
         yield fiche
 
 
 def _reject(report: ImportReport, rejection: Rejected) -> None:
+    if rejection.whole:
+        report.unusable.append(f"{rejection.source} : {rejection.reason}")
+        log.error("illisible %s", rejection)
+        return
     report.rejected += 1
     report.rejections.append(rejection)
     log.warning("rejeté %s", rejection)
@@ -168,23 +179,53 @@ def import_records(
     report = report or ImportReport()
     grouper = _DuplicateGrouper(store)
     batch: list[FicheCreate] = []
+    where: dict[str, tuple[str, int]] = {}  # id → (source, line) of the reading being stored
 
     def flush() -> None:
         if not batch:
             return
-        leaders = grouper.leaders(batch)
-        report.add_counts(store.upsert(batch, leaders))
-        report.duplicates_grouped += sum(1 for leader in leaders.values() if leader)
+        kept, refused = refuse_poorer(adopt_years(batch, store), store, where)
+        for rejection in refused:
+            _reject(report, rejection)
+        leaders = grouper.leaders(kept)
+        _store(kept, leaders, store, report, where)
+        report.duplicates_grouped += sum(1 for fiche in kept if leaders.get(fiche.id))
         if on_batch:
             on_batch(len(batch))
         batch.clear()
+        where.clear()
 
-    for fiche in _normalised(records, report):
+    for fiche in _normalised(records, report, where):
         batch.append(fiche)
         if len(batch) >= batch_size:
             flush()
     flush()
     return report
+
+
+def _store(batch: list[FicheCreate], leaders: dict[str, str | None], store: Store, report: ImportReport,
+           where: dict[str, tuple[str, int]]) -> None:
+    """Upsert a batch in one transaction; if the database refuses it, again record by record, so only
+    the record it refuses is lost (rejected with its source, line and the database's reason)."""
+    if not batch:
+        return
+    try:
+        report.add_counts(store.upsert(batch, leaders))
+        return
+    except StoreUnavailable:
+        raise
+    except Exception as error:  # noqa: BLE001 - any refusal of the database: find the record
+        log.warning("lot refusé par la base (%s) : nouvel essai fiche par fiche", error.__class__.__name__)
+    for fiche in batch:
+        try:
+            report.add_counts(store.upsert([fiche], {fiche.id: leaders.get(fiche.id)}))
+        except StoreUnavailable:
+            raise
+        except Exception as error:  # noqa: BLE001 - the database's reason goes into the report
+            source, line = where.get(fiche.id, (fiche.source_file or "", fiche.source_line or 0))
+            reason = str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0][:300]
+            _reject(report, Rejected(source, line, f"Fiche refusée par la base de données ({reason}) : "
+                                                   "corrigez ce texte puis relancez l'import."))
 
 
 def import_sources(

@@ -55,7 +55,8 @@ LABELS: tuple[Label, ...] = (
     Label("description_experience", SENACS,
           ("Description de l'expérience, ses objectifs, ses acteurs et ses différentes phases.",)),
     Label("public", SENACS, ("Public",)),
-    Label("partenaires", SENACS, ("Avec qui cette action a-t-elle été menée ?", "Partenaires d'action")),
+    Label("partenaires_action", SENACS, ("Avec qui cette action a-t-elle été menée ?", "Partenaires d'action",
+                                         "Partenaires d'actions")),
     Label("description_generale", SENACS, ("Description générale",)),
     Label("ressources_financieres", SENACS, ("Ressources financières mobilisées pour cette action",)),
     Label("personnes_mobilisees", SENACS, ("Nombre de personnes mobilisés pour cette action",
@@ -88,7 +89,8 @@ LABELS: tuple[Label, ...] = (
     Label("territoire", EXTRA, ("Territoire",)),
     Label("description_experience", EXTRA, ("Description de l'expérience",)),
     Label("public", EXTRA, ("Publics", "Public concerné", "Public visé")),
-    Label("partenaires", EXTRA, ("Partenaires",)),
+    Label("partenaires_action", EXTRA, ("Partenaires",)),
+    Label("partenaires_financiers", EXTRA, ("Partenaires financiers", "Financeurs")),
     Label("ressources_financieres", EXTRA, ("Ressources financières", "Budget")),
     Label("personnes_mobilisees", EXTRA, ("Personnes mobilisées", "Moyens humains")),
     Label("limites", EXTRA, ("Limites",)),
@@ -107,7 +109,7 @@ TABLE_HEADER = ("Nom", "Département", "Année")
 # Reading order of the SENACS sections: a label that goes back in this order starts a new fiche.
 SECTION_ORDER: tuple[str, ...] = (
     "title", "structure", "attachments", "statut", "raison_fin", "dimension", "mots_cles", "resume",
-    "initiative", "precision", "territoire", "description_experience", "public", "partenaires",
+    "initiative", "precision", "territoire", "description_experience", "public", "partenaires_action",
     "description_generale", "ressources_financieres", "personnes_mobilisees", "resultat_territoire",
     "resultat_centre", "resultat_habitants", "limites", "perspectives",
 )
@@ -172,6 +174,19 @@ def match_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> str | None:
     return None
 
 
+_MIN_CUT_KEY = 4
+
+
+def is_cut_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> bool:
+    """True when ``line`` is the start of a label cut by the end of a page (``- Territoire con``)."""
+    if not _BULLET.match(line) or match_label(line, groups) is not None:
+        return False
+    key = label_key(line)
+    if len(key) < _MIN_CUT_KEY:
+        return False
+    return any(full.startswith(key) and group in groups for full, (_field, group) in _EXACT.items())
+
+
 def is_marker(line: str, marker: str) -> bool:
     """True when ``line`` is the page marker ``marker`` (PAGE_HEADER, BLOCK_START), written loosely.
 
@@ -210,23 +225,47 @@ def text_value(lines: Sequence[str]) -> str | None:
     return "\n".join(kept)
 
 
-def _label_name(field_name: str) -> str:
+def label_name(field_name: str) -> str:
+    """The printed label of a field (its name when it has none)."""
     for label in LABELS:
         if label.field == field_name:
             return label.names[0]
     return field_name
 
 
+_PARTNER_HEADER = re.compile(r"^[\s\-–—•*]*partenaires?\s+(financiers?|d'?\s*actions?)\s*:?\s*(.*)$", re.I)
+
+
+def _partner_lists(lines: Sequence[str]) -> dict[str, list[str]]:
+    """Lines of « Avec qui cette action a-t-elle été menée ? » by partner kind: SENACS prints
+    ``Partenaires financiers:`` and ``Partenaires d'action:`` sub-headers (items before any go to action)."""
+    out: dict[str, list[str]] = {"partenaires_action": [], "partenaires_financiers": []}
+    target = "partenaires_action"
+    for line in lines:
+        header = _PARTNER_HEADER.match(line.replace("’", "'"))
+        if header is None:
+            out[target].append(line)
+            continue
+        target = "partenaires_financiers" if header.group(1).lower().startswith("financ") else "partenaires_action"
+        if header.group(2).strip():
+            out[target].extend(re.split(r"\s*[,;]\s*", header.group(2)))
+    return out
+
+
 def assign(fiche: ParsedFiche, field_name: str, lines: Sequence[str]) -> None:
     """Store the value ``lines`` of label ``field_name`` in ``fiche`` (values as written)."""
-    if field_name in LIST_FIELDS:
+    if field_name == "partenaires_action":
+        for name, kind_lines in _partner_lists(lines).items():
+            current = getattr(fiche, name)
+            current.extend(item for item in list_items(kind_lines, name) if item not in current)
+    elif field_name in LIST_FIELDS:
         current = getattr(fiche, field_name)
         current.extend(item for item in list_items(lines, field_name) if item not in current)
     elif field_name in TEXT_FIELDS:
         value = text_value(lines)
         previous = getattr(fiche, field_name)
         if value is not None and previous is not None and value != previous:
-            fiche.warnings.append(f"Rubrique « {_label_name(field_name)} » présente deux fois : textes réunis.")
+            fiche.warnings.append(f"Rubrique « {label_name(field_name)} » présente deux fois : textes réunis.")
             value = f"{previous}\n{value}"
         if value is not None:
             setattr(fiche, field_name, value)
@@ -245,7 +284,7 @@ def assign(fiche: ParsedFiche, field_name: str, lines: Sequence[str]) -> None:
             setattr(fiche, field_name, value)
         elif value is not None and fold(value) != fold(previous):
             fiche.warnings.append(
-                f"Rubrique « {_label_name(field_name)} » avec deux valeurs (« {previous} », « {value} ») :"
+                f"Rubrique « {label_name(field_name)} » avec deux valeurs (« {previous} », « {value} ») :"
                 " la première est gardée."
             )
 

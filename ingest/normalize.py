@@ -18,22 +18,29 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import posixpath
 import re
 import unicodedata
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
 
 from annotated_types import MaxLen
 from pydantic import ValidationError
 
+from app.domain.config import get_settings
 from app.domain.models import FicheBase, FicheCreate
 from app.domain.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche, Rejected, fiche_id, fold_key
 from ingest.amounts import extract_budget
 from ingest.etp import extract_etp
 from ingest.geo import find_departement, split_structure
+from ingest.labels import label_name
 from ingest.vocab import FIELD_LABELS, clean_label, normalize_value, normalize_values
 
 FIRST_YEAR = 1990
-SOURCE_FIELDS = frozenset({"source_file", "source_line", "source_url", "format"})
+SOURCE_FIELDS = frozenset({"source_file", "source_label", "source_line", "source_url", "format"})
+SENACS_LABEL = "Catalogue SENACS"
 CONTENT_FIELDS: tuple[str, ...] = tuple(n for n in FicheBase.model_fields if n not in SOURCE_FIELDS)
 SINGLE_CONTROLLED = ("statut", "dimension", "territoire")
 LIST_CONTROLLED = ("mots_cles", "public", "initiative")
@@ -44,6 +51,24 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _EMPTY = re.compile(r"^[\s\-–—•*.]*$")
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _MONEY_HINT = re.compile(r"€|\beuros?\b|\d\s*k€", re.IGNORECASE)
+# Control characters (C0 but tab and line breaks, DEL, C1): removed before anything reaches the store.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_GARBAGE_CONTROLS = 32  # more control characters than this (or 1 % of the text): a binary block
+_NOT_SIZED = frozenset({"warnings", "source", "format", "source_url"})
+_SUB_HEADERS = frozenset({"partenaires d'action", "partenaires financiers", "partenaires d'actions"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits of one fiche, in characters (``FICHES_MAX_FICHE_CHARS``, ``FICHES_MAX_FIELD_CHARS``)."""
+
+    fiche: int
+    field: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        settings = get_settings()
+        return cls(settings.max_fiche_chars, settings.max_field_chars)
 
 
 def clean_text(value: str | None) -> str | None:
@@ -72,7 +97,7 @@ def _clean_list(values: list[str] | None) -> list[str]:
     for value in values or []:
         item = clean_label(clean_line(value))
         key = fold_key(item)
-        if not item or key in seen or key.rstrip(" :") == "partenaires d'action":
+        if not item or key in seen or key.rstrip(" :") in _SUB_HEADERS:
             continue
         seen.add(key)
         out.append(item)
@@ -122,6 +147,8 @@ def _figures(p: ParsedFiche, data: dict, warnings: list[str]) -> None:
     budget = _figure(p.budget_eur, "Budget", warnings)
     if budget is None:
         budget = extract_budget(data["ressources_financieres"])
+        if budget is None and not data["ressources_financieres"]:
+            budget = extract_budget(data["description_generale"], stated_only=True)  # the only place it is given
         text = data["ressources_financieres"] or ""
         if budget is None and _MONEY_HINT.search(text):
             warnings.append(
@@ -161,8 +188,84 @@ def content_hash(data: dict) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def normalize(p: ParsedFiche) -> tuple[FicheCreate, list[str]] | Rejected:
+def _scrub(p: ParsedFiche) -> tuple[ParsedFiche, int]:
+    """``p`` without control characters (the one place they are removed), and how many there were."""
+    changes: dict[str, Any] = {}
+    removed = 0
+    for name, value in vars(p).items():
+        if name == "warnings":
+            continue
+        if isinstance(value, str) and _CONTROL.search(value):
+            changes[name], count = _CONTROL.subn("", value)
+            removed += count
+        elif isinstance(value, list) and any(isinstance(item, str) and _CONTROL.search(item) for item in value):
+            items = [_CONTROL.subn("", item) if isinstance(item, str) else (item, 0) for item in value]
+            changes[name] = [item for item, _count in items]
+            removed += sum(count for _item, count in items)
+    return (replace(p, **changes) if changes else p), removed
+
+
+def _n(number: int) -> str:
+    """``250000`` → ``250 000`` (narrow no-break space, as French writes it)."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        return sum(len(item) for item in value if isinstance(item, str))
+    return 0
+
+
+def _check_size(p: ParsedFiche, limits: Limits) -> Rejected | None:
+    """A rejection naming the field (or the fiche) over its limit, with the source and line."""
+    sizes = {name: _size(value) for name, value in vars(p).items() if name not in _NOT_SIZED}
+    for name, size in sizes.items():
+        if size > limits.field:
+            return Rejected(p.source, p.line, f"Rubrique « {label_name(name)} » trop longue ({_n(size)} caractères, "
+                            f"maximum {_n(limits.field)}) : découpez ou raccourcissez ce texte.")
+    total = sum(sizes.values())
+    if total > limits.fiche:
+        return Rejected(p.source, p.line, f"Fiche trop volumineuse ({_n(total)} caractères, maximum "
+                        f"{_n(limits.fiche)}) : est-ce bien une seule fiche ? Vérifiez le document.")
+    return None
+
+
+def _unreadable(p: ParsedFiche, raw_title: str, removed: int) -> Rejected | None:
+    """A block of binary garbage (control characters in its title, or many of them) is rejected."""
+    length = sum(_size(value) for name, value in vars(p).items() if name not in _NOT_SIZED)
+    if _CONTROL.search(raw_title) or removed > _GARBAGE_CONTROLS or (removed >= 8 and removed > 0.01 * length):
+        return Rejected(p.source, p.line, f"Bloc illisible : {removed} caractère(s) de contrôle (octets nuls…), "
+                        "sans doute des données binaires ou un fichier abîmé. Vérifiez le document à cette ligne.")
+    return None
+
+
+def source_label(source: str, source_url: str | None) -> tuple[str | None, str | None]:
+    """(file name, human label) of where a fiche came from: never a server path."""
+    url = source_url or (source if _URL.match(source) else None)
+    if url and "senacs" in (urlsplit(url).hostname or "").lower():
+        return None if _URL.match(source) else _file_name(source), SENACS_LABEL
+    if _URL.match(source):
+        parts = urlsplit(source)
+        return None, posixpath.basename(parts.path) or parts.hostname or source
+    name = _file_name(source)
+    return name, name
+
+
+def _file_name(source: str) -> str | None:
+    name = posixpath.basename(source.removeprefix("envoi:").replace("\\", "/"))
+    return name or None
+
+
+def normalize(p: ParsedFiche, limits: Limits | None = None) -> tuple[FicheCreate, list[str]] | Rejected:
     """The canonical fiche and its French warnings, or a ``Rejected`` saying how to fix it."""
+    raw_title = p.title
+    p, removed = _scrub(p)
+    problem = _unreadable(p, raw_title, removed) if removed else None
+    problem = problem or _check_size(p, limits or Limits.from_settings())
+    if problem is not None:
+        return problem
     title = clean_line(p.title)
     if title is None:
         return Rejected(
@@ -175,6 +278,8 @@ def normalize(p: ParsedFiche) -> tuple[FicheCreate, list[str]] | Rejected:
     if isinstance(year, Rejected):
         return year
     warnings: list[str] = list(dict.fromkeys(p.warnings))
+    if removed:
+        warnings.append(f"{removed} caractère(s) de contrôle (octet nul…) supprimé(s) du texte de la fiche.")
     structure, place = _departement(p, clean_line(p.structure), warnings)
     data: dict = {"title": title, "structure": structure, "year": year, **place}
     for name in TEXT_FIELDS:
@@ -194,10 +299,9 @@ def normalize(p: ParsedFiche) -> tuple[FicheCreate, list[str]] | Rejected:
             data[name] = _clean_list(getattr(p, name))
     _figures(p, data, warnings)
     source = clean_line(p.source) or ""
-    is_url = bool(_URL.match(source))
-    data["source_file"] = None if is_url else source or None
-    data["source_url"] = source if is_url else clean_line(p.source_url)
-    data["source_line"], data["format"] = p.line, p.format
+    data["source_url"] = source if _URL.match(source) else clean_line(p.source_url)
+    data["source_file"], data["source_label"] = source_label(source, data["source_url"])
+    data["source_line"], data["format"], data["truncated"] = p.line, p.format, bool(p.truncated)
     data["id"] = fiche_id(title, structure, data["departement"], year)
     data["content_hash"] = content_hash(data)
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -21,8 +22,11 @@ from ingest.export import (
 )
 
 _SCALARS = ("structure", "departement", "statut", "dimension", "territoire", "source_url")
-_READ = frozenset(("title", "year", *_SCALARS, *TEXT_FIELDS, *LIST_FIELDS, *NUMBER_FIELDS))
-_KNOWN = frozenset(EXPORT_FIELDS) | {"format", "content_hash", "created_at", "updated_at", "deleted_at"}
+_READ = frozenset(("title", "year", "truncated", *_SCALARS, *TEXT_FIELDS, *LIST_FIELDS, *NUMBER_FIELDS))
+_KNOWN = frozenset(EXPORT_FIELDS) | {"format", "content_hash", "created_at", "updated_at", "deleted_at", "partenaires"}
+_RENAMED = {"partenaires": "partenaires_action"}  # exports written before the partners were split
+_YEAR = re.compile(r"\s*(\d{4})(?:\.0+)?\s*")
+_TRUE = frozenset({"true", "1", "oui", "vrai", "yes"})
 
 
 def split_items(cell: str) -> list[str]:
@@ -58,17 +62,34 @@ def _to_number(value: Any) -> float | None:
     return float(str(value).strip().replace(",", ".").replace(" ", ""))
 
 
+def _year(value: Any) -> int | None | bool:
+    """A four-digit year; None when empty; False when written but not a year (``1e400``, ``20019``)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value if 1000 <= value <= 9999 else False
+    found = _YEAR.fullmatch(str(value))
+    return int(found.group(1)) if found else False
+
+
 def _build(data: Mapping[str, Any], source: str, line: int, fmt: str) -> ParsedFiche | Rejected:
     """One exported record → ParsedFiche (bad values become warnings, a missing title a rejection)."""
     where = "élément" if fmt == "json" else "ligne"
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         return Rejected(source, line, f"{where.capitalize()} {line} sans titre : renseignez le champ « title ».")
-    fiche = ParsedFiche(title=title.strip(), source=source, line=line, format=fmt)
+    year = _year(data.get("year"))
+    if year is False:
+        return Rejected(source, line, f"{where.capitalize()} {line} : année illisible « {str(data.get('year'))[:20]} »"
+                                      " ; une année s'écrit en quatre chiffres (2019).")
+    fiche = ParsedFiche(title=title.strip(), source=source, line=line, format=fmt, year=year or None)
+    data = {_RENAMED.get(key, key): value for key, value in data.items()}
     unknown = sorted(key for key in data if key not in _KNOWN)
     if unknown:
         fiche.warnings.append(f"Champs inconnus ignorés : {', '.join(map(str, unknown))}.")
-    for name in _READ - {"title"}:
+    for name in _READ - {"title", "year"}:
         value = data.get(name)
         if value is None or value == "":
             continue
@@ -78,11 +99,11 @@ def _build(data: Mapping[str, Any], source: str, line: int, fmt: str) -> ParsedF
                 setattr(fiche, name, [str(item) for item in items if item not in (None, "")])
             elif name in NUMBER_FIELDS:
                 setattr(fiche, name, _to_number(value))
-            elif name == "year":
-                fiche.year = int(_to_number(value) or 0) or None
+            elif name == "truncated":
+                fiche.truncated = value is True or str(value).strip().lower() in _TRUE
             else:
                 setattr(fiche, name, value if isinstance(value, str) else str(value))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             fiche.warnings.append(f"Valeur illisible pour « {name} » ({value!r}) : champ laissé vide.")
     return fiche
 

@@ -5,7 +5,8 @@ the diagnostic question, Mots clés associés à l'actions (sic), Description g�
 l'expérience…, impacts, facteurs de réussite, limites. No structure line, no statut.
 
 The title is a ``Titre`` label when present, else the first non-empty line. A document may hold
-several fiches: a label going back in the section order (a second ``Thèmes``) starts the next one,
+several fiches: a page header line ``Actions`` (followed by a title and a label) starts one, as
+does a label going back in the section order (a second ``Thèmes``) starts the next one,
 whose title is the last line written before that label. A line holding an ``action/show/N`` address
 starts a fiche too and gives its ``source_url``.
 """
@@ -16,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from app.domain.records import ParsedFiche, Rejected
-from ingest.labels import LEGACY_GROUPS, LEGACY_ORDER, fill_fiche, match_label, split_sections
+from ingest.labels import BLOCK_START, LEGACY_GROUPS, LEGACY_ORDER, fill_fiche, is_marker, match_label, split_sections
 from ingest.parse_text import split_lines
 
 _RANK = {name: rank for rank, name in enumerate(LEGACY_ORDER)}
@@ -34,6 +35,11 @@ def _chunks(lines: list[str]) -> Iterator[tuple[str | None, _NUMBERED]]:
     url: str | None = None
     last_rank = -1
     for index, line in enumerate(lines, start=1):
+        if is_marker(line, BLOCK_START) and _opens(lines, index):
+            if any(text.strip() for _n, text in chunk):
+                yield url, chunk
+            chunk, url, last_rank = [], None, -1
+            continue  # the site's page header « Actions »: never a title
         address = _URL.search(line)
         if address and len(line.strip()) <= len(address.group(0)) + 12:
             if any(text.strip() for _n, text in chunk):
@@ -51,6 +57,15 @@ def _chunks(lines: list[str]) -> Iterator[tuple[str | None, _NUMBERED]]:
         chunk.append((index, line))
     if any(text.strip() for _n, text in chunk):
         yield url, chunk
+
+
+def _opens(lines: list[str], number: int) -> bool:
+    """Whether the ``Actions`` line ``number`` (1-based) heads a fiche: a title, then a label."""
+    following = [text for text in lines[number : number + 6] if text.strip()]
+    if following and is_marker(following[0], BLOCK_START):
+        return True  # the header printed twice
+    return len(following) >= 2 and match_label(following[0], LEGACY_GROUPS) is None and (
+        match_label(following[1], LEGACY_GROUPS) is not None or bool(_URL.search(following[0])))
 
 
 def _pop_title(chunk: _NUMBERED) -> _NUMBERED:

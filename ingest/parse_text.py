@@ -20,6 +20,7 @@ from ingest.labels import (
     TABLE_HEADER,
     fill_fiche,
     fold,
+    is_cut_label,
     is_marker,
     label_key,
     match_label,
@@ -164,6 +165,9 @@ def _read_block(block: _Block, source: str, fmt: str) -> ParsedFiche | Rejected:
         )
     title_number, title, _ = filled[0]
     body = [(n, text) for n, text, _label in block.lines if n > title_number]
+    cut = block.truncated and len(filled) > 1 and is_cut_label(filled[-1][1])
+    if cut:
+        body = [(n, text) for n, text in body if n != filled[-1][0]]  # a cut label is never a value
     fiche = ParsedFiche(title=title.strip(), source=source, line=number, format=fmt)
     preamble, sections = split_sections(body)
     if any(line.strip() for line in preamble):
@@ -172,6 +176,9 @@ def _read_block(block: _Block, source: str, fmt: str) -> ParsedFiche | Rejected:
             "placez-le sous une rubrique « - Label »."
         )
     fill_fiche(fiche, sections)
+    if cut:
+        fiche.warnings.append(f"Rubrique coupée par la fin de la page ignorée (ligne {filled[-1][0]}) : "
+                              f"« {filled[-1][1].strip()} ».")
     if block.truncated:
         fiche.truncated = True
         fiche.warnings.append(

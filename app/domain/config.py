@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     frontend_dir: Path = ROOT / "frontend"
     import_token: str | None = None  # bearer token for POST /api/imports; unset = endpoint disabled
     max_upload_bytes: int = 20 * 1024 * 1024  # any request body, however it is framed
+    max_fiche_chars: int = 250_000  # a longer fiche is rejected at import (about 100 printed pages)
+    max_field_chars: int = 100_000  # a longer section too (under the CSV reader's 131 072 per cell)
     batch_size: int = 500
     seed_on_start: bool = True
     sync_interval: float = 30.0  # seconds between index catch-ups from the store (0 = only at start)

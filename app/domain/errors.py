@@ -52,3 +52,10 @@ class TooManyRequests(FichesError):
 
     status = 429
     code = "too_many_requests"
+
+
+class StoreUnavailable(FichesError):
+    """The store (database) cannot be reached or used: an infrastructure failure, not bad input."""
+
+    status = 503
+    code = "store_unavailable"

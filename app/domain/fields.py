@@ -11,6 +11,7 @@ Adding a facet is one line in ``FACETS`` (its parameter name, its label and the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, get_origin
 
@@ -29,6 +30,18 @@ class Facet:
     fields: tuple[str, ...]
     long: bool = False  # many values: the page gives the list a filter box
     numeric: bool = False  # values are whole numbers (years)
+    labels: tuple[tuple[str, str], ...] = ()  # stored value → displayed value (e.g. for booleans)
+
+    def values_of(self, fiche: Mapping[str, object]) -> list[str]:
+        """The facet's values for one fiche (a dict of its fields), as displayed, empty ones left out."""
+        shown = dict(self.labels)
+        out: list[str] = []
+        for name in self.fields:
+            value = fiche.get(name)
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                if item is not None and item != "":
+                    out.append(shown.get(str(item), str(item)))
+        return out
 
 
 @dataclass(frozen=True)
@@ -56,10 +69,11 @@ FACETS: tuple[Facet, ...] = (
     Facet("territoire", "Territoire", ("territoire",)),
     Facet("initiative", "À l'initiative de", ("initiative",)),
     Facet("statut", "Statut", ("statut",)),
-    Facet("partenaire", "Partenaire", ("partenaires",), long=True),
+    Facet("partenaire", "Partenaire", ("partenaires_financiers", "partenaires_action"), long=True),
     Facet("departement", "Département", ("departement",), long=True),
     Facet("region", "Région", ("region",), long=True),
     Facet("annee", "Année", ("year",), long=True, numeric=True),
+    Facet("etat", "État de la fiche", ("truncated",), labels=(("True", "Incomplète"), ("False", "Complète"))),
 )
 
 RANGES: tuple[Range, ...] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, Boolean, Column, Index, Text, false
 from sqlmodel import Field, SQLModel
 
 
@@ -45,7 +45,8 @@ class FicheBase(SQLModel):
     mots_cles: list[str] = _list("Mots clés")
     public: list[str] = _list("Public")
     initiative: list[str] = _list("À l'initiative de")
-    partenaires: list[str] = _list("Partenaires")
+    partenaires_action: list[str] = _list("Partenaires de l'action")  # SENACS « Partenaires d'action »
+    partenaires_financiers: list[str] = _list("Partenaires financiers")  # SENACS « Partenaires financiers »
     attachments: list[str] = _list("Pièces jointes")
     themes: list[str] = _list("Thèmes")
     resume: str | None = _section("Résumé")
@@ -65,7 +66,10 @@ class FicheBase(SQLModel):
     perspectives: str | None = _section("Perspectives")
     budget_eur: float | None = Field(default=None, title="Budget (€)")
     etp: float | None = Field(default=None, title="ETP")
-    source_file: str | None = _text("Fichier source")
+    truncated: bool = Field(default=False, title="Fiche incomplète", sa_column=Column(
+        Boolean, nullable=False, default=False, server_default=false()))  # the source text was cut off
+    source_file: str | None = _text("Fichier source")  # the imported file's name (never a server path)
+    source_label: str | None = _text("Source")  # what the page shows: file name, or « Catalogue SENACS »
     source_line: int | None = Field(default=None, title="Ligne source")
     source_url: str | None = _text("Adresse source")
     format: str | None = Field(default=None, max_length=20, title="Format lu")

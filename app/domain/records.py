@@ -35,7 +35,8 @@ LIST_FIELDS: tuple[str, ...] = (
     "mots_cles",
     "public",
     "initiative",
-    "partenaires",
+    "partenaires_action",
+    "partenaires_financiers",
     "attachments",
     "themes",
 )
@@ -84,7 +85,8 @@ class ParsedFiche:
     mots_cles: list[str] = field(default_factory=list)
     public: list[str] = field(default_factory=list)
     initiative: list[str] = field(default_factory=list)
-    partenaires: list[str] = field(default_factory=list)
+    partenaires_action: list[str] = field(default_factory=list)
+    partenaires_financiers: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
     # figures given explicitly by a structured source (our JSON/CSV export); None = extract from text
@@ -105,6 +107,7 @@ class Rejected:
     source: str
     line: int
     reason: str  # in French, says what is wrong and how to fix it
+    whole: bool = False  # the whole document is unusable (no fiche in it), not one fiche
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.reason}"

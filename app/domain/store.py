@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, col, select
 
+from app.domain.errors import StoreUnavailable
 from app.domain.models import Fiche, FicheCreate, utcnow
 from app.domain.records import fold_key
 
@@ -34,6 +35,10 @@ def _rows_in(connection, column: str, values: Sequence, columns: Sequence[str], 
     for start in range(0, len(values), _CHUNK):
         for row in connection.execute(stmt, {"values": values[start : start + _CHUNK]}).mappings():
             yield dict(row)
+
+
+def _first_line(error: BaseException) -> str:
+    return str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0][:300]
 
 
 @dataclass
@@ -56,11 +61,15 @@ class Store:
 
         Plain Core statements (no ORM objects): one SELECT of the batch's ids, one multi-row INSERT and
         one executemany UPDATE. If a concurrent import inserted one of the ids first, the batch is rolled
-        back and run again (it then updates that row)."""
+        back and run again (it then updates that row). A database that cannot be reached raises
+        ``StoreUnavailable``; any other failure (a value the database refuses) propagates as is."""
         try:
-            return self._upsert(fiches, duplicate_of)
-        except IntegrityError:
-            return self._upsert(fiches, duplicate_of)
+            try:
+                return self._upsert(fiches, duplicate_of)
+            except IntegrityError:
+                return self._upsert(fiches, duplicate_of)
+        except (OperationalError, InterfaceError) as error:
+            raise StoreUnavailable(f"Base de données inaccessible : {_first_line(error)}") from error
 
     def _upsert(self, fiches: Sequence[FicheCreate], duplicate_of: dict[str, str | None] | None) -> UpsertCounts:
         counts = UpsertCounts()

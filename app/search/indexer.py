@@ -45,10 +45,6 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _values(value: object) -> list[object]:
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
 def fiche_to_doc(fiche: dict) -> dict:
     """The index document of a fiche (a ``Fiche.model_dump()`` dict). Pure function."""
     title = _text(fiche.get("title"))
@@ -59,9 +55,8 @@ def fiche_to_doc(fiche: dict) -> dict:
     etp = fiche.get("etp")
     year = fiche.get("year")
     facets = {}
-    for name, sources in FACETS.items():
-        values = [v for source in sources for v in _values(fiche.get(source))]
-        facets[name] = [str(v) for v in values if v not in (None, "")]
+    for name, spec in FACETS.items():
+        facets[name] = spec.values_of(fiche)
     meta = {
         "facets": facets,
         "departement_code": fiche.get("departement_code"),

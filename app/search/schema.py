@@ -5,7 +5,7 @@ from __future__ import annotations
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from app.domain.fields import FACETS as FACET_SPECS
-from app.domain.fields import TEXT_FIELDS
+from app.domain.fields import TEXT_FIELDS, Facet
 from app.search.analysis import french_analyzer
 
 # Text fields of the index and their BM25F boosts: title > mots clés > résumé > the rest.
@@ -13,11 +13,11 @@ TEXT_BOOSTS: dict[str, float] = {"title": 3.0, "kw": 2.2, "resume": 1.5, "body":
 
 # Which fiche fields feed which index field ("body" gets every other text field).
 KW_SOURCES = ("mots_cles", "themes")
-BODY_SOURCES = ("structure", "departement", "region", "public", "partenaires",
+BODY_SOURCES = ("structure", "departement", "region", "public", "partenaires_action", "partenaires_financiers",
                 *(name for name in TEXT_FIELDS if name != "resume"))
 
-# Facets, in display order: parameter name → the fiche fields whose values it counts (app.domain.fields).
-FACETS: dict[str, tuple[str, ...]] = {facet.name: facet.fields for facet in FACET_SPECS}
+# Facets, in display order: parameter name → its spec (the fields it reads: app.domain.fields).
+FACETS: dict[str, Facet] = {facet.name: facet for facet in FACET_SPECS}
 
 # The in-memory number column behind each kind of range, and the scale of its stored integers.
 RANGE_COLUMNS: dict[str, tuple[str, int]] = {"euros": ("budget", 1), "etp": ("etp", 100), "year": ("year", 1)}

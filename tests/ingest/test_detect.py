@@ -8,7 +8,8 @@ import random
 import pytest
 
 from app.domain.records import ParsedFiche, Rejected
-from ingest.detect import decode, detect_format, parse_document
+from ingest.decoding import decode
+from ingest.detect import detect_format, parse_document
 from ingest.export import export_csv, export_json
 from tests.fixtures.golden import GOLDEN, assert_matches_golden
 from tests.paths import FIXTURES, SEEDS
@@ -37,7 +38,8 @@ def test_windows_1252_is_decoded_with_a_warning() -> None:
     raw = (FIXTURES / "crlf_tabs.txt").read_text(encoding="utf-8").replace("’", "'").replace("\u00a0", " ")
     first, second = parse_document(raw.encode("cp1252"), "vieux.txt")
     assert first.title == "Fête de quartier de Chennevières" and first.mots_cles[1] == "Parentalité"
-    assert "Windows-1252" in first.warnings[0] and "Windows-1252" in second.warnings[0]
+    assert "Windows-1252" in first.warnings[0] and "ligne" in first.warnings[0]
+    assert not any("Windows-1252" in w for w in second.warnings), "a file-level warning is given once"
     assert decode(b"\xef\xbb\xbfabc") == ("abc", [])
     assert decode("\ufeffabc") == ("abc", [])
     assert decode("é".encode("utf-16"))[0] == "é"

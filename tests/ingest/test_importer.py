@@ -47,13 +47,14 @@ def test_malformed_fiche_in_the_middle_is_rejected_with_its_line(store, tmp_path
     broken = "\nActions\n".join(blocks[:10]) + "\n" + BROKEN_BLOCK + "Actions\n" + "\nActions\n".join(blocks[10:])
     path = tmp_path / "casse.txt"
     path.write_text(broken, encoding="utf-8")
-    bad_line = broken.splitlines().index("- CENTRE SANS TITRE - Sarthe")  # 0-based: the Actions line is 2 above
+    actions_line = broken.splitlines().index("- CENTRE SANS TITRE - Sarthe") - 2  # 1-based line of « Actions »
     report = import_paths([str(path)], store)
     assert report.created == 25
     assert report.rejected == 1 and report.exit_code == 1
     rejection = report.rejections[0]
     assert rejection.source == str(path)
-    assert abs(rejection.line - (bad_line - 1)) <= 2, rejection
+    assert rejection.line == actions_line, rejection
+    assert broken.splitlines()[rejection.line - 1] == "Actions"
     assert store.count() == 25
 
 
@@ -68,7 +69,9 @@ def test_document_in_no_known_format_is_reported(store, tmp_path):
     path = tmp_path / "projet-social.txt"
     path.write_text(PROJET_SOCIAL.read_text(encoding="utf-8"))
     report = import_paths([str(path)], store)
-    assert report.created == 0 and report.rejected >= 1 and report.exit_code in (1, 2)
+    assert (report.created, report.rejected, report.exit_code) == (0, 0, 2)
+    (unusable,) = report.unusable
+    assert unusable.startswith(f"{path} : Format non reconnu")
 
 
 def test_glob_and_reimport_after_edit_updates(store, tmp_path):

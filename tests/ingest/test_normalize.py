@@ -48,7 +48,7 @@ def test_controlled_values_are_canonical_and_lists_deduplicated():
             mots_cles=["Viellissement", "Démocratie et citoyenneté", "vieillissement", "Emploi, économie"],
             public=["Familles", "familles", "Tous publics"],
             initiative=["Le centre social", "Un ou plusieurs partenaires"],
-            partenaires=["Caf", "  Caf ", "", "Bailleur social"],
+            partenaires_action=["Caf", "  Caf ", "", "Bailleur social"],
         )
     )
     assert fiche.statut == "Terminée"
@@ -57,7 +57,7 @@ def test_controlled_values_are_canonical_and_lists_deduplicated():
     assert fiche.mots_cles == ["Vieillissement", "Démocratie & citoyenneté", "Emploi, économie"]
     assert fiche.public == ["familles", "Tous publics"]
     assert fiche.initiative == ["Le centre social", "Un ou plusieurs partenaire(s)"]
-    assert fiche.partenaires == ["Caf", "Bailleur social"]
+    assert fiche.partenaires_action == ["Caf", "Bailleur social"]
     assert warnings == []
 
 

@@ -95,7 +95,7 @@ def test_seed_raw_text_kept_as_written(seed_text: str) -> None:
     # a bullet starting like a label ("- Dimension d'accueil…") stays in the free text
     assert "- Dimension d'accueil solidaire et citoyen." in fiches[1].description_experience
     assert fiches[1].precision == "L'Etat et les municipalités."
-    assert fiches[0].partenaires == ["Préfecture"]
+    assert fiches[0].partenaires_action == ["Préfecture"]
     assert fiches[0].attachments == [] and fiches[0].limites.startswith("La pérénnisation")
     assert fiches[9].line == 561 and fiches[9].attachments == []  # no « Fichier(s) associé(s) » label
     assert fiches[18].statut == "Terminée" and fiches[18].raison_fin is None
@@ -157,4 +157,4 @@ def test_five_megabyte_dump_parses(seed_text: str) -> None:
 def test_label_matcher_is_tolerant_but_strict_on_unknown_lines(line: str, expected: str | None) -> None:
     assert match_label(line) == expected
     if line == "- Partenaires":
-        assert match_label(line, ALL_GROUPS) == "partenaires"
+        assert match_label(line, ALL_GROUPS) == "partenaires_action"
