@@ -12,6 +12,8 @@ Files in the index directory::
                     after the reader committed its changes to the store
     sync.done       the time the writer *started* its newest catch-up, written when it finished: a request
                     older than it is served (its commit was visible to that catch-up)
+    sync.failed     the time the writer started its newest catch-up that failed: the waiting readers raise
+                    ``IndexCatchUpFailed`` (as the writer's own request would have raised)
 
 Until ``enable()`` (the server's start), every catch-up writes directly (the CLI, scripts, tests).
 """
@@ -32,10 +34,16 @@ LOCK_FILE = "writer.lock"
 START_LOCK_FILE = "start.lock"
 REQUEST_FILE = "sync.request"
 DONE_FILE = "sync.done"
+FAILED_FILE = "sync.failed"
 TICK_SECONDS = 0.1  # how often the writer looks for a request, and a reader for a dead writer
 CLAIM_EVERY_SECONDS = 0.5  # how often a reader tries to take over the writer lock
 REQUEST_AGAIN_SECONDS = 1.0  # a waiting reader writes its request again (another may have overwritten it)
 REQUEST_TIMEOUT_SECONDS = 60.0  # a request path (import, deletion) waits this long for the writer
+RETRY_SECONDS = 1.0  # after a failed catch-up, the writer waits this long before the next try
+
+
+class IndexCatchUpFailed(RuntimeError):
+    """The writer worker tried to bring the index up to the store for this reader's request and failed."""
 
 
 def _read_ns(path: Path) -> int:
@@ -125,6 +133,8 @@ class IndexWriterRole:
         deadline = None if timeout is None else time.monotonic() + timeout
         requested_at = time.monotonic()
         while _read_ns(self.index_dir / DONE_FILE) < asked:
+            if _read_ns(self.index_dir / FAILED_FILE) >= asked:
+                raise IndexCatchUpFailed(f"the index writer (pid {self.writer_pid()}) failed to catch up")
             now = time.monotonic()
             if deadline is not None and now > deadline:
                 log.warning("processus %s : l'écrivain de l'index n'a pas répondu en %s s ; la boucle de mise "
@@ -141,7 +151,12 @@ class IndexWriterRole:
     def _write(self, direct: Callable[[], int]) -> int:
         with self._writing:
             started = time.monotonic_ns()
-            changed = direct()
+            try:
+                changed = direct()
+            except Exception:
+                if self.enabled:
+                    _write_ns(self.index_dir / FAILED_FILE, started)
+                raise
             if self.enabled:
                 _write_ns(self.index_dir / DONE_FILE, started)
             return changed
@@ -155,14 +170,19 @@ class IndexWriterRole:
             if self._fd is None:
                 if now - self._claimed_at < CLAIM_EVERY_SECONDS or not self.try_claim():
                     continue
-                next_catch_up = now  # a new writer first catches up with everything
-            pending = _read_ns(self.index_dir / REQUEST_FILE) > _read_ns(self.index_dir / DONE_FILE)
-            if pending or (interval > 0 and now >= next_catch_up):
+                interval_due = True  # a new writer first catches up with everything
+            else:
+                interval_due = interval > 0 and now >= next_catch_up
+            served = max(_read_ns(self.index_dir / DONE_FILE), _read_ns(self.index_dir / FAILED_FILE))
+            pending = _read_ns(self.index_dir / REQUEST_FILE) > served
+            if pending or interval_due:
                 try:
                     self._write(direct)
-                except Exception:  # retried at the next request or tick
+                    next_catch_up = time.monotonic() + interval
+                except Exception:  # retried a little later (the store or the disk may come back)
                     log.exception("mise à jour de l'index impossible")
-                next_catch_up = time.monotonic() + interval
+                    next_catch_up = time.monotonic() + min(interval, RETRY_SECONDS)
+                    stop.wait(RETRY_SECONDS)
 
     def start_loop(self, direct: Callable[[], int], interval: float) -> IndexLoop:
         return IndexLoop(self, direct, interval)

@@ -59,6 +59,14 @@ def eventually(check: Callable[[], bool], within: float, step: float = 0.1) -> f
     return time.monotonic() - started
 
 
+def healthy(client: httpx.Client, base_url: str) -> bool:
+    """Whether ``base_url`` answers /api/health with a 200 (a dropped keep-alive connection is a no)."""
+    try:
+        return client.get(f"{base_url}/api/health").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
 def post_files(client: httpx.Client, url: str, token: str, *paths: Path) -> httpx.Response:
     files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in paths]
     return client.post(f"{url}/api/imports", files=files, headers={"Authorization": f"Bearer {token}"})

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.deploy.conftest import eventually, found, marked_fiches, post_files
+from tests.deploy.conftest import eventually, found, healthy, marked_fiches, post_files
 
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("deploy")]
 
@@ -76,7 +76,7 @@ def test_one_writer_among_workers_and_imports_through_readers_are_searchable(top
     (new_writer,) = replica.writers()
     path, words = marked_fiches(tmp_path / "after", 4, seed=999, name="apres")
     with httpx.Client(timeout=60) as client:
-        eventually(lambda: client.get(f"{replica.url}/api/health").status_code == 200, within=30)
+        eventually(lambda: healthy(client, replica.url), within=30)
         response = post_files(client, replica.url, topo.token, path)
         assert response.status_code == 200, response.text
         assert all(len(found(replica.url, word, client)) == 1 for word in words)
