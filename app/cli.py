@@ -126,6 +126,7 @@ def serve(
     workers: Annotated[int, typer.Option(help="Processus serveurs (un seul écrit l'index, les autres le lisent).")] = 1,
     worker_timeout: Annotated[int, typer.Option(
         help="Secondes sans réponse avant qu'un processus serveur soit tenu pour bloqué et remplacé.")] = 60,
+    access_log: Annotated[bool, typer.Option(help="Journal de chaque requête.")] = True,
 ) -> None:
     """Servir le catalogue (API et page de recherche). Importe les fiches d'exemple au premier démarrage."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -135,7 +136,7 @@ def serve(
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     log_config["loggers"]["fiches"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                log_config=log_config, timeout_worker_healthcheck=worker_timeout)
+                log_config=log_config, timeout_worker_healthcheck=worker_timeout, access_log=access_log)
 
 
 @app.command("db-upgrade")

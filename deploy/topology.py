@@ -166,6 +166,7 @@ class Topology:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     env: dict[str, str] = field(default_factory=dict)
     start_timeout: float = 180.0
+    access_log: bool = True
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
@@ -255,7 +256,7 @@ class Topology:
         log.flush()
         replica.process = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(replica.port),
-             "--workers", str(self.workers)],
+             "--workers", str(self.workers), "--access-log" if self.access_log else "--no-access-log"],
             env=self.app_env(replica.index_dir), cwd=replica.root, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped or killed with its workers
         )
