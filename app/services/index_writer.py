@@ -104,6 +104,17 @@ class IndexWriterRole:
         log.info("processus %s : écrivain de l'index %s", os.getpid(), self.index_dir)
         return True
 
+    def _lock_file_replaced(self) -> bool:
+        """Whether the lock file this writer holds is no longer the one at its path (the index directory
+        was deleted or replaced): a new process could lock the new file and write alongside."""
+        fd = self._fd
+        if fd is None:
+            return False
+        try:
+            return os.stat(self.index_dir / LOCK_FILE).st_ino != os.fstat(fd).st_ino
+        except FileNotFoundError:
+            return True
+
     def writer_pid(self) -> int | None:
         """The pid written by the current writer (None if none ever claimed this directory)."""
         value = _read_ns(self.index_dir / LOCK_FILE)
@@ -167,6 +178,9 @@ class IndexWriterRole:
         next_catch_up = time.monotonic() + interval
         while not stop.wait(TICK_SECONDS):
             now = time.monotonic()
+            if self._lock_file_replaced():
+                log.warning("processus %s : fichier de verrou de l'index remplacé, nouvelle élection", os.getpid())
+                self.release()
             if self._fd is None:
                 if now - self._claimed_at < CLAIM_EVERY_SECONDS or not self.try_claim():
                     continue

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
+import time
 
 import pytest
 
@@ -67,3 +70,25 @@ def test_a_request_times_out_when_the_writer_never_answers(tmp_path):
     reader.enable()
     assert reader.catch_up(Counter(), timeout=0.5) is None  # no loop runs in the writer: logged, not raised
     writer.release()
+
+
+def test_a_deleted_index_directory_does_not_make_two_writers(tmp_path):
+    index = tmp_path / "index"
+    writer, reader = IndexWriterRole(index), IndexWriterRole(index)
+    writer.enable()
+    reader.enable()
+    stop = threading.Event()
+    loop = threading.Thread(target=writer.run, args=(Counter(), 0, stop), daemon=True)
+    loop.start()
+    try:
+        shutil.rmtree(index)  # the writer still holds a lock, on a file that is gone
+        reader.try_claim()  # a reader locks the new file (unless the writer's loop was quicker)
+        time.sleep(0.6)  # a few ticks of the writer's loop
+        assert len([role for role in (writer, reader) if role._fd is not None]) == 1
+        assert writer.is_writer != reader.is_writer
+        assert flock_holders(index / "writer.lock") == [os.getpid()]
+    finally:
+        stop.set()
+        loop.join()
+        writer.release()
+        reader.release()
