@@ -7,6 +7,10 @@ COPY ingest ./ingest
 COPY frontend ./frontend
 COPY data ./data
 # editable: the app finds frontend/ and data/ beside its code
-RUN pip install --no-cache-dir -e .
+RUN pip install --no-cache-dir -e . \
+    && useradd --system --home-dir /var/lib/fiches --create-home fiches \
+    && mkdir -p /var/lib/fiches/index && chown -R fiches /var/lib/fiches
+USER fiches
 EXPOSE 8000
-CMD ["fiches", "serve", "--host", "0.0.0.0", "--port", "8000"]
+# several workers: one writes the replica's index, the others read it
+CMD ["fiches", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

@@ -1,6 +1,6 @@
 # Two commands for a new user:
 #   make serve   installs the catalogue in .venv and serves it on http://127.0.0.1:8000/ (embedded SQLite)
-#   make test    installs everything (with the test extras and Debian's chromium when missing) and runs every test
+#   make test    installs everything (with the test extras, Debian's chromium and nginx when missing) and runs every test
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,6 +18,7 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@command -v chromium >/dev/null 2>&1 || ( [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null ) || echo "chromium manquant : installez le paquet Debian « chromium » pour les tests du navigateur"
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || ( [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq nginx >/dev/null ) || echo "nginx manquant : installez le paquet Debian « nginx » pour les tests de déploiement"
 
 serve: install
 	$(BIN)/fiches serve --port $(PORT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import sys
@@ -140,12 +141,20 @@ def check() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Processus serveurs.")] = 1,
+    workers: Annotated[int, typer.Option(help="Processus serveurs (un seul écrit l'index, les autres le lisent).")] = 1,
+    worker_timeout: Annotated[int, typer.Option(
+        help="Secondes sans réponse avant qu'un processus serveur soit tenu pour bloqué et remplacé.")] = 60,
+    access_log: Annotated[bool, typer.Option(help="Journal de chaque requête.")] = True,
 ) -> None:
     """Servir le catalogue (API et page de recherche). Importe les fiches d'exemple au premier démarrage."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     console.print(f"Catalogue sur http://{host}:{port}/")
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+    # every worker process logs the app's messages too (uvicorn configures logging in each of them);
+    # a long index catch-up holds the GIL for a while: the supervisor must not take it for a hang
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config["loggers"]["fiches"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
+                log_config=log_config, timeout_worker_healthcheck=worker_timeout, access_log=access_log)
 
 
 @app.command("db-upgrade")

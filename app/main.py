@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -21,36 +20,15 @@ from app.services.runtime import Runtime
 log = logging.getLogger("fiches.api")
 
 
-def _start_sync_loop(runtime: Runtime, stop: threading.Event) -> threading.Thread | None:
-    """Keep this process's index caught up with the store (other replicas and imports write to it)."""
-    interval = runtime.settings.sync_interval
-    if interval <= 0:
-        return None
-
-    def loop() -> None:
-        while not stop.wait(interval):
-            try:
-                runtime.search.sync()
-            except Exception:  # a failed catch-up is retried at the next tick
-                log.exception("mise à jour de l'index impossible")
-
-    thread = threading.Thread(target=loop, name="index-sync", daemon=True)
-    thread.start()
-    return thread
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     runtime = Runtime(settings or get_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        runtime.start()
-        stop = threading.Event()
-        thread = _start_sync_loop(runtime, stop)
+        runtime.start()  # one writer of the index per replica, elected among the worker processes
+        loop = runtime.start_index_loop()
         yield
-        stop.set()
-        if thread:
-            thread.join(timeout=5)
+        loop.stop()
         runtime.close()
 
     app = FastAPI(

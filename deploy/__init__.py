@@ -1,0 +1,1 @@
+"""Deployment: docker-compose files and the plain-process topology (topology.py)."""

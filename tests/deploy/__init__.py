@@ -1,0 +1,1 @@
+"""Deployment tests: the plain-process topology (deploy/topology.py): workers, replicas, faults."""
