@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api import fiches, imports, misc
+from app.api import fiches, imports, misc, tableur
 from app.domain.config import Settings, get_settings
 from app.domain.errors import FichesError
 from app.services.runtime import Runtime
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     _install_error_handlers(app)
-    for router in (fiches.router, misc.router, imports.router):
+    for router in (fiches.router, misc.router, imports.router, tableur.router):
         app.include_router(router)
 
     @app.get("/docs", include_in_schema=False)
