@@ -2,7 +2,7 @@
 
 import { el, setChildren, formatBudget, formatEtp, plural } from './format.js';
 import { stateUrl, withChanges, COMPARE_MAX } from './state.js';
-import { getFiche, cached } from './api.js';
+import { getFiches } from './api.js';
 import { textBlocks } from './fiche.js';
 
 const MISSING = 'non renseigné';
@@ -143,12 +143,7 @@ export function loadComparison(container, state, { setBusy, site, focus, onBack,
   controller = current;
   const { signal } = current;
   setBusy(+1);
-  const loads = state.compare.map((id) => cached(`fiche/${id}`, () => getFiche(id, { signal }))
-    .then((fiche) => ({ id, fiche }), (error) => {
-      if (error.name === 'AbortError') throw error;
-      return { id, message: error.message };
-    }));
-  return Promise.all(loads)
+  return getFiches(state.compare, { signal })
     .then((entries) => {
       if (controller !== current) return;
       const fiches = entries.filter((e) => e.fiche).map((e) => e.fiche);
