@@ -63,6 +63,17 @@ export function getSuggestions(q, options) {
   return getJSON(`api/suggest?q=${encodeURIComponent(q)}`, options);
 }
 
+/** `csv` and `json`: the full, re-importable export; `tableur`: the CSV in French for a spreadsheet. */
 export function exportUrl(format, query) {
-  return `api/fiches.${format}${query ? `?${query}` : ''}`;
+  const path = format === 'tableur' ? 'api/tableur.csv' : `api/fiches.${format}`;
+  return `${path}${query ? `?${query}` : ''}`;
+}
+
+/** Fetch several fiches (cached): `[{id, fiche}]`, or `{id, message}` for one that cannot be read. */
+export function getFiches(ids, { signal } = {}) {
+  return Promise.all(ids.map((id) => cached(`fiche/${id}`, () => getFiche(id, { signal }))
+    .then((fiche) => ({ id, fiche }), (error) => {
+      if (error.name === 'AbortError') throw error;
+      return { id, message: error.message };
+    })));
 }

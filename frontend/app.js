@@ -11,6 +11,10 @@ import { renderFacets, renderRanges, renderChips, activeFilters } from './facets
 import { renderResults, renderPager, renderEmpty, renderSuggestion } from './results.js';
 import { loadFiche } from './fiche.js';
 import { renderCompareBar, loadComparison } from './compare.js';
+import { renderMap } from './map.js';
+import { setupSheet } from './sheet.js';
+import { renderSelectionBar, toggleSelected, storeSelection, storedSelection } from './selection.js';
+import { loadDossier } from './dossier.js';
 
 const SITE = 'Fiches actions des centres sociaux';
 const TYPING_DELAY = 300;
@@ -21,8 +25,17 @@ const dom = {
   ranges: $('ranges-form'), facets: $('facets'), searchView: $('search-view'), heading: $('results-heading'),
   count: $('count'), alert: $('alert'), didYouMean: $('did-you-mean'), sort: $('sort'), csv: $('export-csv'), json: $('export-json'),
   chips: $('chips'), empty: $('empty'), results: $('results'), pager: $('pager'), ficheView: $('fiche-view'),
-  compareBar: $('compare-bar'), compareView: $('compare-view'),
+  compareBar: $('compare-bar'), compareView: $('compare-view'), tableur: $('export-tableur'), exports: $('exports'),
+  map: $('map'), selectionBar: $('selection-bar'), selectionView: $('selection-view'),
 };
+const sheet = setupSheet({
+  sheet: dom.filters,
+  toggle: dom.filtersToggle,
+  close: $('sheet-close'),
+  apply: $('sheet-apply'),
+  outside: [document.querySelector('.site-header'), dom.searchView, document.querySelector('.site-footer'), document.querySelector('.skip-links')],
+  onShow: () => dom.heading.focus(),
+});
 
 // Facets, ranges, sorts and page size come from the server's field catalogue.
 try {
@@ -61,9 +74,12 @@ function render(focus) {
   dom.filters.hidden = view !== 'search';
   dom.ficheView.hidden = view !== 'fiche';
   dom.compareView.hidden = view !== 'compare';
+  dom.selectionView.hidden = view !== 'selection';
+  if (view !== 'search') sheet.close();
   if (document.activeElement !== dom.q) dom.q.value = state.q;
   if (view === 'fiche') showFiche(state, focus);
   else if (view === 'compare') showComparison(state, focus);
+  else if (view === 'selection') showDossier(state, focus);
   else runSearch(state, focus);
 }
 
@@ -106,8 +122,10 @@ function showResults(current, response, focus) {
   const exportQuery = apiQuery(current, { paged: false });
   dom.csv.href = exportUrl('csv', exportQuery);
   dom.json.href = exportUrl('json', exportQuery);
-  dom.csv.hidden = total === 0;
-  dom.json.hidden = total === 0;
+  dom.tableur.href = exportUrl('tableur', exportQuery);
+  dom.exports.hidden = total === 0;
+  sheet.setCount(total);
+  renderMap(dom.map, response.facets?.departement, current, toggleFacet);
 
   renderFacets(dom.facets, response.facets, current, toggleFacet);
   if (!dom.ranges.contains(document.activeElement) || focus !== 'keep') renderRanges(dom.ranges, current, setRanges);
@@ -117,6 +135,7 @@ function showResults(current, response, focus) {
   renderSuggestion(dom.didYouMean, current, response, (q) => { dom.q.value = q; setQuery(q); });
   renderEmpty(dom.empty, current, response, { removeFilter });
   renderCompareBar(dom.compareBar, current, { onOpen: openComparison, onClear: () => setCompare([]) });
+  renderSelectionBar(dom.selectionBar, current, { onClear: clearSelection });
   const active = activeFilters(current).length;
   dom.filtersCount.textContent = active ? `(${formatInteger(active)} ${plural(active, 'actif', 'actifs')})` : '';
 
@@ -146,6 +165,8 @@ function restoreFocus(focus, focusKey) {
     dom.heading.scrollIntoView({ block: 'start' });
   } else if (focus === 'compare-return') {
     ($('compare-open') || dom.heading).focus();
+  } else if (focus === 'selection-return') {
+    ($('selection-open') || dom.heading).focus();
   } else if (focus === 'return' && lastFiche) {
     const link = dom.results.querySelector(`a[data-fiche="${CSS.escape(lastFiche)}"]`);
     if (link) link.focus(); else dom.heading.focus();
@@ -222,6 +243,45 @@ function showComparison(current, focus) {
   });
 }
 
+// ---- Ma sélection ----------------------------------------------------------------------
+
+function clearSelection() {
+  storeSelection([]);
+  for (const box of dom.results.querySelectorAll('input[data-select]')) box.checked = false;
+  renderSelectionBar(dom.selectionBar, state, { onClear: clearSelection });
+  dom.heading.focus();
+}
+
+function setDossier(ids) {
+  navigate(withChanges(state, { selection: ids, fiche: null }), { focus: ids.length ? 'keep' : 'results' });
+}
+
+function showDossier(current, focus) {
+  loadDossier(dom.selectionView, current, {
+    setBusy,
+    site: SITE,
+    focus: focus !== 'none' && focus !== 'keep',
+    onBack: (event) => {
+      if (event && !plainClick(event)) return;
+      if (event) event.preventDefault();
+      navigate(withChanges(state, { selection: [] }), { focus: 'selection-return' });
+    },
+    onRemove: (id) => {
+      const ids = state.selection.filter((other) => other !== id);
+      if (storedSelection().join(',') === state.selection.join(',')) storeSelection(ids);
+      setDossier(ids);
+    },
+    onAdopt: () => {
+      storeSelection(state.selection);
+      render('keep');
+    },
+    onClear: () => {
+      storeSelection([]);
+      setDossier([]);
+    },
+  });
+}
+
 // ---- Events ----------------------------------------------------------------------------
 
 function plainClick(event) {
@@ -235,6 +295,9 @@ document.addEventListener('click', (event) => {
     event.preventDefault();
     const backSteps = (state.fiche ? window.history.state?.backSteps || 0 : 0) + 1;
     navigate(withChanges(state, { fiche: link.dataset.fiche }), { backSteps, focus: 'fiche' });
+  } else if (link.dataset.selectionOpen) {
+    event.preventDefault();
+    navigate(withChanges(state, { selection: storedSelection(), fiche: null, comparer: false }), { focus: 'dossier' });
   } else if (link.dataset.page) {
     event.preventDefault();
     navigate(withChanges(state, { page: Number(link.dataset.page) }), { focus: 'results' });
@@ -272,6 +335,12 @@ async function suggest() {
 }
 
 document.addEventListener('change', (event) => {
+  const kept = event.target.dataset?.select;
+  if (kept) {
+    toggleSelected(kept, event.target.checked);
+    renderSelectionBar(dom.selectionBar, state, { onClear: clearSelection });
+    return;
+  }
   const id = event.target.dataset?.compare;
   if (!id) return;
   const ids = state.compare.filter((other) => other !== id);
@@ -282,11 +351,6 @@ dom.sort.addEventListener('change', () => {
   navigate(withChanges(state, { sort: dom.sort.value, page: 1 }));
 });
 
-dom.filtersToggle.addEventListener('click', () => {
-  const open = dom.filtersToggle.getAttribute('aria-expanded') !== 'true';
-  dom.filtersToggle.setAttribute('aria-expanded', String(open));
-  dom.filters.classList.toggle('is-open', open);
-});
 
 window.addEventListener('popstate', () => {
   const was = viewOf(state);
@@ -294,7 +358,7 @@ window.addEventListener('popstate', () => {
   dom.q.value = state.q;
   const view = viewOf(state);
   if (view !== 'search') render(view === was ? 'none' : view);
-  else render({ fiche: 'return', compare: 'compare-return' }[was] || 'none');
+  else render({ fiche: 'return', compare: 'compare-return', selection: 'selection-return' }[was] || 'none');
 });
 
 // First load: the URL alone decides what is shown.

@@ -2,7 +2,7 @@
 
 import { el, setChildren, formatBudget, formatEtp, plural } from './format.js';
 import { stateUrl, withChanges, COMPARE_MAX } from './state.js';
-import { getFiche, cached } from './api.js';
+import { getFiches } from './api.js';
 import { textBlocks } from './fiche.js';
 
 const MISSING = 'non renseigné';
@@ -12,8 +12,9 @@ function place(fiche) {
   return fiche.departement_code ? `${fiche.departement} (${fiche.departement_code})` : fiche.departement;
 }
 
-function blocks(text) {
-  return typeof text === 'string' && text.trim() ? textBlocks(text) : null;
+function blocks(...texts) {
+  const present = texts.filter((text) => typeof text === 'string' && text.trim());
+  return present.length ? present.flatMap((text) => textBlocks(text)) : null;
 }
 
 // Row header, then how to read the cell's value from a fiche (text, list of texts, or nodes).
@@ -34,7 +35,11 @@ const ROWS = [
   ['Résumé', (f) => blocks(f.resume)],
   ['Ressources financières (texte de la fiche)', (f) => blocks(f.ressources_financieres)],
   ['Personnes mobilisées (texte de la fiche)', (f) => blocks(f.personnes_mobilisees)],
+  ['Résultats', (f) => blocks(f.resultat_territoire, f.resultat_centre, f.resultat_habitants)],
+  ['Limites', (f) => blocks(f.limites)],
+  ['Perspectives', (f) => blocks(f.perspectives)],
 ];
+let onlyDifferences = false; // the "Différences seulement" toggle, kept across renders
 
 function cellContent(value) {
   if (Array.isArray(value)) {
@@ -90,9 +95,11 @@ function comparisonTable(state, fiches, onRemove) {
   const head = el('tr', {},
     el('th', { scope: 'col', class: 'compare-corner' }, el('span', { class: 'visually-hidden', text: 'Rubrique' })),
     fiches.map((fiche) => columnHeader(state, fiche, onRemove)));
-  const rows = ROWS.map(([label, read]) => el('tr', {},
-    el('th', { scope: 'row', text: label }),
-    fiches.map((fiche) => el('td', {}, cellContent(read(fiche))))));
+  const rows = ROWS.map(([label, read]) => {
+    const cells = fiches.map((fiche) => el('td', { 'data-fiche-title': fiche.title || 'Fiche sans titre' }, cellContent(read(fiche))));
+    const same = cells.length > 1 && cells.every((cell) => cell.textContent === cells[0].textContent);
+    return el('tr', { class: same ? 'is-same' : null }, el('th', { scope: 'row', text: label }), cells);
+  });
   return el('div', {
     class: 'table-scroll', role: 'region', 'aria-labelledby': 'compare-caption', tabindex: '0',
   }, el('table', { class: 'compare-table' },
@@ -108,6 +115,23 @@ function failures(failed, onRemove) {
     `La fiche ${id} ne peut pas être affichée : ${message} `,
     el('button', { type: 'button', class: 'link-button', onclick: () => onRemove(id) },
       'Retirer', el('span', { class: 'visually-hidden', text: ` la fiche ${id} de la comparaison` })))));
+}
+
+function tools(container) {
+  return el('div', { class: 'compare-tools no-print' },
+    el('label', {},
+      el('input', {
+        type: 'checkbox',
+        id: 'compare-diff',
+        checked: onlyDifferences,
+        dataset: { key: 'compare:diff' },
+        onchange: (event) => {
+          onlyDifferences = event.target.checked;
+          container.classList.toggle('compare-only-diff', onlyDifferences);
+        },
+      }),
+      'Différences seulement'),
+    el('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, 'Imprimer la comparaison'));
 }
 
 /** Render the comparison of `fiches` (the ones the API returned) in the order of the selection. */
@@ -131,7 +155,9 @@ export function renderComparison(container, state, fiches, failed, { onBack, onR
     }),
     failures(failed, onRemove),
     count < 2 ? el('p', { class: 'muted', text: 'Sélectionnez au moins deux fiches dans les résultats pour les comparer.' }) : null,
+    count > 1 ? tools(container) : null,
     count > 0 ? comparisonTable(state, fiches, onRemove) : null);
+  container.classList.toggle('compare-only-diff', onlyDifferences && count > 1);
 }
 
 let controller = null;
@@ -143,12 +169,7 @@ export function loadComparison(container, state, { setBusy, site, focus, onBack,
   controller = current;
   const { signal } = current;
   setBusy(+1);
-  const loads = state.compare.map((id) => cached(`fiche/${id}`, () => getFiche(id, { signal }))
-    .then((fiche) => ({ id, fiche }), (error) => {
-      if (error.name === 'AbortError') throw error;
-      return { id, message: error.message };
-    }));
-  return Promise.all(loads)
+  return getFiches(state.compare, { signal })
     .then((entries) => {
       if (controller !== current) return;
       const fiches = entries.filter((e) => e.fiche).map((e) => e.fiche);

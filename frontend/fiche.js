@@ -48,7 +48,7 @@ function subSection(title, ...content) {
   return body.length ? el('div', { class: 'fiche-sub' }, el('h3', { text: title }), body) : null;
 }
 
-function metaLine(fiche) {
+export function metaLine(fiche) {
   const place = [];
   if (fiche.departement) {
     place.push(fiche.departement_code ? `${fiche.departement} (${fiche.departement_code})` : fiche.departement);
@@ -57,7 +57,7 @@ function metaLine(fiche) {
   return [fiche.structure, place.join(', '), fiche.year ? String(fiche.year) : null].filter(Boolean).join(' · ');
 }
 
-function factRows(fiche) {
+export function factRows(fiche) {
   const rows = [
     ['Dimension', fiche.dimension],
     ['Mots clés', fiche.mots_cles],

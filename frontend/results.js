@@ -5,6 +5,7 @@ import {
 } from './format.js';
 import { PAGE_SIZE, COMPARE_MAX, stateUrl, withChanges } from './state.js';
 import { activeFilters, chipButton } from './facets.js';
+import { selectToggle } from './selection.js';
 
 /** Group hits of a near-duplicate group under the first of them on the page. */
 export function foldDuplicates(hits) {
@@ -118,7 +119,7 @@ export function card(state, hit, folded = [], headingLevel = 2, comparable = fal
     tags(hit),
     figures(hit),
     folded.length ? foldedList(state, folded) : null,
-    comparable ? compareToggle(state, hit) : null);
+    comparable ? el('div', { class: 'card-actions' }, compareToggle(state, hit), selectToggle(hit)) : null);
 }
 
 export function renderResults(list, state, hits) {

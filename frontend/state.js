@@ -1,5 +1,6 @@
 // The page state lives in the URL: same parameter names as the API, plus `fiche`, and the compare
-// selection (`compare=id1,id2`) with its view (`comparer=1`).
+// selection (`compare=id1,id2`) with its view (`comparer=1`), and "Ma sélection" shown as a dossier
+// (`selection=id1,id2,…`: the ids are in the URL, so the dossier can be shared).
 
 // What a search can do comes from the API (`GET /api/catalogue`, derived from the server's field
 // catalogue): facets in display order with their labels, ranges, sorts and page size. `loadCatalogue`
@@ -37,8 +38,13 @@ export function emptyState() {
   const ranges = {};
   for (const k of RANGE_KEYS) ranges[k] = '';
   return {
-    q: '', filters, ranges, sort: DEFAULT_SORT, page: 1, fiche: null, compare: [], comparer: false,
+    q: '', filters, ranges, sort: DEFAULT_SORT, page: 1, fiche: null, compare: [], comparer: false, selection: [],
   };
+}
+
+/** `a,b,a,` → ['a', 'b']. */
+export function idList(text) {
+  return [...new Set((text || '').split(',').map((id) => id.trim()).filter(Boolean))];
 }
 
 /** Read the state from a query string such as `location.search`. */
@@ -55,9 +61,9 @@ export function parseState(search) {
   const page = parseInt(params.get('page') || '1', 10);
   state.page = Number.isFinite(page) && page > 0 ? page : 1;
   state.fiche = params.get('fiche') || null;
-  const ids = (params.get('compare') || '').split(',').map((id) => id.trim()).filter(Boolean);
-  state.compare = [...new Set(ids)].slice(0, COMPARE_MAX);
+  state.compare = idList(params.get('compare')).slice(0, COMPARE_MAX);
   state.comparer = params.get('comparer') === '1' && state.compare.length > 0;
+  state.selection = idList(params.get('selection'));
   return state;
 }
 
@@ -82,6 +88,9 @@ export function stateUrl(state) {
     text += `${text ? '&' : ''}compare=${state.compare.map(encodeURIComponent).join(',')}`;
     if (state.comparer) text += '&comparer=1';
   }
+  if (state.selection.length) {
+    text += `${text ? '&' : ''}selection=${state.selection.map(encodeURIComponent).join(',')}`;
+  }
   return text ? `?${text}` : window.location.pathname;
 }
 
@@ -99,6 +108,7 @@ export function withChanges(state, changes) {
     filters: { ...state.filters },
     ranges: { ...state.ranges },
     compare: [...state.compare],
+    selection: [...state.selection],
     ...changes,
   };
 }
@@ -112,8 +122,9 @@ export function sameSearch(a, b) {
   return apiQuery(a) === apiQuery(b);
 }
 
-/** Which view of the page a state shows: a fiche, the comparison, or the search results. */
+/** Which view of the page a state shows: a fiche, the dossier of a selection, the comparison, or the results. */
 export function viewOf(state) {
   if (state.fiche) return 'fiche';
+  if (state.selection.length > 0) return 'selection';
   return state.comparer && state.compare.length > 0 ? 'compare' : 'search';
 }
