@@ -17,6 +17,7 @@ from rich.table import Table
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.domain.errors import FichesError, StoreUnavailable
+from app.services.imports import catch_up_index
 from app.services.runtime import Runtime
 from ingest.export import export_csv, export_json
 from ingest.fetch import Fetcher
@@ -55,7 +56,7 @@ def import_cmd(
             fetcher = Fetcher(allow_private=runtime.settings.allow_private_urls)
             report = import_paths(paths, runtime.store, batch_size=batch_size or runtime.settings.batch_size,
                                   fetcher=fetcher, on_batch=lambda n: progress.advance(task, n))
-            runtime.search.sync()
+            index_error = catch_up_index(runtime)
     except StoreUnavailable as exc:
         console.print(f"[red]Erreur d'infrastructure :[/red] {exc.message}")
         raise typer.Exit(INFRASTRUCTURE) from exc
@@ -69,9 +70,13 @@ def import_cmd(
         console.print(f"[red]Erreur :[/red] {exc.message}")
         raise typer.Exit(2) from exc
     if json_report:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        print(json.dumps({**report.as_dict(), "index_error": index_error}, ensure_ascii=False, indent=1))
     else:
         _print_report(report)
+    if index_error:
+        console.print(f"[red]Erreur d'infrastructure :[/red] les fiches sont enregistrées, mais l'index n'a pas pu "
+                      f"être mis à jour ({index_error}). Relancez « fiches reindex » une fois le disque réparé.")
+        raise typer.Exit(INFRASTRUCTURE)
     raise typer.Exit(report.exit_code)
 
 
@@ -123,17 +128,21 @@ def reindex() -> None:
 
 @app.command()
 def check() -> None:
-    """Vérifier que l'index et la base contiennent les mêmes fiches."""
+    """Vérifier l'index (sommes de contrôle, ids face à la base) ; un index endommagé est reconstruit."""
     with _runtime() as runtime:
         runtime.migrate()
         result = runtime.search.check()
-    missing_index, missing_store = result["missing_in_index"], result["missing_in_store"]
-    if not missing_index and not missing_store:
-        console.print("Index et base concordent.")
-        return
-    console.print(f"Absentes de l'index : {len(missing_index)} {' '.join(missing_index[:20])}")
-    console.print(f"Absentes de la base : {len(missing_store)} {' '.join(missing_store[:20])}")
-    console.print("Corrigez avec : fiches reindex")
+        if result["problem"] is None and not result["missing_in_index"] and not result["missing_in_store"]:
+            console.print("Index et base concordent.")
+            return
+        if result["problem"] is not None:
+            console.print(f"[yellow]Index endommagé :[/yellow] {result['problem']}")
+        for label, ids in (("Absentes de l'index", result["missing_in_index"]),
+                           ("Absentes de la base", result["missing_in_store"])):
+            if ids:
+                console.print(f"{label} : {len(ids)} {' '.join(ids[:20])}")
+        count = runtime.search.rebuild()
+        console.print(f"Index reconstruit depuis la base dans une nouvelle génération : {count} fiches.")
     raise typer.Exit(1)
 
 

@@ -141,7 +141,10 @@ class ImportReportOut(Envelope):
     rejections: list[RejectionOut]
     warnings: list[str]
     unusable: list[str]
-    exit_code: int = Field(description="0 : tout importé ; 1 : des fiches rejetées ; 2 : entrée inutilisable.")
+    exit_code: int = Field(description="0 : tout importé ; 1 : des fiches rejetées ; 2 : entrée inutilisable ; "
+                                       "3 : panne (base ou index).")
+    index_error: str | None = Field(default=None, description="Si l'index n'a pas pu être mis à jour : pourquoi "
+                                    "(les fiches sont enregistrées et seront cherchables après sa mise à jour).")
 
 
 class FacetInfo(Envelope):

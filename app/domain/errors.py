@@ -59,3 +59,10 @@ class StoreUnavailable(FichesError):
 
     status = 503
     code = "store_unavailable"
+
+
+class IndexUnavailable(FichesError):
+    """No readable search index in this process yet (being rebuilt from the store)."""
+
+    status = 503
+    code = "index_unavailable"

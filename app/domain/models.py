@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Index, Text, false
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, Table, Text, false
 from sqlmodel import Field, SQLModel
 
 
@@ -83,10 +83,15 @@ class FicheCreate(FicheBase):
 
 
 class Fiche(FicheBase, table=True):
-    """The store's table. Deletions are tombstones (``deleted_at``) so the index can catch up."""
+    """The store's table. Deletions are tombstones (``deleted_at``) so the index can catch up.
+
+    ``seq`` orders writes without trusting any clock: every write transaction takes the next value of the
+    ``store_seq`` counter (a row lock held until it commits), so writes commit in ``seq`` order and an
+    index that has applied every row up to ``seq`` N has missed nothing before it.
+    """
 
     __tablename__ = "fiche"
-    __table_args__ = (Index("ix_fiche_updated_at", "updated_at"),)
+    __table_args__ = (Index("ix_fiche_updated_at", "updated_at"), Index("ix_fiche_seq", "seq"))
 
     id: str = Field(primary_key=True, max_length=32)
     content_hash: str = Field(max_length=64)
@@ -95,6 +100,15 @@ class Fiche(FicheBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = Field(default=None)
+    seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+
+
+# One row: the last write sequence number handed out (see ``Fiche.seq``).
+STORE_SEQ = Table(
+    "store_seq", SQLModel.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
 
 
 class FichePublic(FicheBase):

@@ -10,30 +10,40 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import Table, bindparam, func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.domain.errors import StoreUnavailable
-from app.domain.models import Fiche, FicheCreate, utcnow
+from app.domain.models import STORE_SEQ, Fiche, FicheCreate, utcnow
 from app.domain.records import fold_key
 
 _CHUNK = 500  # values per IN (...) clause
-_TABLE = Fiche.__table__
+_TABLE: Table = SQLModel.metadata.tables["fiche"]
 
 
-def _rows_in(connection, column: str, values: Sequence, columns: Sequence[str], live_only: bool = True) -> Iterator[dict]:
+def _next_seq(connection: Connection) -> int:
+    """The next write sequence number. The counter row stays locked until this transaction commits, so
+    write transactions commit in sequence order (see ``Fiche.seq``)."""
+    stmt = (update(STORE_SEQ).where(STORE_SEQ.c.id == 1).values(value=STORE_SEQ.c.value + 1)
+            .returning(STORE_SEQ.c.value))
+    return int(connection.execute(stmt).scalar_one())
+
+
+def _rows_in(connection: Connection, column: str, values: Sequence[Any], columns: Sequence[str],
+             live_only: bool = True) -> Iterator[dict[str, Any]]:
     """Rows (as dicts of ``columns``) whose ``column`` is one of ``values``: a lean Core select, chunked."""
     selected = [_TABLE.c[name] for name in dict.fromkeys(["id", *columns])]
     stmt = sa_select(*selected).where(_TABLE.c[column].in_(bindparam("values", expanding=True)))
     if live_only:
         stmt = stmt.where(_TABLE.c.deleted_at.is_(None))
-    values = list(values)
-    for start in range(0, len(values), _CHUNK):
-        for row in connection.execute(stmt, {"values": values[start : start + _CHUNK]}).mappings():
+    wanted = list(values)
+    for start in range(0, len(wanted), _CHUNK):
+        for row in connection.execute(stmt, {"values": wanted[start : start + _CHUNK]}).mappings():
             yield dict(row)
 
 
@@ -79,12 +89,13 @@ class Store:
         inserts: list[dict] = []
         updates: list[dict] = []
         with self.engine.begin() as connection:
+            seq = _next_seq(connection)
             existing = {row["id"]: row for row in _rows_in(
                 connection, "id", list(by_id), ("content_hash", "deleted_at", "duplicate_of"), live_only=False)}
             for fiche_id, new in by_id.items():
                 data = new.model_dump()
                 data.update(title_key=fold_key(new.title)[:200], duplicate_of=groups.get(fiche_id), updated_at=now,
-                            deleted_at=None)
+                            deleted_at=None, seq=seq)
                 old = existing.get(fiche_id)
                 if old is None:
                     inserts.append({**data, "created_at": now})
@@ -102,18 +113,18 @@ class Store:
             if inserts:
                 connection.execute(_TABLE.insert(), inserts)
             if updates:
-                values = {name: bindparam(name) for name in updates[0] if name not in ("b_id", "id")}
-                connection.execute(_TABLE.update().where(_TABLE.c.id == bindparam("b_id")).values(values), updates)
+                params: dict[str, Any] = {name: bindparam(name) for name in updates[0] if name not in ("b_id", "id")}
+                connection.execute(_TABLE.update().where(_TABLE.c.id == bindparam("b_id")).values(params), updates)
         return counts
 
     def delete(self, fiche_id: str) -> bool:
         """Record a deletion (tombstone). Returns False if there was no such live fiche."""
-        with self.session() as session, session.begin():
-            fiche = session.get(Fiche, fiche_id)
-            if fiche is None or fiche.deleted_at is not None:
-                return False
-            fiche.deleted_at = fiche.updated_at = utcnow()
-            return True
+        now = utcnow()
+        with self.engine.begin() as connection:
+            seq = _next_seq(connection)
+            stmt = (update(_TABLE).where(_TABLE.c.id == fiche_id, _TABLE.c.deleted_at.is_(None))
+                    .values(deleted_at=now, updated_at=now, seq=seq))
+            return bool(connection.execute(stmt).rowcount)
 
     # -- reads --------------------------------------------------------------------------------------
     def _load(self, session: Session, ids: Sequence[str]) -> list[Fiche]:
@@ -156,39 +167,46 @@ class Store:
             members = [f for f in session.exec(stmt).all() if f.id != fiche.id]
         return sorted(members, key=lambda f: (f.created_at, f.id))
 
-    def changes_since(self, watermark: datetime | None, batch: int = 1000) -> Iterator[Fiche]:
-        """Every fiche (tombstones included) updated at or after ``watermark``, oldest first."""
-        last_id = ""
-        last_ts = watermark
+    def changes_after(self, seq: int, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every row (tombstones included) written after the write sequence number ``seq``, in write order,
+        as plain dicts (no ORM objects), read in keyset-paged batches."""
+        after = _TABLE.c.seq > seq
         while True:
-            with self.session() as session:
-                stmt = select(Fiche)
-                if last_ts is not None:
-                    stmt = stmt.where(
-                        (col(Fiche.updated_at) > last_ts)
-                        | ((col(Fiche.updated_at) == last_ts) & (col(Fiche.id) > last_id))
-                    )
-                rows = session.exec(stmt.order_by(col(Fiche.updated_at), col(Fiche.id)).limit(batch)).all()
+            stmt = sa_select(_TABLE).where(after).order_by(_TABLE.c.seq, _TABLE.c.id).limit(batch)
+            with self.engine.connect() as connection:
+                rows = [dict(row) for row in connection.execute(stmt).mappings()]
             if not rows:
                 return
             yield from rows
-            last_ts, last_id = rows[-1].updated_at, rows[-1].id
+            last_seq, last_id = rows[-1]["seq"], rows[-1]["id"]
+            after = (_TABLE.c.seq > last_seq) | ((_TABLE.c.seq == last_seq) & (_TABLE.c.id > last_id))
 
     def iter_live(self, batch: int = 1000) -> Iterator[Fiche]:
-        for fiche in self.changes_since(None, batch=batch):
-            if fiche.deleted_at is None:
-                yield fiche
+        """Every live fiche, by id, read in keyset-paged batches."""
+        last_id = ""
+        while True:
+            with self.session() as session:
+                stmt = (select(Fiche).where(col(Fiche.deleted_at).is_(None), col(Fiche.id) > last_id)
+                        .order_by(col(Fiche.id)).limit(batch))
+                rows = session.exec(stmt).all()
+            if not rows:
+                return
+            yield from rows
+            last_id = rows[-1].id
+
+    def last_seq(self) -> int:
+        """The last write sequence number handed out."""
+        with self.engine.connect() as connection:
+            return int(connection.execute(sa_select(STORE_SEQ.c.value).where(STORE_SEQ.c.id == 1)).scalar_one())
 
     def live_ids(self) -> set[str]:
         with self.session() as session:
             return set(session.exec(select(Fiche.id).where(col(Fiche.deleted_at).is_(None))).all())
 
-    def pending_since(self, watermark: datetime | None) -> tuple[int, datetime | None]:
-        """Writes (tombstones included) stamped after ``watermark``, and the oldest of their stamps."""
+    def pending_after(self, seq: int) -> tuple[int, datetime | None]:
+        """Rows written after the sequence number ``seq`` (tombstones included), and their oldest stamp."""
         column = _TABLE.c.updated_at
-        stmt = sa_select(func.count(), func.min(column))
-        if watermark is not None:
-            stmt = stmt.where(column > watermark)
+        stmt = sa_select(func.count(), func.min(column)).where(_TABLE.c.seq > seq)
         with self.engine.connect() as connection:
             count, oldest = connection.execute(stmt).one()
         if isinstance(oldest, str):  # SQLite returns aggregated datetimes as text
@@ -206,17 +224,18 @@ class Store:
         with self.session() as session:
             return session.exec(select(func.max(Fiche.updated_at))).one()
 
-    def stats(self) -> dict:
-        """Counts by dimension, département and year, over live fiches."""
-        live = col(Fiche.deleted_at).is_(None)
-        out: dict[str, object] = {"total": self.count()}
-        with self.session() as session:
-            for key, column in (("by_dimension", Fiche.dimension), ("by_departement", Fiche.departement),
-                                ("by_year", Fiche.year)):
-                stmt = select(column, func.count()).where(live).group_by(column).order_by(func.count().desc(), column)
-                out[key] = [{"value": value, "count": int(n)} for value, n in session.exec(stmt).all()]
-            for key, column in (("budget_eur", Fiche.budget_eur), ("etp", Fiche.etp)):
-                stmt = select(func.count(column), func.sum(column), func.avg(column)).where(live)
-                known, total, mean = session.exec(stmt).one()
-                out[key] = {"connus": int(known), "total": float(total or 0), "moyenne": float(mean) if mean else None}
+    def stats(self) -> dict[str, Any]:
+        """Counts by dimension, département and year, over live fiches; budgets and ETP known, total, mean."""
+        live = _TABLE.c.deleted_at.is_(None)
+        out: dict[str, Any] = {"total": self.count()}
+        with self.engine.connect() as connection:
+            for key, name in (("by_dimension", "dimension"), ("by_departement", "departement"), ("by_year", "year")):
+                column, number = _TABLE.c[name], func.count()
+                stmt = sa_select(column, number).where(live).group_by(column).order_by(number.desc(), column)
+                out[key] = [{"value": value, "count": int(n)} for value, n in connection.execute(stmt)]
+            for name in ("budget_eur", "etp"):
+                column = _TABLE.c[name]
+                stmt = sa_select(func.count(column), func.sum(column), func.avg(column)).where(live)
+                known, total, mean = connection.execute(stmt).one()
+                out[name] = {"connus": int(known), "total": float(total or 0), "moyenne": float(mean) if mean else None}
         return out

@@ -1,39 +1,42 @@
-"""Builds the index from the store: full build, catch-up from a watermark, rebuild-and-swap.
+"""Builds the index from the store: the document of a fiche, catch-up by write sequence, rebuild-and-swap.
 
-Layout of ``index_dir``::
-
-    current -> gen-<stamp>     symlink, replaced atomically by rebuild()
-    gen-<stamp>/               a Whoosh index (non-compound segments) + watermark.json
-
+The generations on disk (``current``, watermark, manifest, verification) are ``app.search.generations``.
 Every writer gets ``compound=False``: compound segments copy the postings into every process's RAM.
-The watermark ``(updated_at, id)`` of the last store row applied lives next to the index it describes.
+The watermark is the store's write sequence number (``Fiche.seq``), not a clock: no skew can hide a row.
 Writes take Whoosh's write lock, so several processes may share one index directory.
 """
 
 from __future__ import annotations
 
-import json
+import gc
+import logging
 import math
-import os
 import re
 import shutil
-import time
-import uuid
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 
+from app.domain.store import Store
 from app.search.analysis import WORD_PATTERN, pairs
-from app.search.schema import BODY_SOURCES, FACETS, KW_SOURCES, build_schema
+from app.search.generations import (
+    current_dir,
+    ensure_index,
+    new_generation,
+    point_current,
+    read_watermark,
+    remove_old_generations,
+    verify,
+    write_manifest,
+    write_watermark,
+)
+from app.search.schema import BODY_SOURCES, FACETS, KW_SOURCES
 
-CURRENT = "current"
-WATERMARK = "watermark.json"
 LOCK_TIMEOUT = 60.0
-# A store transaction stamps its rows when it starts and is seen when it commits: a catch-up re-reads this
-# much before its watermark, so rows committed late with an older stamp are not skipped for ever.
-LOOKBACK = timedelta(seconds=120)
+log = logging.getLogger("fiches.index")
 _WORD = re.compile(WORD_PATTERN)
 
 
@@ -45,8 +48,8 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def fiche_to_doc(fiche: dict) -> dict:
-    """The index document of a fiche (a ``Fiche.model_dump()`` dict). Pure function."""
+def fiche_to_doc(fiche: dict[str, Any]) -> dict[str, Any]:
+    """The index document of a fiche (a store row as a dict). Pure function."""
     title = _text(fiche.get("title"))
     kw = "\n".join(_text(fiche.get(name)) for name in KW_SOURCES)
     resume = _text(fiche.get("resume"))
@@ -92,87 +95,22 @@ def _stamp(value: object) -> str | None:
     return value.isoformat() if isinstance(value, datetime) else None
 
 
-def _as_dict(fiche: object) -> dict:
-    return fiche if isinstance(fiche, dict) else fiche.model_dump()
-
-
-# -- directory layout -------------------------------------------------------------------------------
-
-def current_dir(index_dir: Path) -> Path | None:
-    """The generation directory ``current`` points to, or None if there is no index yet."""
-    link = index_dir / CURRENT
-    if not link.is_symlink() and not link.exists():
-        return None
-    target = (index_dir / os.readlink(link)) if link.is_symlink() else link
-    return target if whoosh_index.exists_in(str(target)) else None
-
-
-def _new_generation(index_dir: Path) -> Path:
-    index_dir.mkdir(parents=True, exist_ok=True)
-    path = index_dir / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-    path.mkdir()
-    whoosh_index.create_in(str(path), build_schema())
-    return path
-
-
-def _point_current(index_dir: Path, target: Path) -> None:
-    tmp = index_dir / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
-    os.symlink(target.name, tmp)
-    os.replace(tmp, index_dir / CURRENT)  # atomic
-
-
-def ensure_index(index_dir: Path) -> Path:
-    """The current generation directory, created empty if there is none."""
-    found = current_dir(index_dir)
-    if found is not None:
-        return found
-    path = _new_generation(index_dir)
-    if current_dir(index_dir) is None:  # another process may have created one meanwhile
-        _point_current(index_dir, path)
-        return path
-    shutil.rmtree(path, ignore_errors=True)
-    return current_dir(index_dir)  # type: ignore[return-value]
-
-
-def read_watermark(gen_dir: Path) -> tuple[datetime | None, str]:
-    try:
-        data = json.loads((gen_dir / WATERMARK).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return None, ""
-    return datetime.fromisoformat(data["updated_at"]), data.get("id", "")
-
-
-def _write_watermark(gen_dir: Path, updated_at: datetime, fiche_id: str) -> None:
-    tmp = gen_dir / f".{WATERMARK}.tmp"
-    tmp.write_text(json.dumps({"updated_at": updated_at.isoformat(), "id": fiche_id}), encoding="utf-8")
-    os.replace(tmp, gen_dir / WATERMARK)
-
-
 # -- writing ----------------------------------------------------------------------------------------
 
-def _apply(gen_dir: Path, changes: Iterable[object], fresh: bool) -> int:
-    """Apply store rows (tombstones included) to the index in ``gen_dir``; returns the number applied.
+def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int:
+    """Apply store rows (tombstones included, in write order) to the index in ``gen_dir``.
 
-    Rows at or before the watermark (the look-back window) are applied only if the index does not
-    already hold that version of the fiche."""
+    Returns the number applied. The watermark moves to the last row's sequence number only after the
+    commit, and the manifest is rewritten with it: a crash in between re-applies rows, which is harmless."""
     ix = whoosh_index.open_dir(str(gen_dir))
-    mark_ts, mark_id = read_watermark(gen_dir)
-    mark = (mark_ts, mark_id) if mark_ts is not None else None
-    searcher = None
     writer = None
     changed = 0
-    last = mark
+    last = read_watermark(gen_dir) or 0
     try:
-        for row in changes:
-            fiche = _as_dict(row)
-            key = (fiche["updated_at"], fiche["id"])
-            if mark is not None and key <= mark:
-                searcher = searcher or ix.searcher()
-                if _already_applied(searcher, fiche):
-                    continue
+        for fiche in changes:
             if writer is None:
-                writer = ix.writer(timeout=LOCK_TIMEOUT, limitmb=256, compound=False)  # no compound: see docstring
-            last = max(last, key) if last is not None else key
+                writer = _open_writer(ix)
+            last = max(last, int(fiche["seq"]))
             if fiche.get("deleted_at") is not None:
                 if fresh:
                     continue  # nothing to remove from a new index
@@ -182,61 +120,105 @@ def _apply(gen_dir: Path, changes: Iterable[object], fresh: bool) -> int:
             else:
                 writer.update_document(**fiche_to_doc(fiche))
             changed += 1
-        if searcher is not None:
-            searcher.close()
-            searcher = None
         if writer is not None:
             writer.commit()
             writer = None
-            if last is not None:
-                _write_watermark(gen_dir, *last)
+            write_manifest(gen_dir)
+            write_watermark(gen_dir, last)
     finally:
-        if searcher is not None:
-            searcher.close()
         if writer is not None:
             writer.cancel()
         ix.close()
     return changed
 
 
-def _already_applied(searcher, fiche: dict) -> bool:
-    stored = searcher.document(id=fiche["id"])
-    if fiche.get("deleted_at") is not None:
-        return stored is None
-    return stored is not None and stored["meta"].get("updated") == _stamp(fiche["updated_at"])
+class IndexWriteError(OSError):
+    """The index's disk refused a write (read-only, full, gone)."""
 
 
-def sync(index_dir: Path, store) -> int:
-    """Bring the current index up to the store's watermark. Builds it if there is none."""
-    gen_dir = ensure_index(index_dir)
-    mark_ts, _ = read_watermark(gen_dir)
-    fresh = False
-    if mark_ts is None:  # never written: add documents without looking for old versions
-        ix = whoosh_index.open_dir(str(gen_dir))
-        try:
-            fresh = ix.doc_count_all() == 0
-        finally:
-            ix.close()
-    since = mark_ts - LOOKBACK if mark_ts is not None else None
-    return _apply(gen_dir, store.changes_since(since), fresh=fresh)
+def _open_writer(ix: Any) -> Any:
+    """A Whoosh writer (non-compound: see the module docstring).
 
-
-def rebuild(index_dir: Path, store) -> int:
-    """Build a new index from the whole store in a new directory, then swap ``current`` atomically."""
-    previous = current_dir(index_dir)
-    path = _new_generation(index_dir)
+    Whoosh takes its write lock before it creates the new segment's files: when the disk refuses them
+    (read-only or full), the half-built writer keeps the lock's file open until it is garbage collected,
+    and every later writer would wait for it. So the failure is reported only after a collection."""
+    problem = None
     try:
-        count = _apply(path, store.changes_since(None), fresh=True)
+        return ix.writer(timeout=LOCK_TIMEOUT, limitmb=256, compound=False)
+    except OSError as exc:
+        problem = f"{type(exc).__name__} : {exc}"
+    gc.collect()  # outside the except block: the traceback no longer holds the half-built writer
+    raise IndexWriteError(problem)
+
+
+def sync(index_dir: Path, store: Store) -> int:
+    """Bring the current generation up to the store; a damaged one is replaced by a rebuilt generation.
+
+    Returns the number of rows applied (or indexed by the rebuild)."""
+    gen_dir = ensure_index(index_dir)
+    problem = verify(gen_dir)
+    mark = read_watermark(gen_dir)
+    if problem is None and mark is None and _doc_count(gen_dir) > 0:
+        problem = "filigrane de l'index absent"
+    if problem is not None:
+        log.warning("index %s à reconstruire : %s", gen_dir.name, problem)
+        return rebuild(index_dir, store)
+    changed = _apply(gen_dir, store.changes_after(mark or 0), fresh=mark is None)
+    problem = _count_mismatch(gen_dir, store)
+    if problem is not None:
+        log.warning("index %s à reconstruire : %s", gen_dir.name, problem)
+        return rebuild(index_dir, store)
+    return changed
+
+
+def _count_mismatch(gen_dir: Path, store: Store) -> str | None:
+    """When the index has applied every write and none came meanwhile, it must hold every live fiche."""
+    mark = read_watermark(gen_dir)
+    before = store.last_seq()
+    if mark != before:
+        return None  # writes came in meanwhile: compared at a quieter catch-up
+    live = store.count()
+    if store.last_seq() != before:
+        return None
+    held = _live_doc_count(gen_dir)
+    return None if held == live else f"{held} fiches dans l'index pour {live} dans la base"
+
+
+def rebuild(index_dir: Path, store: Store) -> int:
+    """Build a new generation from the whole store, then swap ``current`` atomically.
+
+    Never reads the old generation: a damaged index is rebuilt all the same, and it keeps serving readers
+    (if it can) until the swap."""
+    previous = current_dir(index_dir)
+    path = new_generation(index_dir)
+    try:
+        count = _apply(path, store.changes_after(0), fresh=True)
+        if read_watermark(path) is None:  # an empty store: nothing was committed
+            write_watermark(path, store.last_seq())
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
-    _point_current(index_dir, path)
-    _remove_old_generations(index_dir, keep={path.name, previous.name if previous else ""})
+    point_current(index_dir, path)
+    remove_old_generations(index_dir, keep={path.name, previous.name if previous else ""})
     return count
 
 
-def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
-    """Delete generations older than the previous one (readers of the previous one may still be open)."""
-    for child in index_dir.iterdir():
-        if child.is_dir() and child.name.startswith("gen-") and child.name not in keep:
-            shutil.rmtree(child, ignore_errors=True)
+def check(index_dir: Path) -> str | None:
+    """A deep verification of the current generation (checksums included): what is wrong, or None."""
+    return verify(current_dir(index_dir), deep=True)
+
+
+def _doc_count(gen_dir: Path) -> int:
+    ix = whoosh_index.open_dir(str(gen_dir))
+    try:
+        return int(ix.doc_count_all())
+    finally:
+        ix.close()
+
+
+def _live_doc_count(gen_dir: Path) -> int:
+    ix = whoosh_index.open_dir(str(gen_dir))
+    try:
+        return int(ix.doc_count())  # deleted documents left out
+    finally:
+        ix.close()

@@ -10,6 +10,7 @@ processes may share the index directory (each reopens its reader when the index 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -18,12 +19,14 @@ from typing import Any
 
 import numpy as np
 
+from app.domain.errors import IndexUnavailable
 from app.domain.fields import RANGES
 from app.domain.places import Place, find_places
 from app.search import groups, indexer
 from app.search.analysis import fold, query_words
 from app.search.clauses import TextQuery, build_query, document_frequency
 from app.search.facets import apply_filters, facet_counts, selection_sets
+from app.search.generations import ensure_index, read_watermark
 from app.search.highlight import snippet
 from app.search.params import SearchParams
 from app.search.schema import RANGE_COLUMNS, SNIPPET_SOURCES
@@ -34,6 +37,7 @@ from app.search.sorts import order
 from app.search.spelling import complete, did_you_mean
 from app.search.thesaurus import THESAURUS_PATH, display_terms, load
 
+log = logging.getLogger("fiches.search")
 HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "region", "year", "dimension",
               "mots_cles", "public", "territoire", "statut", "budget_eur", "etp", "duplicate_of")
 ROW_FIELDS = tuple(dict.fromkeys(HIT_FIELDS + SNIPPET_SOURCES))
@@ -89,16 +93,34 @@ class SearchService:
             return snap
         with self._lock:
             snap = self._snapshot
-            gen_dir = indexer.ensure_index(self.index_dir)
-            stale = snap is None or snap.gen_dir != gen_dir or snap.ix.latest_generation() != snap.generation[1]
-            if stale:
-                fresh = Snapshot(gen_dir)
+            try:
+                gen_dir = ensure_index(self.index_dir)
+                stale = snap is None or snap.gen_dir != gen_dir or snap.ix.latest_generation() != snap.generation[1]
+                fresh = Snapshot(gen_dir) if stale else None
+            except Exception as exc:  # a damaged generation: keep serving the last good one
+                self._checked_at = now
+                if snap is not None:
+                    log.error("index illisible, l'ancienne génération reste servie : %s : %s", type(exc).__name__, exc)
+                    return snap
+                raise IndexUnavailable("L'index de recherche est en reconstruction. Réessayez dans quelques "
+                                       "secondes.", headers={"Retry-After": "5"}) from exc
+            if fresh is not None:
                 if snap is not None:
                     self._retired.append((now, snap))
                 self._snapshot = snap = fresh
             self._checked_at = now
             self._close_retired(now)
+            assert snap is not None
             return snap
+
+    def _open(self) -> Snapshot:
+        """The current snapshot; if there is none readable yet, the index is healed once (rebuilt from the
+        store by whoever writes it) and opened again."""
+        try:
+            return self._current()
+        except IndexUnavailable:
+            self.sync()
+            return self._current(force=True)
 
     def _close_retired(self, now: float) -> None:
         keep = []
@@ -147,7 +169,7 @@ class SearchService:
     # -- public API ------------------------------------------------------------------------------------
     def search(self, params: SearchParams) -> dict[str, Any]:
         started = time.perf_counter()
-        snap = self._current()
+        snap = self._open()
         text, base, filters, selections, result = self._result_set(snap, params)
         actions = self._actions(snap, result, text, params.sort)
         start = (params.page - 1) * params.size
@@ -181,7 +203,7 @@ class SearchService:
 
     def export_ids(self, params: SearchParams) -> list[str]:
         """Every fiche of the result set, in order, each near-duplicate group led by its newest fiche."""
-        snap = self._current()
+        snap = self._open()
         text, _, _, _, result = self._result_set(snap, params)
         ids = snap.ids
         actions = self._actions(snap, result, text, params.sort)
@@ -206,14 +228,14 @@ class SearchService:
                     phrases.append(term)
                     if len(phrases) >= min(3, limit):
                         break
-        words = complete(self._current().vocabulary, q, limit=limit)
+        words = complete(self._open().vocabulary, q, limit=limit)
         seen = {fold(p) for p in phrases} | {prefix}
         return (phrases + [w for w in words if fold(w) not in seen])[:limit]
 
     def similar(self, fiche_id: str, limit: int = 6) -> list[dict[str, Any]]:
         """The fiches most similar to ``fiche_id`` (never its near-duplicates), each with ``commun``: what
         it shares with it (distinctive words, mots clés, dimension, public)."""
-        snap = self._current()
+        snap = self._open()
         fiche = self.store.get(fiche_id)
         if fiche is None:
             return []
@@ -237,7 +259,7 @@ class SearchService:
     def ranked_ids(self, q: str, baseline: bool = False) -> list[str]:
         """Ids of the result set of ``q`` by relevance (``baseline``: plain BM25 over any word, for
         evaluation only)."""
-        snap = self._current()
+        snap = self._open()
         if baseline:
             return [snap.ids[d] for d in plain_bm25(snap, q).tolist()]
         text = self._text(snap, q)
@@ -254,17 +276,21 @@ class SearchService:
         self._current(force=True)
         return count
 
-    def check(self) -> dict[str, list[str]]:
+    def check(self) -> dict[str, Any]:
+        """The current generation verified in depth (checksums), then its ids against the store's."""
+        problem = indexer.check(self.index_dir)
+        if problem is not None:
+            return {"problem": problem, "missing_in_index": [], "missing_in_store": []}
         snap = self._current(force=True)
         in_index = set(snap.docnum_of)
         in_store = self.store.live_ids()
-        return {"missing_in_index": sorted(in_store - in_index), "missing_in_store": sorted(in_index - in_store)}
+        return {"problem": None, "missing_in_index": sorted(in_store - in_index),
+                "missing_in_store": sorted(in_index - in_store)}
 
     def status(self) -> dict[str, object]:
         """The generation this process serves, its size, and how far it lags behind the store."""
         snap = self._current()
-        mark_ts, _ = indexer.read_watermark(snap.gen_dir)
-        pending, oldest = self.store.pending_since(mark_ts)
+        pending, oldest = self.store.pending_after(read_watermark(snap.gen_dir) or 0)
         lag = (time.time() - oldest.timestamp()) if oldest is not None else 0.0
         return {"generation": snap.gen_dir.name, "documents": len(snap.docnum_of),
                 "lag_writes": pending, "lag_seconds": round(max(0.0, lag), 1)}

@@ -130,6 +130,8 @@ class Snapshot:
         lengths: dict[str, list[np.ndarray]] = {f: [] for f in TEXT_BOOSTS}
         dead: list[int] = []
         for segreader, offset in self._leaves:
+            if segreader.segment() is None:  # an index that never held a document has one empty reader
+                continue
             cols = _segment_columns(str(self.gen_dir), segreader)
             ids.extend(cols.ids)
             metas.extend(cols.metas)

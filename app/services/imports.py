@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 from app.domain.envelopes import ImportReportOut
@@ -10,6 +11,8 @@ from app.domain.records import Source
 from app.services.runtime import Runtime
 from ingest.fetch import Fetcher
 from ingest.importer import import_sources
+
+log = logging.getLogger("fiches.import")
 
 
 def run_import(runtime: Runtime, files: list[tuple[str, bytes]], urls: list[str],
@@ -27,5 +30,17 @@ def run_import(runtime: Runtime, files: list[tuple[str, bytes]], urls: list[str]
                 yield fetch.fetch(url)
 
     report = import_sources(sources(), runtime.store, batch_size=runtime.settings.batch_size)
-    runtime.search.sync()
-    return ImportReportOut.model_validate(report.as_dict())
+    index_error = catch_up_index(runtime)
+    return ImportReportOut.model_validate({**report.as_dict(), "index_error": index_error})
+
+
+def catch_up_index(runtime: Runtime) -> str | None:
+    """Bring the index up to what was just stored. A failure (disk full or read-only, writer gone) does not
+    undo the import: the fiches are stored, the index lags (``/api/health`` says by how much) and catches
+    up at its next successful run. Returns what went wrong, in French, or None."""
+    try:
+        runtime.search.sync()
+    except Exception as exc:  # whatever the index's disk or writer raised, the commit stands
+        log.error("index non mis à jour après un import : %s : %s", type(exc).__name__, exc)
+        return f"{type(exc).__name__} : {exc}"
+    return None

@@ -2,8 +2,11 @@
 
 import json
 import os
+from datetime import datetime, timedelta
 
-from app.search import indexer
+from sqlalchemy import text
+
+from app.search.generations import CURRENT, WATERMARK, current_dir
 from app.search.indexer import fiche_to_doc
 from app.search.params import SearchParams
 from app.search.service import SearchService
@@ -31,8 +34,8 @@ def test_first_sync_builds_then_catches_up_with_tombstones(service, store):
     assert service.sync() == len(ROWS)
     assert service.sync() == 0
     assert ids(service) == {r["id"] for r in ROWS}
-    gen = indexer.current_dir(service.index_dir)
-    assert json.loads((gen / indexer.WATERMARK).read_text())["updated_at"]
+    gen = current_dir(service.index_dir)
+    assert json.loads((gen / WATERMARK).read_text())["seq"] == store.last_seq()
 
     store.delete("cul1")
     edited = dict(next(r for r in ROWS if r["id"] == "env1"), title="Repair café et couture zéro gaspillage")
@@ -40,7 +43,7 @@ def test_first_sync_builds_then_catches_up_with_tombstones(service, store):
     assert service.sync() == 2
     assert "cul1" not in ids(service) and "cul1" not in ids(service, "chorale")
     assert "env1" in ids(service, "gaspillage")
-    assert service.check() == {"missing_in_index": [], "missing_in_store": []}
+    assert service.check() == {"problem": None, "missing_in_index": [], "missing_in_store": []}
 
 
 def test_check_reports_ids_missing_on_either_side(service, store):
@@ -56,17 +59,17 @@ def test_check_reports_ids_missing_on_either_side(service, store):
 def test_rebuild_builds_a_new_directory_and_swaps(service, store):
     load_devset(store)
     service.sync()
-    before = indexer.current_dir(service.index_dir)
+    before = current_dir(service.index_dir)
     ranked = service.ranked_ids("jeunes")
     store.delete("jeu1")
     assert service.rebuild() == len(ROWS) - 1
-    after = indexer.current_dir(service.index_dir)
+    after = current_dir(service.index_dir)
     assert after != before and after.exists() and before.exists()  # the previous one stays for open readers
-    assert os.path.islink(service.index_dir / indexer.CURRENT)
+    assert os.path.islink(service.index_dir / CURRENT)
     assert service.ranked_ids("jeunes") == [i for i in ranked if i != "jeu1"]
     service.rebuild()
     assert not before.exists()  # generations older than the previous one are removed
-    assert service.check() == {"missing_in_index": [], "missing_in_store": []}
+    assert service.check() == {"problem": None, "missing_in_index": [], "missing_in_store": []}
 
 
 def test_two_services_share_one_index_directory(tmp_path, store):
@@ -85,21 +88,14 @@ def test_two_services_share_one_index_directory(tmp_path, store):
         reader.close()
 
 
-def test_a_row_committed_late_with_an_older_stamp_is_still_indexed(service, store):
-    """An import's batch is stamped when it starts: another process may have synced past that stamp
-    before the batch commits. The catch-up looks back far enough to index it anyway, and only once."""
-    from datetime import timedelta
-
-    from sqlalchemy import text
-
+def test_no_clock_skew_can_hide_a_fiche(service, store):
+    """The watermark is the store's write sequence: a writer whose clock runs a day ahead (or behind)
+    changes nothing, and nothing is applied twice."""
     load_devset(store, ROWS[:5])
     assert service.sync() == 5
-    late = ROWS[5]
-    load_devset(store, [late])
-    watermark = store.max_updated_at()
-    with store.engine.begin() as connection:  # as if it had been stamped 30 s before the last sync
-        connection.execute(text("UPDATE fiche SET updated_at = :t WHERE id = :id"),
-                           {"t": (watermark - timedelta(seconds=30)).replace(tzinfo=None), "id": late["id"]})
-    assert service.sync() == 1
-    assert late["id"] in ids(service)
-    assert service.sync() == 0  # already applied: the look-back does not index it again
+    with store.engine.begin() as connection:  # every stamp so far a day in the future
+        connection.execute(text("UPDATE fiche SET updated_at = :t"), {"t": datetime.now() + timedelta(days=1)})
+    load_devset(store, ROWS[5:7])  # later writes with an honest clock, hence "older" stamps
+    assert service.sync() == 2
+    assert {r["id"] for r in ROWS[:7]} <= ids(service)
+    assert service.sync() == 0

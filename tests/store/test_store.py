@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time
+from datetime import datetime
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from app.domain.db import init_db
 from app.domain.models import FicheCreate
@@ -38,17 +38,17 @@ def test_lists_round_trip(store):
     assert fiche.public == ["familles"]
 
 
-def test_delete_is_a_tombstone_seen_by_changes_since(store):
+def test_delete_is_a_tombstone_seen_by_changes_after(store):
     store.upsert([_fiche(1), _fiche(2)])
-    watermark = store.max_updated_at()
-    time.sleep(0.01)
+    watermark = store.last_seq()
     assert store.delete("id0001") is True
     assert store.delete("id0001") is False
     assert store.get("id0001") is None
     assert store.count() == 1
     assert store.live_ids() == {"id0002"}
-    changed = list(store.changes_since(watermark))
-    assert [f.id for f in changed if f.deleted_at is not None] == ["id0001"]
+    changed = list(store.changes_after(watermark))
+    assert [(f["id"], f["deleted_at"] is not None) for f in changed] == [("id0001", True)]
+    assert store.last_seq() > watermark
 
 
 def test_reimport_revives_a_tombstone(store):
@@ -59,10 +59,23 @@ def test_reimport_revives_a_tombstone(store):
     assert store.get("id0001") is not None
 
 
-def test_changes_since_pages_through_everything_in_order(store):
+def test_changes_after_pages_through_everything_in_write_order(store):
     store.upsert([_fiche(i) for i in range(2500)])
-    seen = [f.id for f in store.changes_since(None, batch=300)]
+    store.upsert([_fiche(3, title="Modifiée", content_hash="h3b")])
+    rows = list(store.changes_after(0, batch=300))
+    seen = [f["id"] for f in rows]
     assert len(seen) == len(set(seen)) == 2500
+    assert seen[-1] == "id0003" and rows[-1]["seq"] == store.last_seq() == 2
+    assert [f["seq"] for f in rows] == sorted(f["seq"] for f in rows)
+
+
+def test_every_write_takes_the_next_sequence_number_whatever_the_clock(store):
+    store.upsert([_fiche(1)])
+    first = store.last_seq()
+    with store.engine.begin() as connection:  # a writer whose clock runs a day ahead
+        connection.execute(text("UPDATE fiche SET updated_at = :t"), {"t": datetime(2099, 1, 1)})
+    store.upsert([_fiche(2)])
+    assert [f["id"] for f in store.changes_after(first)] == ["id0002"]
 
 
 def test_get_many_keeps_order_and_skips_unknown(store):

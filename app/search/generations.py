@@ -1,0 +1,156 @@
+"""Index generations on disk, their watermark and manifest, and how a damaged one is detected.
+
+Layout of ``index_dir``::
+
+    current -> gen-<stamp>     symlink, replaced atomically when a new generation is ready
+    gen-<stamp>/               a Whoosh index (non-compound segments), plus
+        watermark.json         {"seq": N}: every store write up to sequence number N is applied
+        manifest.json          size and CRC-32 of every index file, written after each commit
+
+``verify`` compares a generation with its manifest (sizes always, checksums when ``deep``) and opens it:
+an empty, missing, truncated, corrupt or unreadable generation is reported, so the writer can rebuild a
+new generation from the store while readers keep serving the previous one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+import zlib
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from app.search.schema import build_schema
+
+CURRENT = "current"
+WATERMARK = "watermark.json"
+MANIFEST = "manifest.json"
+_NOT_INDEX_FILES = {WATERMARK, MANIFEST}
+_CRC_BLOCK = 1 << 20
+
+
+def current_dir(index_dir: Path) -> Path | None:
+    """The generation directory ``current`` points to (without opening it), or None if there is none."""
+    link = index_dir / CURRENT
+    if link.is_symlink():
+        target = index_dir / os.readlink(link)
+        return target if target.is_dir() else None
+    return link if link.is_dir() else None
+
+
+def new_generation(index_dir: Path) -> Path:
+    """A new, empty generation directory (not yet current)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    path.mkdir()
+    whoosh_index.create_in(str(path), build_schema())
+    write_manifest(path)
+    return path
+
+
+def point_current(index_dir: Path, target: Path) -> None:
+    tmp = index_dir / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
+    os.symlink(target.name, tmp)
+    os.replace(tmp, index_dir / CURRENT)  # atomic
+
+
+def ensure_index(index_dir: Path) -> Path:
+    """The current generation directory, created empty if there is none."""
+    found = current_dir(index_dir)
+    if found is not None:
+        return found
+    path = new_generation(index_dir)
+    if current_dir(index_dir) is None:  # another process may have created one meanwhile
+        point_current(index_dir, path)
+        return path
+    shutil.rmtree(path, ignore_errors=True)
+    again = current_dir(index_dir)
+    assert again is not None
+    return again
+
+
+def remove_old_generations(index_dir: Path, keep: set[str]) -> None:
+    """Delete generations older than the previous one (readers of the previous one may still be open)."""
+    for child in index_dir.iterdir():
+        if child.is_dir() and child.name.startswith("gen-") and child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+# -- watermark ------------------------------------------------------------------------------------------
+
+def read_watermark(gen_dir: Path) -> int | None:
+    """The store write sequence number this generation has applied, or None (never written, or unreadable)."""
+    try:
+        data = json.loads((gen_dir / WATERMARK).read_text(encoding="utf-8"))
+        return int(data["seq"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_watermark(gen_dir: Path, seq: int) -> None:
+    _write_json(gen_dir / WATERMARK, {"seq": seq})
+
+
+# -- manifest and verification ----------------------------------------------------------------------------
+
+def _index_files(gen_dir: Path) -> list[Path]:
+    return sorted(p for p in gen_dir.iterdir()
+                  if p.is_file() and p.name not in _NOT_INDEX_FILES and not p.name.startswith(".")
+                  and not p.name.endswith("_LOCK") and "WRITELOCK" not in p.name)
+
+
+def _crc(path: Path) -> int:
+    value = 0
+    with path.open("rb") as handle:
+        while block := handle.read(_CRC_BLOCK):
+            value = zlib.crc32(block, value)
+    return value
+
+
+def write_manifest(gen_dir: Path) -> None:
+    """Record the size and checksum of every index file (call it right after a commit)."""
+    files = {p.name: {"size": p.stat().st_size, "crc32": _crc(p)} for p in _index_files(gen_dir)}
+    _write_json(gen_dir / MANIFEST, {"files": files})
+
+
+def verify(gen_dir: Path | None, deep: bool = False) -> str | None:
+    """What is wrong with a generation (in French), or None if it is sound.
+
+    Always: the manifest is there, every file it lists has its size, and the index opens and reads.
+    ``deep``: every file's checksum too (reads the whole index once)."""
+    if gen_dir is None or not gen_dir.is_dir():
+        return "index absent"
+    try:
+        listed = json.loads((gen_dir / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "manifeste de l'index absent ou illisible"
+    for name, expected in listed.items():
+        path = gen_dir / name
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return f"fichier d'index manquant : {name}"
+        if size != expected["size"]:
+            return f"fichier d'index tronqué ou modifié : {name} ({size} octets au lieu de {expected['size']})"
+        if deep and _crc(path) != expected["crc32"]:
+            return f"fichier d'index corrompu (somme de contrôle) : {name}"
+    try:
+        ix = whoosh_index.open_dir(str(gen_dir))
+        try:
+            with ix.searcher() as searcher:
+                searcher.doc_count_all()
+        finally:
+            ix.close()
+    except Exception as exc:  # any failure to open or read is damage, whatever Whoosh raises
+        return f"index illisible ({type(exc).__name__} : {exc})"
+    return None
+
+
+def _write_json(path: Path, data: object) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)
