@@ -115,6 +115,7 @@ class IndexHealth(Envelope):
 
 class WorkerHealth(Envelope):
     pid: int
+    writer: bool = Field(description="Vrai si ce processus est celui qui écrit l'index de sa réplique.")
 
 
 class Health(Envelope):

@@ -220,10 +220,6 @@ class Store:
             stmt = select(func.count()).select_from(Fiche).where(col(Fiche.deleted_at).is_(None))
             return int(session.exec(stmt).one())
 
-    def max_updated_at(self) -> datetime | None:
-        with self.session() as session:
-            return session.exec(select(func.max(Fiche.updated_at))).one()
-
     def stats(self) -> dict[str, Any]:
         """Counts by dimension, département and year, over live fiches; budgets and ETP known, total, mean."""
         live = _TABLE.c.deleted_at.is_(None)

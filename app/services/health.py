@@ -27,4 +27,4 @@ def health(runtime: Runtime) -> Health:
             log.error("santé : index illisible (%s : %s)", type(exc).__name__, exc)
     ok = fiches is not None and index is not None
     return Health(status="ok" if ok else "degraded", database="ok" if fiches is not None else "indisponible",
-                  fiches=fiches, index=index, worker=WorkerHealth(pid=os.getpid()))
+                  fiches=fiches, index=index, worker=WorkerHealth(pid=os.getpid(), writer=runtime.index_writer))
