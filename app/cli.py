@@ -154,6 +154,8 @@ def serve(
     worker_timeout: Annotated[int, typer.Option(
         help="Secondes sans réponse avant qu'un processus serveur soit tenu pour bloqué et remplacé.")] = 60,
     access_log: Annotated[bool, typer.Option(help="Journal de chaque requête.")] = True,
+    keep_alive: Annotated[int, typer.Option(
+        help="Secondes de maintien d'une connexion inactive (derrière nginx : plus que son keepalive_timeout).")] = 5,
 ) -> None:
     """Servir le catalogue (API et page de recherche). Importe les fiches d'exemple au premier démarrage."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -163,7 +165,8 @@ def serve(
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     log_config["loggers"]["fiches"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                log_config=log_config, timeout_worker_healthcheck=worker_timeout, access_log=access_log)
+                log_config=log_config, timeout_worker_healthcheck=worker_timeout, access_log=access_log,
+                timeout_keep_alive=keep_alive)
 
 
 @app.command("db-upgrade")

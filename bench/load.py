@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import string
 import tempfile
@@ -31,10 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psycopg
 
 from bench.search_bench import WORDS
 from bench.synth import generate, write_corpus, write_fiches
-from deploy.topology import Topology
+from deploy.topology import Topology, children
+
+TICK = os.sysconf("SC_CLK_TCK")
 
 IMPORT_FILES = 4
 
@@ -49,6 +53,7 @@ class Phase:
     import_seconds: float | None = None
     import_report: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds used during the phase, by component
 
     def all_search(self) -> list[float]:
         return sorted(ms for values in self.latencies.values() for ms in values)
@@ -147,9 +152,33 @@ async def _importer(client: httpx.AsyncClient, files: list[Path], token: str, ph
     phase.import_seconds = time.perf_counter() - started
 
 
+def _cpu_of(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICK
+
+
+def cpu_seconds(topo: Topology) -> dict[str, float]:
+    """CPU seconds used so far by each part of the topology (the live processes), and by this client."""
+    replicas = [pid for r in topo.replicas if r.process for pid in [r.process.pid, *children(r.process.pid)]]
+    proxy = [topo.nginx.pid, *children(topo.nginx.pid)] if topo.nginx else []
+    with psycopg.connect(topo.pg_admin_url, autocommit=True) as conn:
+        backends = [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s",
+                                                   (topo.database,))]
+    times = os.times()
+    return {"répliques": _cpu_of(replicas), "nginx": _cpu_of(proxy), "PostgreSQL": _cpu_of(backends),
+            "client": times.user + times.system}
+
+
 async def run_phase(topo: Topology, mix: Mix, name: str, clients: int, duration: float,
                     import_files: list[Path] | None = None, exports: int = 0) -> Phase:
     phase = Phase(name)
+    before = cpu_seconds(topo)
     limits = httpx.Limits(max_connections=clients + exports + 2, max_keepalive_connections=clients + exports + 2)
     async with httpx.AsyncClient(base_url=topo.url, timeout=60, limits=limits) as client:
         started = time.monotonic()
@@ -160,6 +189,8 @@ async def run_phase(topo: Topology, mix: Mix, name: str, clients: int, duration:
             tasks.append(_importer(client, import_files, topo.token, phase))
         await asyncio.gather(*tasks)
         phase.seconds = time.monotonic() - started
+    after = cpu_seconds(topo)
+    phase.cpu = {part: after[part] - before[part] for part in after}
     return phase
 
 
@@ -176,6 +207,11 @@ def report(phase: Phase) -> float:
               f"p99 {pct(values, .99):>6.0f} ms")
     for error, count in phase.errors.most_common():
         print(f"  erreur {error} × {count}")
+    cpu = sum(phase.cpu.values())
+    if ordered and cpu:
+        parts = ", ".join(f"{part} {seconds / len(ordered) * 1000:.1f}" for part, seconds in phase.cpu.items())
+        print(f"CPU : {cpu / phase.seconds:.2f} cœur en moyenne ; par requête de recherche {cpu / len(ordered) * 1000:.1f} ms "
+              f"({parts}) ; à 2 cœurs entièrement libres : {2 * len(ordered) / cpu:.0f} req/s")
     if phase.exports or phase.export_errors:
         times = sorted(t for t, _ in phase.exports)
         mb = sum(size for _, size in phase.exports) / 1e6

@@ -256,7 +256,8 @@ class Topology:
         log.flush()
         replica.process = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(replica.port),
-             "--workers", str(self.workers), "--access-log" if self.access_log else "--no-access-log"],
+             "--workers", str(self.workers), "--access-log" if self.access_log else "--no-access-log",
+             "--keep-alive", "75"],  # longer than nginx's upstream keepalive_timeout: nginx closes first
             env=self.app_env(replica.index_dir), cwd=replica.root, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped or killed with its workers
         )
@@ -271,7 +272,7 @@ class Topology:
     def _start_nginx(self) -> None:
         prefix = self.root / "nginx"
         prefix.mkdir(parents=True, exist_ok=True)
-        upstreams = "\n".join(f"        server 127.0.0.1:{r.port} max_fails=1 fail_timeout=2s;" for r in self.replicas)
+        upstreams = "\n".join(f"        server 127.0.0.1:{r.port} max_fails=3 fail_timeout=2s;" for r in self.replicas)
         user = "user root root;" if os.geteuid() == 0 else ""  # temp dirs under a private /tmp folder
         config = (TEMPLATE.read_text(encoding="utf-8").replace("@USER@", user).replace("@PREFIX@", str(prefix))
                   .replace("@UPSTREAMS@", upstreams).replace("@PORT@", str(self.nginx_port)))

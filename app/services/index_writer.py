@@ -98,7 +98,7 @@ class IndexWriterRole:
             os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
             self._fd = fd
             now = time.monotonic_ns()
-            for name in (REQUEST_FILE, DONE_FILE):  # stamps from before a reboot would look served
+            for name in (REQUEST_FILE, DONE_FILE, FAILED_FILE):  # stamps from before a reboot look served
                 if _read_ns(self.index_dir / name) > now:
                     _write_ns(self.index_dir / name, 0)
         log.info("processus %s : écrivain de l'index %s", os.getpid(), self.index_dir)

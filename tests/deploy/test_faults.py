@@ -51,12 +51,12 @@ def test_connections_killed_during_an_import_then_a_rerun_gives_exactly_the_righ
                                                                                          tmp_path):
     topo = topology(replicas_count=2, workers=2, sync_interval=0.5)
     a, b = topo.replicas
-    first, _ = marked_fiches(tmp_path / "lot", 300, seed=7, name="panne1")
-    second, _ = marked_fiches(tmp_path / "lot", 300, seed=8, name="panne2")
+    first, _ = marked_fiches(tmp_path / "lot", 150, seed=7, name="panne1")
+    second, _ = marked_fiches(tmp_path / "lot", 150, seed=8, name="panne2")
     with httpx.Client(timeout=120) as client:
         seed_ids = exported_ids(client, a.url)
         expected = seed_ids | reference_ids(tmp_path, first, second)
-        assert len(expected) > len(seed_ids) + 500
+        assert len(expected) > len(seed_ids) + 250
 
         killer = BackendKiller(pg_admin, topo.database)
         killer.start()
