@@ -13,7 +13,6 @@ import uvicorn
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.domain.errors import FichesError, StoreUnavailable

@@ -10,19 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import Table, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.domain.errors import StoreUnavailable
 from app.domain.models import Fiche, FicheCreate, utcnow
 from app.domain.records import fold_key
 
 _CHUNK = 500  # values per IN (...) clause
-_TABLE = Fiche.__table__
+_TABLE: Table = SQLModel.metadata.tables["fiche"]
 
 
 def _rows_in(connection, column: str, values: Sequence, columns: Sequence[str], live_only: bool = True) -> Iterator[dict]:
@@ -102,7 +103,7 @@ class Store:
             if inserts:
                 connection.execute(_TABLE.insert(), inserts)
             if updates:
-                values = {name: bindparam(name) for name in updates[0] if name not in ("b_id", "id")}
+                values: dict[str, Any] = {name: bindparam(name) for name in updates[0] if name not in ("b_id", "id")}
                 connection.execute(_TABLE.update().where(_TABLE.c.id == bindparam("b_id")).values(values), updates)
         return counts
 
@@ -197,12 +198,13 @@ class Store:
         live = col(Fiche.deleted_at).is_(None)
         out: dict[str, object] = {"total": self.count()}
         with self.session() as session:
-            for key, column in (("by_dimension", Fiche.dimension), ("by_departement", Fiche.departement),
-                                ("by_year", Fiche.year)):
-                stmt = select(column, func.count()).where(live).group_by(column).order_by(func.count().desc(), column)
-                out[key] = [{"value": value, "count": int(n)} for value, n in session.exec(stmt).all()]
-            for key, column in (("budget_eur", Fiche.budget_eur), ("etp", Fiche.etp)):
-                stmt = select(func.count(column), func.sum(column), func.avg(column)).where(live)
-                known, total, mean = session.exec(stmt).one()
+            for key, name in (("by_dimension", "dimension"), ("by_departement", "departement"), ("by_year", "year")):
+                column = _TABLE.c[name]
+                stmt = sa_select(column, func.count()).where(live).group_by(column).order_by(func.count().desc(), column)
+                out[key] = [{"value": value, "count": int(n)} for value, n in session.execute(stmt).all()]
+            for key, name in (("budget_eur", "budget_eur"), ("etp", "etp")):
+                column = _TABLE.c[name]
+                figures = sa_select(func.count(column), func.sum(column), func.avg(column)).where(live)
+                known, total, mean = session.execute(figures).one()
                 out[key] = {"connus": int(known), "total": float(total or 0), "moyenne": float(mean) if mean else None}
         return out
