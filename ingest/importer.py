@@ -141,8 +141,7 @@ def _title_key(title: str) -> str:
 
 
 def _normalised(records: Iterable[ParsedFiche | Rejected], report: ImportReport,
-                where: dict[str, tuple[str, int]]) -> Iterator[FicheCreate]:
-    limits = Limits.from_settings()
+                where: dict[str, tuple[str, int]], limits: Limits) -> Iterator[FicheCreate]:
     for record in records:
         if isinstance(record, Rejected):
             _reject(report, record)
@@ -176,8 +175,10 @@ def import_records(
     batch_size: int = 500,
     report: ImportReport | None = None,
     on_batch: Callable[[int], None] | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
-    """Normalise and upsert a stream of parsed records in batches of ``batch_size``."""
+    """Normalise and upsert a stream of parsed records in batches of ``batch_size``; ``limits`` (sizes of a
+    fiche and of a field) come from the settings unless given."""
     report = report or ImportReport()
     grouper = _DuplicateGrouper(store)
     batch: list[FicheCreate] = []
@@ -197,7 +198,7 @@ def import_records(
         batch.clear()
         where.clear()
 
-    for fiche in _normalised(records, report, where):
+    for fiche in _normalised(records, report, where, limits or Limits.from_settings()):
         batch.append(fiche)
         if len(batch) >= batch_size:
             flush()

@@ -93,9 +93,7 @@ def fuzz_store(tmp_path_factory):
 
 @pytest.mark.parametrize("half", [pytest.param(0, marks=pytest.mark.xdist_group("fuzz-0")),
                                   pytest.param(1, marks=pytest.mark.xdist_group("fuzz-1"))])
-def test_mutated_fiches_never_crash_and_every_block_is_accounted_for(fuzz_store, monkeypatch, half):
-    monkeypatch.setenv("FICHES_MAX_FICHE_CHARS", str(LIMITS.fiche))
-    monkeypatch.setenv("FICHES_MAX_FIELD_CHARS", str(LIMITS.field))
+def test_mutated_fiches_never_crash_and_every_block_is_accounted_for(fuzz_store, half):
     counter = iter(range(10**9))
 
     @seed(20261130 + half)
@@ -110,7 +108,7 @@ def test_mutated_fiches_never_crash_and_every_block_is_accounted_for(fuzz_store,
         for record in records:
             assert isinstance(record, (ParsedFiche, Rejected))
             assert record.line >= 1 and record.source == source
-        report = import_records(iter(records), fuzz_store, batch_size=3)
+        report = import_records(iter(records), fuzz_store, batch_size=3, limits=LIMITS)
         rejected = {(r.source, r.line) for r in report.rejections}
         assert report.rejected == len(report.rejections)
         assert all(r.reason.strip() and r.line >= 1 for r in report.rejections)
