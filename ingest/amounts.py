@@ -115,7 +115,7 @@ class Mention:
     opens_breakdown: bool = False  # followed by "(" : the amounts in the brackets detail it
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str]):
     """``str.translate`` table built on demand: each character to one lower-case, accent-free one."""
 
     def __missing__(self, code: int) -> str:
@@ -237,7 +237,7 @@ def _find_numbers(folded: str) -> list[Mention]:
 def _labelled(before: str) -> bool:
     """True when ``before`` ends with a total or charges label and filler words only."""
     nearest = _nearest_keyword(before)
-    return bool(nearest) and nearest[0] in (TOTAL, CHARGES) and _only_filler(before[nearest[1] :])
+    return nearest is not None and nearest[0] in (TOTAL, CHARGES) and _only_filler(before[nearest[1] :])
 
 
 def _nearest_keyword(before: str) -> tuple[str, int] | None:
@@ -263,7 +263,7 @@ def _kind(before: str, after: str, section: str) -> str:
     kind = nearest[0] if nearest else None
     if kind == CHARGES and _OTHER_ITEM.search(before):
         kind = OTHER  # "Autres charges : 2 000 €" is one item of the charges
-    if kind in (TOTAL, CHARGES) and not _only_filler(before[nearest[1] :]):
+    if nearest is not None and kind in (TOTAL, CHARGES) and not _only_filler(before[nearest[1] :]):
         kind = OTHER  # "Budget : fournitures 200 €", "Charges de personnel : 5 000 €"
     if kind in (None, OTHER, EXCLUDED) and _FOR_THE_ACTION.match(after):
         return TOTAL  # "… dont 12 000 € pour l'action"

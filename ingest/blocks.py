@@ -15,6 +15,7 @@ carries, never for the whole file from the first labels seen:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -44,6 +45,15 @@ class Block:
         return None
 
 
+# A line that may be an old-format-only label (Thèmes, « Quels furent… », Titre…): without one, one format.
+_LEGACY_HINT = re.compile(r"^[\s\-–—•*]*(?:th[eèéêE]mes?\b|quel(?:le)?s\b|titre\b|intitul)", re.I | re.M)
+_MARKER_LEN = 40  # « Actions » and « Les actions des centres sociaux » are short lines
+
+
+def _is_any_marker(line: str) -> bool:
+    return len(line) <= _MARKER_LEN and (is_marker(line, BLOCK_START) or is_marker(line, PAGE_HEADER))
+
+
 def _next_filled(lines: list[str], start: int, limit: int = 6) -> int | None:
     for index in range(start, min(len(lines), start + limit)):
         if lines[index].strip():
@@ -51,34 +61,34 @@ def _next_filled(lines: list[str], start: int, limit: int = 6) -> int | None:
     return None
 
 
-def opens_fiche(lines: list[str], index: int) -> bool:
+def _opens_fiche(lines: list[str], fields: list[str | None], index: int) -> bool:
     """Whether the ``Actions`` line at ``index`` opens a fiche of either format: a title, then a label."""
-    if not is_marker(lines[index], BLOCK_START):
-        return False
     title = _next_filled(lines, index + 1)
-    if title is None or match_label(lines[title], LEGACY_GROUPS) is not None:
+    if title is None or fields[title] is not None:
         return False
     label = _next_filled(lines, title + 1)
-    return label is not None and match_label(lines[label], LEGACY_GROUPS) is not None
+    return label is not None and fields[label] is not None
 
 
 def split_blocks(lines: list[str]) -> list[Block]:
     """Blocks covering every line of the document, in order, with their label counts."""
+    fields = [match_label(line, LEGACY_GROUPS) for line in lines]
     starts = [0]
     for index, line in enumerate(lines):
-        if index and (is_marker(line, PAGE_HEADER) or opens_fiche(lines, index)):
+        if not index or len(line) > _MARKER_LEN:
+            continue
+        header = is_marker(line, PAGE_HEADER)
+        if header or (is_marker(line, BLOCK_START) and _opens_fiche(lines, fields, index)):
             previous = starts[-1]
-            if not is_marker(lines[previous], PAGE_HEADER) or any(
-                match_label(text, LEGACY_GROUPS) for text in lines[previous:index]
-            ):
+            if not is_marker(lines[previous], PAGE_HEADER) or any(fields[previous:index]):
                 starts.append(index)  # a page header stays with the fiche that follows its table
     blocks = [Block(start, end) for start, end in zip(starts, [*starts[1:], len(lines)])]
     for block in blocks:
-        for line in lines[block.start : block.end]:
-            field = match_label(line, LEGACY_GROUPS)
+        for index in range(block.start, block.end):
+            field = fields[index]
             if field is None:
                 continue
-            if match_label(line, TEXT_GROUPS) is None:
+            if match_label(lines[index], TEXT_GROUPS) is None:
                 block.legacy += 1
             elif field not in _SHARED:
                 block.current += 1
@@ -118,8 +128,7 @@ def runs(blocks: list[Block], lines: list[str]) -> list[Run]:
             out.append(Run(fmt, start, block.end, mixed, False))
             pending_start = None
     for run in out:
-        run.opened = any(is_marker(lines[index], BLOCK_START) or is_marker(lines[index], PAGE_HEADER)
-                         for index in range(run.start, run.end))
+        run.opened = any(_is_any_marker(lines[index]) for index in range(run.start, run.end))
     return out
 
 
@@ -144,8 +153,14 @@ def _best_reading(text: str, source: str) -> list[Record]:
     return max(readings, key=_score)
 
 
-def parse_blocks(text: str, lines: list[str], source: str) -> Iterator[Record]:
-    """Every record of a text document, each run of blocks read by the parser of its format."""
+def parse_blocks(text: str, lines: list[str], source: str, guess: str) -> Iterator[Record]:
+    """Every record of a text document, each run of blocks read by the parser of its format.
+
+    ``guess`` (``text`` or ``legacy``, from the document's first labels) is used as is when no line of
+    the document can be an old-format-only label: then there is one format and nothing to decide."""
+    if not _LEGACY_HINT.search(text):
+        yield from _PARSERS[guess](text, source)
+        return
     found = runs(split_blocks(lines), lines)
     for run in found:
         # a SENACS fiche written without its « Actions » line is read by the tolerant old-format parser

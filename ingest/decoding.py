@@ -81,6 +81,19 @@ def _detect(content: bytes) -> tuple[str, str]:
     return content.decode(encoding, errors="replace"), _NAMES[encoding]
 
 
+def _utf16_without_bom(content: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the head is text with every other byte NUL, else None."""
+    head = content[: min(len(content), 4096) // 2 * 2]
+    if len(head) < 16:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def decode(content: str | bytes) -> tuple[str, list[str]]:
     """Text of ``content`` and French warnings (each naming the line when a byte was bad)."""
     if isinstance(content, str):
@@ -89,6 +102,10 @@ def decode(content: str | bytes) -> tuple[str, list[str]]:
                           (codecs.BOM_UTF16_BE, "utf-16-be")):
         if content.startswith(bom):
             return content[len(bom):].decode(encoding, errors="replace"), []
+    bom_less = _utf16_without_bom(content)
+    if bom_less:
+        return content.decode(bom_less, errors="replace"), [
+            f"Fichier UTF-16 sans BOM : lu en {bom_less.upper()}. Enregistrez-le en UTF-8."]
     try:
         return content.decode("utf-8-sig"), []
     except UnicodeDecodeError:

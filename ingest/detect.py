@@ -121,7 +121,7 @@ def parse_document(content: str | bytes, source: str) -> Iterator[ParsedFiche | 
         return
     count = 0
     try:
-        records = parse_blocks(text, split_lines(text), source) if fmt in ("text", "legacy") else PARSERS[fmt](text, source)
+        records = parse_blocks(text, split_lines(text), source, fmt) if fmt in ("text", "legacy") else PARSERS[fmt](text, source)
         for record in _with_file_warnings(records, warnings):
             count += 1
             yield record

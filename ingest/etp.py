@@ -113,7 +113,7 @@ def _explicit(line: str, speaks_etp: bool) -> float | None:
             times = _number(match.group(1)) if match.lastindex == 2 and match.group(1) else 1.0
             if _EACH.match(line, match.end()) or _AT_RATE.search(line, 0, match.start()):
                 times *= _subject_count(line, match.start())  # "4 animatrices : 0,3 ETP chacune"
-            values.append(times * _number(match.group(match.lastindex)))
+            values.append(times * _number(match.group(match.lastindex or 0)))
     if speaks_etp:
         for match in _BARE_DECIMAL.finditer(line):
             if any(s <= match.start(1) < e for s, e in spans):
@@ -141,8 +141,8 @@ def _shares(clause: str) -> list[float]:
             shares.append(value / 100)
     for pattern, value in _SHARE_WORDS:
         for match in pattern.finditer(clause):
-            count = _COUNT_BEFORE.search(clause, 0, match.start())  # "deux mi-temps"
-            shares.append(value * (_number(count.group(1)) if count else 1.0))
+            written = _COUNT_BEFORE.search(clause, 0, match.start())  # "deux mi-temps"
+            shares.append(value * (_number(written.group(1)) if written else 1.0))
     if _ACTIVITY.search(clause):
         return shares  # "ateliers de 2 h par semaine" is a schedule, not a person's time
     for match in _HOURS_WEEK.finditer(clause):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from app.domain.models import FicheBase
 from app.domain.records import LIST_FIELDS
@@ -34,8 +34,8 @@ def _as_dict(fiche: Mapping[str, Any] | Any) -> Mapping[str, Any]:
     if isinstance(fiche, Mapping):
         return fiche
     if hasattr(fiche, "model_dump"):
-        return fiche.model_dump()
-    return vars(fiche)
+        return cast(Mapping[str, Any], fiche.model_dump())
+    return cast(Mapping[str, Any], vars(fiche))
 
 
 def _number(value: Any) -> float | int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -18,6 +19,7 @@ from app.domain.models import FicheCreate
 from app.domain.records import ParsedFiche, Rejected, Source, fold_key
 from app.domain.store import Store, UpsertCounts
 from ingest.detect import parse_document
+from ingest.fetch import Fetcher
 from ingest.normalize import Limits, normalize
 from ingest.reconcile import adopt_years, refuse_poorer
 from ingest.sources import iter_sources
@@ -60,7 +62,7 @@ class ImportReport:
         self.updated += counts.updated
         self.unchanged += counts.unchanged
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "created": self.created,
             "updated": self.updated,
@@ -78,7 +80,7 @@ class ImportReport:
 _GROUP_COLUMNS = ("title_key", "structure", "year", "duplicate_of", "resume", "description_experience")
 
 
-def _group_text(fiche) -> str:
+def _group_text(fiche: dict[str, Any]) -> str:
     return " ".join(filter(None, [fiche["resume"], fiche["description_experience"]]))[:1500]
 
 
@@ -95,7 +97,7 @@ class _DuplicateGrouper:
 
     def leaders(self, batch: list[FicheCreate]) -> dict[str, str | None]:
         keys = {_title_key(f.title) for f in batch}
-        candidates: dict[str, list[dict]] = {}
+        candidates: dict[str, list[dict[str, Any]]] = {}
         for row in self.store.find_by_title_keys(keys, _GROUP_COLUMNS):
             _prepare(row)
             candidates.setdefault(row["title_key"], []).append(row)
@@ -114,21 +116,21 @@ class _DuplicateGrouper:
         return out
 
     @staticmethod
-    def _leader(fiche: FicheCreate, pool: list[dict]) -> str | None:
+    def _leader(fiche: FicheCreate, pool: list[dict[str, Any]]) -> str | None:
         structure = fold_key(fiche.structure)
         for row in pool:  # the same structure filing the same action another year
             if structure and row["structure_key"] == structure and row["year"] != fiche.year:
-                return row["duplicate_of"] or row["id"]
+                return str(row["duplicate_of"] or row["id"])
         text = _group_text(fiche.model_dump(include={"resume", "description_experience"}))
         leaders = [row for row in pool if not row["duplicate_of"] and row["text"]]
         if not text or not leaders:
             return None
         match = process.extractOne(text, [row["text"] for row in leaders], scorer=fuzz.token_sort_ratio,
                                    score_cutoff=TEXT_SIMILARITY)
-        return leaders[match[2]]["id"] if match else None
+        return str(leaders[match[2]]["id"]) if match else None
 
 
-def _prepare(row: dict) -> dict:
+def _prepare(row: dict[str, Any]) -> dict[str, Any]:
     row["text"] = _group_text(row)
     row["structure_key"] = fold_key(row["structure"])
     return row
@@ -139,8 +141,7 @@ def _title_key(title: str) -> str:
 
 
 def _normalised(records: Iterable[ParsedFiche | Rejected], report: ImportReport,
-                where: dict[str, tuple[str, int]]) -> Iterator[FicheCreate]:
-    limits = Limits.from_settings()
+                where: dict[str, tuple[str, int]], limits: Limits) -> Iterator[FicheCreate]:
     for record in records:
         if isinstance(record, Rejected):
             _reject(report, record)
@@ -174,8 +175,10 @@ def import_records(
     batch_size: int = 500,
     report: ImportReport | None = None,
     on_batch: Callable[[int], None] | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
-    """Normalise and upsert a stream of parsed records in batches of ``batch_size``."""
+    """Normalise and upsert a stream of parsed records in batches of ``batch_size``; ``limits`` (sizes of a
+    fiche and of a field) come from the settings unless given."""
     report = report or ImportReport()
     grouper = _DuplicateGrouper(store)
     batch: list[FicheCreate] = []
@@ -195,7 +198,7 @@ def import_records(
         batch.clear()
         where.clear()
 
-    for fiche in _normalised(records, report, where):
+    for fiche in _normalised(records, report, where, limits or Limits.from_settings()):
         batch.append(fiche)
         if len(batch) >= batch_size:
             flush()
@@ -250,7 +253,7 @@ def import_paths(
     store: Store,
     batch_size: int = 500,
     on_batch: Callable[[int], None] | None = None,
-    fetcher=None,
+    fetcher: Fetcher | None = None,
 ) -> ImportReport:
     """Import files, folders (recursively), globs and http(s) URLs. Raises ``UnusableInput`` when a
     path names nothing, before anything is imported. ``on_batch(n)`` is called after each stored batch

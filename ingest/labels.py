@@ -226,10 +226,13 @@ def text_value(lines: Sequence[str]) -> str | None:
 
 
 def label_name(field_name: str) -> str:
-    """The printed label of a field (its name when it has none)."""
+    """The printed label of a field (the opening words of a long question; the name when it has none)."""
     for label in LABELS:
-        if label.field == field_name:
+        if label.field == field_name and label.names:
             return label.names[0]
+    for label in LABELS:
+        if label.field == field_name and label.prefixes:
+            return f"{label.prefixes[0]}…"
     return field_name
 
 

@@ -45,7 +45,7 @@ CONTENT_FIELDS: tuple[str, ...] = tuple(n for n in FicheBase.model_fields if n n
 SINGLE_CONTROLLED = ("statut", "dimension", "territoire")
 LIST_CONTROLLED = ("mots_cles", "public", "initiative")
 
-_ODD_CHARS = (("\u00a0", " "), ("\u202f", " "), ("\u2007", " "), ("\u2009", " "), ("\t", " "), ("\r\n", "\n"))
+_ODD_CHARS: tuple[tuple[str, str], ...] = (("\u00a0", " "), ("\u202f", " "), ("\u2007", " "), ("\u2009", " "), ("\t", " "), ("\r\n", "\n"))
 _ODD_CHARS += (("\r", "\n"), ("\ufeff", ""), ("\u200b", ""), ("\u200c", ""), ("\u200d", ""))
 _BLANK_LINES = re.compile(r"\n{3,}")
 _EMPTY = re.compile(r"^[\s\-–—•*.]*$")
@@ -111,7 +111,7 @@ def _max_length(name: str) -> int | None:
     return None
 
 
-def _departement(p: ParsedFiche, structure: str | None, warnings: list[str]) -> tuple[str | None, dict]:
+def _departement(p: ParsedFiche, structure: str | None, warnings: list[str]) -> tuple[str | None, dict[str, Any]]:
     """(structure without its département suffix, {departement, departement_code, region})."""
     written = clean_line(p.departement)
     if structure:
@@ -143,7 +143,7 @@ def _figure(given: float | None, label: str, warnings: list[str]) -> float | Non
     return None
 
 
-def _figures(p: ParsedFiche, data: dict, warnings: list[str]) -> None:
+def _figures(p: ParsedFiche, data: dict[str, Any], warnings: list[str]) -> None:
     budget = _figure(p.budget_eur, "Budget", warnings)
     if budget is None:
         budget = extract_budget(data["ressources_financieres"])
@@ -164,7 +164,7 @@ def _figures(p: ParsedFiche, data: dict, warnings: list[str]) -> None:
 
 
 def _year(p: ParsedFiche) -> int | None | Rejected:
-    if p.year is None or p.year == "":
+    if p.year is None:
         return None
     last = date.today().year + 1
     try:
@@ -181,7 +181,7 @@ def _year(p: ParsedFiche) -> int | None | Rejected:
     return year
 
 
-def content_hash(data: dict) -> str:
+def content_hash(data: dict[str, Any]) -> str:
     """sha256 of the canonical JSON of every content field (where the fiche came from is left out)."""
     content = {name: data.get(name) for name in CONTENT_FIELDS}
     raw = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -281,14 +281,15 @@ def normalize(p: ParsedFiche, limits: Limits | None = None) -> tuple[FicheCreate
     if removed:
         warnings.append(f"{removed} caractère(s) de contrôle (octet nul…) supprimé(s) du texte de la fiche.")
     structure, place = _departement(p, clean_line(p.structure), warnings)
-    data: dict = {"title": title, "structure": structure, "year": year, **place}
+    data: dict[str, Any] = {"title": title, "structure": structure, "year": year, **place}
     for name in TEXT_FIELDS:
         data[name] = clean_text(getattr(p, name))
     for name in SINGLE_CONTROLLED:
         value, warns = normalize_value(name, clean_line(getattr(p, name)))
         limit = _max_length(name)
         if value is not None and limit is not None and len(value) > limit:
-            value, warns = None, [f"{FIELD_LABELS[name]} : valeur trop longue ignorée « {value[:60]}… »."]
+            warns = [f"{FIELD_LABELS[name]} : valeur trop longue ignorée « {value[:60]}… »."]
+            value = None
         data[name] = value
         warnings.extend(warns)
     for name in LIST_FIELDS:
@@ -307,5 +308,5 @@ def normalize(p: ParsedFiche, limits: Limits | None = None) -> tuple[FicheCreate
     try:
         return FicheCreate(**data), list(dict.fromkeys(warnings))
     except ValidationError as error:
-        problem = "; ".join(f"{'.'.join(map(str, e['loc']))} : {e['msg']}" for e in error.errors())
-        return Rejected(p.source, p.line, f"Fiche illisible ({problem}) : corrigez ces champs puis relancez.")
+        fields = "; ".join(f"{'.'.join(map(str, e['loc']))} : {e['msg']}" for e in error.errors())
+        return Rejected(p.source, p.line, f"Fiche illisible ({fields}) : corrigez ces champs puis relancez.")

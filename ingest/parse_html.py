@@ -78,7 +78,7 @@ class _Flattener:
         if name in _LABEL_TAGS:
             short = _short_text(tag)
             field_name = match_label(short, ALL_GROUPS) if short is not None else None
-            if field_name is not None:
+            if field_name is not None and short is not None:
                 self.flush()
                 self.lines.append(_Line(short, label=field_name))
                 return

@@ -49,6 +49,8 @@ def _chunks(lines: list[str]) -> Iterator[tuple[str | None, _NUMBERED]]:
         field_name = match_label(line, LEGACY_GROUPS)
         if field_name is not None:
             rank = _rank(field_name)
+            if rank == last_rank and _last_label_is(chunk, field_name):
+                continue  # the same label printed twice in a row
             if rank <= last_rank and chunk:
                 carried = [] if field_name == "title" else _pop_title(chunk)
                 yield url, chunk
@@ -66,6 +68,12 @@ def _opens(lines: list[str], number: int) -> bool:
         return True  # the header printed twice
     return len(following) >= 2 and match_label(following[0], LEGACY_GROUPS) is None and (
         match_label(following[1], LEGACY_GROUPS) is not None or bool(_URL.search(following[0])))
+
+
+def _last_label_is(chunk: _NUMBERED, field_name: str) -> bool:
+    """Whether the last non-empty line of ``chunk`` is the label ``field_name`` (no value since)."""
+    filled = [text for _n, text in chunk if text.strip()]
+    return bool(filled) and match_label(filled[-1], LEGACY_GROUPS) == field_name
 
 
 def _pop_title(chunk: _NUMBERED) -> _NUMBERED:

@@ -19,13 +19,13 @@ from ingest.labels import (
     SECTION_ORDER,
     TABLE_HEADER,
     fill_fiche,
-    fold,
     is_cut_label,
     is_marker,
     label_key,
     match_label,
     split_sections,
 )
+from ingest.vocab import fold
 
 _RANK = {name: rank for rank, name in enumerate(SECTION_ORDER)}
 _ODD_SPACES = (("\ufeff", ""), ("\u00a0", " "), ("\u202f", " "), ("\u2007", " "))

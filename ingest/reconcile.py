@@ -72,12 +72,14 @@ def refuse_poorer(batch: list[FicheCreate], store: Store, where: dict[str, tuple
     """(the batch without the updates that would empty fields of a stored fiche, their rejections).
 
     ``where`` maps a fiche id to the (source, line) it was read from, for the report."""
-    stored = store.get_rows([fiche.id for fiche in batch], (*COMPARED_FIELDS, "content_hash", "truncated"))
+    hashes = store.get_rows([fiche.id for fiche in batch], ("content_hash",))
+    changed = [f.id for f in batch if f.id in hashes and hashes[f.id]["content_hash"] != f.content_hash]
+    stored = store.get_rows(changed, (*COMPARED_FIELDS, "content_hash", "truncated")) if changed else {}
     kept: list[FicheCreate] = []
     refused: list[Rejected] = []
     for fiche in batch:
         old = stored.get(fiche.id)
-        if old is None or old["content_hash"] == fiche.content_hash:
+        if old is None:
             kept.append(fiche)
             continue
         emptied = _emptied(old, fiche)

@@ -46,8 +46,7 @@ def expand(args: list[str]) -> list[str]:
             "Introuvable : " + ", ".join(missing) + ". Indiquez un fichier, un dossier, un motif (*.txt) ou une URL http(s).",
             missing=missing,
         )
-    seen: set[str] = set()
-    return [x for x in out if not (x in seen or seen.add(x))]
+    return list(dict.fromkeys(out))
 
 
 def iter_sources(args: list[str], fetcher: Fetcher | None = None) -> Iterator[Source]:

@@ -42,6 +42,21 @@ def test_exit_codes(fiches, tmp_path):
     assert "mauvais.txt" in proc.stderr
 
 
+def test_unreachable_store_or_index_exits_3(tmp_path):
+    env = {**os.environ, "FICHES_SEED_ON_START": "false", "FICHES_INDEX_DIR": str(tmp_path / "index")}
+    cmd = [sys.executable, "-m", "app.cli", "import", str(SEED), "--quiet"]
+    no_server = {**env, "DATABASE_URL": "postgresql://postgres@127.0.0.1:1/absente"}
+    proc = subprocess.run(cmd, cwd=REPO, env=no_server, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3, proc.stderr
+    assert "Erreur d'infrastructure" in proc.stderr and "base de données inaccessible" in proc.stderr
+    blocker = tmp_path / "fichier"
+    blocker.write_text("x", encoding="utf-8")  # the index folder would have to live inside a file
+    no_index = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'f.db'}", "FICHES_INDEX_DIR": str(blocker / "index")}
+    proc = subprocess.run(cmd, cwd=REPO, env=no_index, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3, proc.stderr
+    assert "index inaccessible" in proc.stderr
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_export_round_trip(fiches, tmp_path, fmt):
     fiches("import", str(SEED))

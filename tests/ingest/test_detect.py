@@ -80,3 +80,18 @@ def test_bad_input_never_raises() -> None:
     assert "binaire" in binary.reason
     (untitled,) = parse_document("Actions\n- Résumé\nTexte\n".encode(), "t.txt")
     assert isinstance(untitled, Rejected) and "sans titre" in untitled.reason
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read(encoding: str) -> None:
+    records = list(parse_document(SEED_FICHES.read_text(encoding="utf-8").encode(encoding), "utf16.txt"))
+    assert len(records) == 25 and records[0].title.startswith("Bien vivre dans son logement")
+    assert "UTF-16 sans BOM" in records[0].warnings[0]
+
+
+def test_one_bad_byte_is_reported_with_its_line_and_the_rest_stays_utf8() -> None:
+    text, warnings = decode("Ligne un\nCafé du quartier\n".encode() + b"Fin \xff\n")
+    assert text == "Ligne un\nCafé du quartier\nFin \n"
+    assert len(warnings) == 1 and "ligne 3 " in warnings[0]
+    text, warnings = decode("Café\n".encode() + b"associ\xe9(s)\n")
+    assert text == "Café\nassocié(s)\n" and "ligne 2 " in warnings[0]

@@ -54,3 +54,16 @@ def test_attachment_size_on_the_same_line_is_dropped() -> None:
     content = "Ludothèque\nFichier(s) associé(s)\nguide.docx ( 12.5K )\n2019\nplan.pdf\n(300 Ko)\n"
     (fiche,) = parse_legacy(content, "l")
     assert fiche.attachments == ["guide.docx", "plan.pdf"]
+
+
+def test_page_header_is_never_a_title() -> None:
+    """As the site prints old-format pages: « Actions », the title, « Thèmes » with « • » bullets."""
+    content = (FIXTURES / "legacy_pages.txt").read_text(encoding="utf-8")
+    titles = [f.title for f in parse_legacy(content, "l")]
+    assert titles == ["Jardin partagé des Tilleuls", "Café des parents", "Atelier d'écriture intergénérationnel"]
+
+
+def test_same_label_twice_in_a_row_is_one_label() -> None:
+    content = "Actions\nJardin\nThèmes\nThèmes\n  • Culture\nDescription générale\nUn jardin.\n"
+    (fiche,) = parse_legacy(content, "l")
+    assert (fiche.title, fiche.themes, fiche.description_generale) == ("Jardin", ["Culture"], "Un jardin.")

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from app.domain.config import Settings
 from app.domain.records import ParsedFiche
 from ingest.importer import import_paths, import_records
 from ingest.normalize import Limits, normalize
@@ -150,8 +151,11 @@ def test_limits_reject_a_huge_fiche_and_say_which_and_where(store, tmp_path):
 def test_fiche_limit_and_field_limit_are_settings() -> None:
     fiche = ParsedFiche(title="A", source="a.txt", line=7, format="text", resume="x" * 60, limites="y" * 60)
     too_big = normalize(fiche, Limits(fiche=100, field=80))
-    assert str(too_big) == ("a.txt:7: Fiche trop volumineuse (121\u202fcaractères, maximum 100) : est-ce bien une "
-                            "seule fiche ? Vérifiez le document.").replace("121\u202f", "121 ")
+    assert str(too_big) == ("a.txt:7: Fiche trop volumineuse (121 caractères, maximum 100) : est-ce bien une "
+                            "seule fiche ? Vérifiez le document.")
+    settings = Settings(max_fiche_chars=5000, max_field_chars=1000)
+    assert (settings.max_fiche_chars, settings.max_field_chars) == (5000, 1000)
+    assert (Settings().max_fiche_chars, Settings().max_field_chars) == (250_000, 100_000)
 
 
 def test_a_year_written_1e400_rejects_its_record_only(store, tmp_path):

@@ -103,3 +103,36 @@ def test_concurrent_imports_of_the_same_fiches_do_not_fail(store):
     assert sum(r.created for r in results) == 300
     assert all(r.created + r.unchanged + r.updated == 300 for r in results)
     assert store.count() == 300
+
+
+def test_migration_0002_moves_partners_and_keeps_only_file_names(database_url):
+    """A store made at 0001 (partners in one list, server paths) upgraded to 0002."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from app.domain.db import alembic_config, make_engine
+
+    engine = make_engine(database_url)
+    command.upgrade(alembic_config(engine), "0001")
+    now = "2024-01-01 00:00:00"
+    row = ("INSERT INTO fiche (id, content_hash, title, title_key, mots_cles, public, initiative, partenaires, "
+           "attachments, themes, source_file, source_url, created_at, updated_at) VALUES "
+           "(:id, 'h', :title, 't', '[]', '[]', '[]', :partners, '[]', '[]', :file, :url, :now, :now)")
+    with engine.begin() as connection:
+        connection.execute(sa.text(row), [
+            {"id": "a", "title": "A", "partners": '["Caf", "Préfecture"]', "file": "/srv/imports/2024/fiches.txt",
+             "url": None, "now": now},
+            {"id": "b", "title": "B", "partners": "[]", "file": None, "url": "https://www.senacs.fr/action/show/7",
+             "now": now}])
+    init_db(engine)
+    columns = {c["name"] for c in inspect(engine).get_columns("fiche")}
+    assert {"partenaires_action", "partenaires_financiers", "truncated", "source_label"} <= columns
+    assert "partenaires" not in columns
+    from app.domain.store import Store
+
+    store = Store(engine)
+    a, b = store.get("a"), store.get("b")
+    assert (a.partenaires_action, a.partenaires_financiers, a.truncated) == (["Caf", "Préfecture"], [], False)
+    assert (a.source_file, a.source_label) == ("fiches.txt", "fiches.txt")
+    assert (b.source_file, b.source_label, b.source_url) == (None, "Catalogue SENACS", "https://www.senacs.fr/action/show/7")
+    engine.dispose()
