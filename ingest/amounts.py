@@ -17,8 +17,9 @@ amounts.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from app.domain.text import fold_same_length
 
 _SP = "[ \u00a0\u202f\u2009]"
 NUMBER = (
@@ -113,30 +114,6 @@ class Mention:
     flagged_total: bool = False
     label: str = ""  # the words just before the amount on its line ("sorties", "soit", "subventions")
     opens_breakdown: bool = False  # followed by "(" : the amounts in the brackets detail it
-
-
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table built on demand: each character to one lower-case, accent-free one."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        if char in "\u00a0\u202f\u2009\u2007":
-            folded = " "
-        elif char in "’‘`´":
-            folded = "'"
-        else:
-            base = unicodedata.normalize("NFD", char)[0].lower()
-            folded = base if len(base) == 1 else char
-        self[code] = folded
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def fold_same_length(text: str) -> str:
-    """Lower-case, accent-free copy of ``text`` with the same length (positions stay valid)."""
-    return text.translate(_FOLD_TABLE)
 
 
 def is_year(token: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.amounts import fold_same_length
+from app.domain.text import fold_same_length
 
 FULL_TIME_HOURS = 35.0
 _MAX_HEADCOUNT = 20  # above this, a number opening a clause is not a team size

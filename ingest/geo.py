@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from ingest.vocab import fold
+from app.domain.text import compare_key
 
 DATA_FILE = Path(__file__).with_name("data") / "departements.csv"
 
@@ -57,7 +57,7 @@ def departements() -> tuple[Departement, ...]:
 
 
 def _name_key(text: str) -> str:
-    words = fold(text).split()
+    words = compare_key(text).split()
     words = ["saint" if w == "st" else "sainte" if w == "ste" else w for w in words]
     return " ".join(words)
 

@@ -16,8 +16,9 @@ from rapidfuzz import fuzz, process
 
 from app.domain.errors import StoreUnavailable
 from app.domain.models import FicheCreate
-from app.domain.records import ParsedFiche, Rejected, Source, fold_key
+from app.domain.records import ParsedFiche, Rejected, Source
 from app.domain.store import Store, UpsertCounts
+from app.domain.text import fold_key, title_key
 from ingest.detect import parse_document
 from ingest.fetch import Fetcher
 from ingest.normalize import Limits, normalize
@@ -96,14 +97,14 @@ class _DuplicateGrouper:
         self.store = store
 
     def leaders(self, batch: list[FicheCreate]) -> dict[str, str | None]:
-        keys = {_title_key(f.title) for f in batch}
+        keys = {title_key(f.title) for f in batch}
         candidates: dict[str, list[dict[str, Any]]] = {}
         for row in self.store.find_by_title_keys(keys, _GROUP_COLUMNS):
             _prepare(row)
             candidates.setdefault(row["title_key"], []).append(row)
         out: dict[str, str | None] = {}
         for fiche in batch:
-            key = _title_key(fiche.title)
+            key = title_key(fiche.title)
             pool = candidates.setdefault(key, [])
             stored = next((row for row in pool if row["id"] == fiche.id), None)
             if stored is not None:
@@ -134,10 +135,6 @@ def _prepare(row: dict[str, Any]) -> dict[str, Any]:
     row["text"] = _group_text(row)
     row["structure_key"] = fold_key(row["structure"])
     return row
-
-
-def _title_key(title: str) -> str:
-    return fold_key(title)[:200]
 
 
 def _normalised(records: Iterable[ParsedFiche | Rejected], report: ImportReport,

@@ -11,14 +11,12 @@ The module also says how a label's value lines are stored in a ``ParsedFiche``
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from app.domain.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche
+from app.domain.text import compare_key, label_key
 from ingest.geo import split_structure
-from ingest.vocab import fold
 
 # Label groups: which formats recognise a label.
 SENACS = "senacs"  # current SENACS fiche (text dumps, list pages, HTML)
@@ -126,17 +124,6 @@ _SIZE_SUFFIX = re.compile(r"\s*\(\s*\d+(?:[.,]\d+)?\s*[kKmMgG]?[oObB]?\s*\)$")  
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _MAX_LABEL_LEN = 140  # the longest label is 84 characters; longer lines are text
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-@lru_cache(maxsize=16384)
-def label_key(text: str) -> str:
-    """The key a label is matched on: no accents, case, spaces or punctuation.
-
-    Called on every line of every document, so it uses the fast NFKD/ASCII route rather than
-    ``ingest.vocab.fold`` (unidecode); labels hold no character where the two differ.
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _NOT_ALNUM.sub("", ascii_text.casefold())
 
 
 def _build_tables() -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, str]]]:
@@ -285,7 +272,7 @@ def assign(fiche: ParsedFiche, field_name: str, lines: Sequence[str]) -> None:
         previous = getattr(fiche, field_name)
         if previous is None:
             setattr(fiche, field_name, value)
-        elif value is not None and fold(value) != fold(previous):
+        elif value is not None and compare_key(value) != compare_key(previous):
             fiche.warnings.append(
                 f"Rubrique « {label_name(field_name)} » avec deux valeurs (« {previous} », « {value} ») :"
                 " la première est gardée."

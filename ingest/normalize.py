@@ -31,7 +31,8 @@ from pydantic import ValidationError
 
 from app.domain.config import get_settings
 from app.domain.models import FicheBase, FicheCreate
-from app.domain.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche, Rejected, fiche_id, fold_key
+from app.domain.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche, Rejected, fiche_id
+from app.domain.text import fold_key
 from ingest.amounts import extract_budget
 from ingest.etp import extract_etp
 from ingest.geo import find_departement, split_structure

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from app.domain.records import ParsedFiche, Rejected
+from app.domain.text import compare_key, label_key
 from ingest.labels import (
     BLOCK_START,
     PAGE_HEADER,
@@ -21,11 +22,9 @@ from ingest.labels import (
     fill_fiche,
     is_cut_label,
     is_marker,
-    label_key,
     match_label,
     split_sections,
 )
-from ingest.vocab import fold
 
 _RANK = {name: rank for rank, name in enumerate(SECTION_ORDER)}
 _ODD_SPACES = (("\ufeff", ""), ("\u00a0", " "), ("\u202f", " "), ("\u2007", " "))
@@ -52,7 +51,7 @@ class _Row:
     dept_key: str = ""  # folded département
 
     def __post_init__(self) -> None:
-        self.key, self.dept_key = fold(self.title), fold(self.departement)
+        self.key, self.dept_key = compare_key(self.title), compare_key(self.departement)
 
 
 @dataclass
@@ -142,9 +141,9 @@ def _scan(lines: list[str]) -> tuple[list[list[_Row]], list[_Block]]:
 
 def _match_row(rows: list[_Row], fiche: ParsedFiche) -> _Row | None:
     """The first unused row of the page for this fiche: same title and département, else same title."""
-    title = fold(fiche.title)
-    place = fold(fiche.departement or "")
-    structure = fold(fiche.structure or "")
+    title = compare_key(fiche.title)
+    place = compare_key(fiche.departement or "")
+    structure = compare_key(fiche.structure or "")
     same_title = [row for row in rows if not row.used and row.key == title]
     for row in same_title:
         dept = row.dept_key

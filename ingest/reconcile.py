@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.domain.models import FicheCreate
-from app.domain.records import LIST_FIELDS, TEXT_FIELDS, Rejected, fold_key
+from app.domain.records import LIST_FIELDS, TEXT_FIELDS, Rejected
 from app.domain.store import Store
+from app.domain.text import fold_key, title_key
 from ingest.labels import label_name
 from ingest.normalize import content_hash
 
@@ -33,7 +34,7 @@ def _filled(value: Any) -> bool:
 
 
 def _identity(title: str, structure: str | None, departement: str | None) -> tuple[str, str, str]:
-    return fold_key(title)[:200], fold_key(structure), fold_key(departement)
+    return title_key(title), fold_key(structure), fold_key(departement)
 
 
 def adopt_years(batch: list[FicheCreate], store: Store) -> list[FicheCreate]:
@@ -41,7 +42,7 @@ def adopt_years(batch: list[FicheCreate], store: Store) -> list[FicheCreate]:
     if all(fiche.year is not None for fiche in batch):
         return batch
     dated: dict[tuple[str, str, str], set[tuple[str, int]]] = {}
-    keys = {fold_key(fiche.title)[:200] for fiche in batch if fiche.year is None}
+    keys = {title_key(fiche.title) for fiche in batch if fiche.year is None}
     for row in store.find_by_title_keys(keys, _IDENTITY):
         if row["year"] is not None:
             dated.setdefault(_identity(row["title_key"], row["structure"], row["departement"]), set()).add(

@@ -16,7 +16,8 @@ import re
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from unidecode import unidecode
+
+from app.domain.text import compare_key
 
 STATUT = ("En cours", "Terminée")
 DIMENSION = ("Accompagnement de projets", "Citoyenneté", "Services")
@@ -127,17 +128,10 @@ _FUZZY_MARGIN = 6  # the best label must beat the second one by this much
 _FUZZY_MIN_LEN = 6  # never guess on very short strings
 
 
-def fold(text: str) -> str:
-    """Comparison key: no accents, lower case, "&" read as "et", punctuation and spacing ignored."""
-    text = unidecode(text).casefold().replace("&", " et ")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(text.split())
-
-
 @lru_cache(maxsize=8192)
 def _match_key(text: str) -> str:
     """Like ``fold`` but also drops "et" and "ou", so that "&", "et", "/" and "," variants meet."""
-    return " ".join(w for w in fold(text).split() if w not in {"et", "ou"})
+    return " ".join(w for w in compare_key(text).split() if w not in {"et", "ou"})
 
 
 @lru_cache(maxsize=8192)
@@ -205,7 +199,7 @@ def _merge_split_keywords(values: list[str]) -> list[str]:
     """Rejoin "Emploi" + "économie" when a writer split the one keyword "Emploi, économie" in two."""
     out: list[str] = []
     for value in values:
-        if out and fold(out[-1]) == "emploi" and fold(value) == "economie":
+        if out and compare_key(out[-1]) == "emploi" and compare_key(value) == "economie":
             out[-1] = f"{out[-1]}, {value}"
         else:
             out.append(value)

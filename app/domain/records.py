@@ -8,8 +8,9 @@ They keep values as written (raw labels, raw département text); ``ingest.normal
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass, field, fields
+
+from app.domain.text import fold_key
 
 # Free-text sections, in reading order. The same names are columns of the store.
 TEXT_FIELDS: tuple[str, ...] = (
@@ -111,15 +112,6 @@ class Rejected:
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.reason}"
-
-
-def fold_key(value: str | None) -> str:
-    """Case-, accent- and space-insensitive form of a value, for identity keys."""
-    if not value:
-        return ""
-    text = unicodedata.normalize("NFKD", value)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.casefold().split())
 
 
 def fiche_id(title: str, structure: str | None, departement: str | None, year: int | None) -> str:

@@ -20,7 +20,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from app.domain.errors import StoreUnavailable
 from app.domain.models import STORE_SEQ, Fiche, FicheCreate, utcnow
-from app.domain.records import fold_key
+from app.domain.text import title_key
 
 _CHUNK = 500  # values per IN (...) clause
 _TABLE: Table = SQLModel.metadata.tables["fiche"]
@@ -94,7 +94,7 @@ class Store:
                 connection, "id", list(by_id), ("content_hash", "deleted_at", "duplicate_of"), live_only=False)}
             for fiche_id, new in by_id.items():
                 data = new.model_dump()
-                data.update(title_key=fold_key(new.title)[:200], duplicate_of=groups.get(fiche_id), updated_at=now,
+                data.update(title_key=title_key(new.title), duplicate_of=groups.get(fiche_id), updated_at=now,
                             deleted_at=None, seq=seq)
                 old = existing.get(fiche_id)
                 if old is None:
