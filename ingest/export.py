@@ -16,13 +16,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO, cast
 
-from app.domain.models import FicheBase
-from app.domain.records import LIST_FIELDS
+from app.domain.fields import EXPORT_FIELDS, LIST_FIELDS
 
-# Every field of the model (in its order) but the parser name, plus the id and the duplicate group.
-EXPORT_FIELDS: tuple[str, ...] = (
-    "id", *(name for name in FicheBase.model_fields if name != "format"), "duplicate_of"
-)
 NUMBER_FIELDS = frozenset({"budget_eur", "etp"})
 INT_FIELDS = frozenset({"year", "source_line"})
 LIST_SEPARATOR = " | "

@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from app.domain.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche
+from app.domain.fields import LIST_FIELDS, TEXT_FIELDS
+from app.domain.records import ParsedFiche
 from app.domain.text import compare_key, label_key
 from ingest.geo import split_structure
 

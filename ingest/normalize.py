@@ -30,8 +30,9 @@ from annotated_types import MaxLen
 from pydantic import ValidationError
 
 from app.domain.config import get_settings
+from app.domain.fields import LIST_FIELDS, TEXT_FIELDS
 from app.domain.models import FicheBase, FicheCreate
-from app.domain.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche, Rejected, fiche_id
+from app.domain.records import ParsedFiche, Rejected, fiche_id
 from app.domain.text import fold_key
 from ingest.amounts import extract_budget
 from ingest.etp import extract_etp

@@ -13,13 +13,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from app.domain.records import LIST_FIELDS, TEXT_FIELDS, ParsedFiche, Rejected
-from ingest.export import (
-    CSV_DELIMITER,
-    EXPORT_FIELDS,
-    NUMBER_FIELDS,
-    unprotect_cell,
-)
+from app.domain.fields import EXPORT_FIELDS, LIST_FIELDS, TEXT_FIELDS
+from app.domain.records import ParsedFiche, Rejected
+from ingest.export import CSV_DELIMITER, NUMBER_FIELDS, unprotect_cell
 
 _SCALARS = ("structure", "departement", "statut", "dimension", "territoire", "source_url")
 _READ = frozenset(("title", "year", "truncated", *_SCALARS, *TEXT_FIELDS, *LIST_FIELDS, *NUMBER_FIELDS))

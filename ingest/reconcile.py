@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from app.domain.fields import LIST_FIELDS, TEXT_FIELDS
 from app.domain.models import FicheCreate
-from app.domain.records import LIST_FIELDS, TEXT_FIELDS, Rejected
+from app.domain.records import Rejected
 from app.domain.store import Store
 from app.domain.text import fold_key, title_key
 from ingest.labels import label_name

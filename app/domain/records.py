@@ -12,36 +12,6 @@ from dataclasses import dataclass, field, fields
 
 from app.domain.text import fold_key
 
-# Free-text sections, in reading order. The same names are columns of the store.
-TEXT_FIELDS: tuple[str, ...] = (
-    "resume",
-    "precision",
-    "raison_fin",
-    "diagnostic",
-    "description_experience",
-    "description_generale",
-    "ressources_financieres",
-    "personnes_mobilisees",
-    "resultat_territoire",
-    "resultat_centre",
-    "resultat_habitants",
-    "impacts",
-    "facteurs_reussite",
-    "limites",
-    "perspectives",
-)
-
-# Multi-valued fields (lists of labels or names).
-LIST_FIELDS: tuple[str, ...] = (
-    "mots_cles",
-    "public",
-    "initiative",
-    "partenaires_action",
-    "partenaires_financiers",
-    "attachments",
-    "themes",
-)
-
 
 @dataclass
 class Source:
@@ -66,7 +36,7 @@ class ParsedFiche:
     statut: str | None = None
     dimension: str | None = None
     territoire: str | None = None
-    # free text (see TEXT_FIELDS)
+    # free text (see app.domain.fields.TEXT_FIELDS)
     resume: str | None = None
     precision: str | None = None
     raison_fin: str | None = None
@@ -82,7 +52,7 @@ class ParsedFiche:
     facteurs_reussite: str | None = None
     limites: str | None = None
     perspectives: str | None = None
-    # lists (see LIST_FIELDS)
+    # lists (see app.domain.fields.LIST_FIELDS)
     mots_cles: list[str] = field(default_factory=list)
     public: list[str] = field(default_factory=list)
     initiative: list[str] = field(default_factory=list)

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.domain.fields import EXPORT_FIELDS, LIST_FIELDS
 from app.domain.models import FichePublic
-from app.domain.records import LIST_FIELDS, ParsedFiche, Rejected, fiche_id
-from ingest.export import EXPORT_FIELDS, export_csv, export_json
+from app.domain.records import ParsedFiche, Rejected, fiche_id
+from ingest.export import export_csv, export_json
 from ingest.parse_export import parse_csv_export, parse_json_export, split_items
 from ingest.parse_text import parse_text
 from tests.paths import SEED as SEED_FICHES
