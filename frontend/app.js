@@ -10,7 +10,7 @@ import { el, setChildren, countLabel, formatInteger, plural } from './format.js'
 import { renderFacets, renderRanges, renderChips, activeFilters } from './facets.js';
 import { renderResults, renderPager, renderEmpty, renderSuggestion } from './results.js';
 import { loadFiche } from './fiche.js';
-import { renderCompareBar, loadComparison } from './compare.js';
+import { renderCompareBar, loadComparison, setPrintOrientation } from './compare.js';
 import { renderMap } from './map.js';
 import { setupSheet } from './sheet.js';
 import { renderSelectionBar, toggleSelected, storeSelection, storedSelection } from './selection.js';
@@ -67,6 +67,7 @@ function render(focus) {
   dom.ficheView.hidden = view !== 'fiche';
   dom.compareView.hidden = view !== 'compare';
   dom.selectionView.hidden = view !== 'selection';
+  setPrintOrientation(view);
   if (view !== 'search') sheet.close();
   if (document.activeElement !== dom.q) dom.q.value = state.q;
   if (view === 'fiche') showFiche(state, focus);

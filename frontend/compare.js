@@ -160,6 +160,18 @@ export function renderComparison(container, state, fiches, failed, { onBack, onR
   container.classList.toggle('compare-only-diff', onlyDifferences && count > 1);
 }
 
+const LANDSCAPE = '@page { size: A4 landscape; margin: 12mm 10mm; }';
+
+/** Print the comparison in landscape, every other view in portrait (a named @page is very slow in Chromium). */
+export function setPrintOrientation(view) {
+  let style = document.getElementById('print-orientation');
+  if (!style) {
+    style = el('style', { id: 'print-orientation', media: 'print' });
+    document.head.append(style);
+  }
+  style.textContent = view === 'compare' ? LANDSCAPE : '';
+}
+
 let controller = null;
 
 /** Fetch every selected fiche, render the table, title the page and (when asked) focus the heading. */
