@@ -77,3 +77,8 @@ def test_no_layout_shift_when_a_search_runs(open_page, app_url, size):
     cls = sum(s["value"] for s in shifts)
     assert cls < MAX_CLS, f"layout shift {cls:.4f} when a search runs: {shifts}"
     page.unroute(re.compile(r"/api/fiches\?"))
+
+    # The measure sees a real shift: a block inserted above the results moves them.
+    page.evaluate("document.querySelector('.results-head').before(Object.assign(document.createElement('div'), {style: 'height: 120px'}))")
+    page.wait_for_timeout(500)
+    assert sum(s["value"] for s in page.evaluate("window.__shifts")) > MAX_CLS
