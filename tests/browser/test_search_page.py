@@ -124,6 +124,7 @@ def test_type_filter_open_back_share_sort_page_export(page, app_url, ground_trut
     expect(page.locator("#pager a[aria-current='page']")).to_have_text("2")
 
     # Export the current result set as CSV: every fiche, ; separated, with a BOM for Excel.
+    page.locator("#exports summary").click()  # the exports are in a menu
     with page.expect_download() as download_info:
         page.locator("#export-csv").click()
     path = tmp_path / "export.csv"
