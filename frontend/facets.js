@@ -98,7 +98,7 @@ function updateVisibility(fieldset, key) {
     more.hidden = Boolean(needle);
     more.setAttribute('aria-expanded', String(open));
     const hiddenCount = items.length - Math.min(items.length, SHORT_LIST);
-    more.textContent = open ? 'Voir moins' : `Voir plus (${formatInteger(hiddenCount)} de plus)`;
+    more.textContent = open ? 'Afficher moins' : `Afficher ${hiddenCount === 1 ? 'l’autre' : `les ${formatInteger(hiddenCount)} autres`}`;
   }
   fieldset.querySelector('.facet-none').hidden = shown > 0;
 }
@@ -208,5 +208,5 @@ export function renderChips(container, state, onRemove, onClear) {
   setChildren(container,
     el('h2', { class: 'chips-title', id: 'chips-title', text: 'Filtres actifs' }),
     el('ul', { class: 'chip-list', 'aria-labelledby': 'chips-title' }, items),
-    el('button', { type: 'button', class: 'link-button clear-all', dataset: { key: 'chip:clear' }, onclick: onClear, text: 'Tout effacer' }));
+    el('button', { type: 'button', class: 'link-button clear-all', dataset: { key: 'chip:clear' }, onclick: onClear, text: 'Effacer les filtres' }));
 }

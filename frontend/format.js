@@ -63,8 +63,9 @@ export function plural(count, singular, pluralForm) {
   return Math.abs(count) < 2 ? singular : pluralForm;
 }
 
-/** "0 fiche trouvée", "1 fiche trouvée", "1 234 fiches trouvées". */
+/** "Aucune fiche trouvée", "1 fiche trouvée", "1 234 fiches trouvées". */
 export function countLabel(total) {
+  if (total === 0) return 'Aucune fiche trouvée';
   return `${formatInteger(total)} ${plural(total, 'fiche trouvée', 'fiches trouvées')}`;
 }
 

@@ -290,6 +290,6 @@ def test_french_counts_and_amounts(page):
                 f.formatEtp(2.61), f.formatBudget(null)];
     }""")
     assert [normalise_spaces(t) if t else t for t in formatted] == [
-        "0 fiche trouvée", "1 fiche trouvée", "2 fiches trouvées", "1 234 fiches trouvées",
+        "Aucune fiche trouvée", "1 fiche trouvée", "2 fiches trouvées", "1 234 fiches trouvées",
         "12 500 €", "38 297,47 €", "0 €", "0,5 ETP", "2,61 ETP", None,
     ]

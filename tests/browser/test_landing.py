@@ -1,0 +1,57 @@
+"""The first visit starts with a click (an introduction, entries by theme and by public), long queries are
+shortened in the heading, and a failed search offers "Réessayer"."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.helpers import api, count_text, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def test_landing_introduces_and_offers_entries_by_theme_and_public(page, app_url):
+    page.goto("/")
+    landing = page.locator("#landing")
+    expect(landing).to_be_visible()
+    expect(landing).to_contain_text("Une fiche action décrit une action")
+    expect(landing).to_contain_text("Le catalogue compte 25 fiches.")
+    facets = api(app_url, "/api/fiches")["facets"]
+    themes = landing.locator('ul[aria-labelledby="landing-themes"] button')
+    expect(themes).to_have_count(min(12, len(facets["mots_cles"])))
+    first = facets["mots_cles"][0]
+    expect(themes.first).to_have_text(re.compile(rf"^{re.escape(first['value'][0].upper() + first['value'][1:])} \({first['count']}\)"))
+    expect(landing.locator('ul[aria-labelledby="landing-public"] button').first).to_be_visible()
+
+    themes.first.click()
+    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(first['count'])}"))
+    expect(page).to_have_url(re.compile(r"mots_cles="))
+    expect(landing).to_be_hidden()
+    # Typing hides it at once too.
+    page.goto("/")
+    expect(landing).to_be_visible()
+    page.locator("#q").press_sequentially("ca")
+    expect(landing).to_be_hidden()
+
+
+def test_long_query_is_shortened_and_a_failed_search_offers_retry(page, app_url):
+    long_query = "atelier " * 15
+    page.goto(f"/?q={long_query.strip().replace(' ', '+')}")
+    heading = page.locator("#results-heading")
+    expect(heading).to_have_text(re.compile(r"^Résultats pour «\sat.*…\s»$"))
+    assert len(heading.inner_text()) < 90
+    assert len(page.title()) < 140
+
+    page.route(re.compile(r"/api/fiches\?"), lambda route: route.fulfill(status=503, body="indisponible"))
+    page.locator("#q").fill("jardin")
+    page.locator("#q").press("Enter")
+    alert = page.locator("#alert")
+    expect(alert).to_contain_text("Le service a répondu par une erreur (503)")
+    expect(heading).to_have_text("Résultats pour « jardin »")
+    page.unroute(re.compile(r"/api/fiches\?"))
+    alert.get_by_role("button", name="Réessayer").click()
+    total = api(app_url, "/api/fiches", {"q": "jardin"})["total"]
+    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(total)}"))
+    expect(alert).to_be_hidden()
