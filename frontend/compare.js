@@ -2,7 +2,7 @@
 
 import { el, setChildren, formatBudget, formatEtp, plural } from './format.js';
 import { stateUrl, withChanges, COMPARE_MAX } from './state.js';
-import { getFiches } from './api.js';
+import { loadFichesView } from './fiches-view.js';
 import { textBlocks } from './fiche.js';
 
 const MISSING = 'non renseigné';
@@ -172,27 +172,8 @@ export function setPrintOrientation(view) {
   style.textContent = view === 'compare' ? LANDSCAPE : '';
 }
 
-let controller = null;
-
 /** Fetch every selected fiche, render the table, title the page and (when asked) focus the heading. */
 export function loadComparison(container, state, { setBusy, site, focus, onBack, onRemove }) {
-  if (controller) controller.abort();
-  const current = new AbortController();
-  controller = current;
-  const { signal } = current;
-  setBusy(+1);
-  return getFiches(state.compare, { signal })
-    .then((entries) => {
-      if (controller !== current) return;
-      const fiches = entries.filter((e) => e.fiche).map((e) => e.fiche);
-      renderComparison(container, state, fiches, entries.filter((e) => !e.fiche), { onBack, onRemove });
-      document.title = `${container.querySelector('h1').textContent} – ${site}`;
-      if (!focus) return;
-      window.scrollTo(0, 0);
-      container.querySelector('h1').focus({ preventScroll: true });
-    })
-    .catch((error) => {
-      if (error.name !== 'AbortError') throw error;
-    })
-    .finally(() => setBusy(-1));
+  return loadFichesView('compare', container, state.compare, { setBusy, site, focus },
+    (fiches, failed) => renderComparison(container, state, fiches, failed, { onBack, onRemove }));
 }
