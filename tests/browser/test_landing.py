@@ -55,3 +55,25 @@ def test_long_query_is_shortened_and_a_failed_search_offers_retry(page, app_url)
     total = api(app_url, "/api/fiches", {"q": "jardin"})["total"]
     expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(total)}"))
     expect(alert).to_be_hidden()
+
+
+def test_fiche_highlights_steps_through_the_result_and_copies_its_link(open_page, app_url):
+    page = open_page(app_url, 390, 844)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    hits = api(app_url, "/api/fiches", {"q": "emploi", "size": 20})["hits"]
+    page.goto("/?q=emploi")
+    page.locator("#results .card-title a").first.click()
+    expect(page.locator("#fiche-title")).to_have_text(hits[0]["title"])
+    marks = page.locator("#fiche-view .fiche-section:not(.no-print) mark")  # not the similar fiches' snippets
+    expect(marks.first).to_be_visible()
+    texts = marks.all_inner_texts()
+    assert all(re.match(r"(?i)^emplo", text) for text in texts), [t for t in texts if not re.match(r"(?i)^emplo", t)]
+    # On a phone the résumé comes before the facts box.
+    assert page.locator("#fiche-view .fiche-resume").bounding_box()["y"] < page.locator("#fiche-view .facts").bounding_box()["y"]
+
+    page.get_by_role("link", name=re.compile(r"^Fiche suivante")).click()
+    expect(page.locator("#fiche-title")).to_have_text(hits[1]["title"])
+    expect(page.get_by_role("link", name=re.compile(r"Fiche précédente"))).to_be_visible()
+    page.get_by_role("button", name="Copier le lien").click()
+    expect(page.locator("#fiche-view .copy-note")).to_have_text("Lien copié.")
+    assert page.evaluate("navigator.clipboard.readText()") == page.url
