@@ -292,6 +292,10 @@ function plainClick(event) {
 }
 
 document.addEventListener('click', (event) => {
+  if (event.target.closest('button[data-compare-open]')) {
+    openComparison();
+    return;
+  }
   const link = event.target.closest('a');
   if (!link || !plainClick(event)) return;
   if (link.dataset.fiche) {

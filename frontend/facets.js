@@ -135,6 +135,20 @@ export function renderRanges(form, state, onApply) {
   };
   form.onsubmit = apply;
   form.onchange = () => apply();
+  reportInverted(form, state, error);
+}
+
+/** A minimum above its maximum (a hand-edited URL): say so next to the fields rather than find nothing. */
+function reportInverted(form, state, error) {
+  const problems = [];
+  for (const range of RANGES) {
+    const min = parseUserNumber(state.ranges[`${range.key}_min`]);
+    const max = parseUserNumber(state.ranges[`${range.key}_max`]);
+    if (min === null || max === null || Number.isNaN(min) || Number.isNaN(max) || min <= max) continue;
+    for (const bound of ['min', 'max']) form.elements[`${range.key}_${bound}`].setAttribute('aria-invalid', 'true');
+    problems.push(`${range.label} : le minimum (${state.ranges[`${range.key}_min`]}) est supérieur au maximum (${state.ranges[`${range.key}_max`]}), aucune fiche ne peut correspondre.`);
+  }
+  error.textContent = problems.join(' ');
 }
 
 function readRanges(form, error) {

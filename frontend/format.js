@@ -122,9 +122,12 @@ export function safeHttpUrl(value) {
   }
 }
 
-/** Parse "0,5", "12 500", "12500.5" typed by a user; NaN when not a number; null when empty. */
+/** Parse "0,5", "12 500", "12500.5", "10k", "15 k€" typed by a user; NaN when not a number; null when empty. */
 export function parseUserNumber(text) {
-  const cleaned = String(text).replace(/[\s\u00a0\u202f€]/g, '').replace(',', '.');
+  let cleaned = String(text).replace(/[\s\u00a0\u202f€]/g, '').replace(',', '.').toLowerCase();
   if (cleaned === '') return null;
-  return /^\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : NaN;
+  const thousands = cleaned.endsWith('k');
+  if (thousands) cleaned = cleaned.slice(0, -1);
+  if (!/^\d+(\.\d+)?$/.test(cleaned)) return NaN;
+  return thousands ? Math.round(Number(cleaned) * 1000 * 100) / 100 : Number(cleaned);
 }

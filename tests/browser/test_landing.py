@@ -77,3 +77,31 @@ def test_fiche_highlights_steps_through_the_result_and_copies_its_link(open_page
     page.get_by_role("button", name="Copier le lien").click()
     expect(page.locator("#fiche-view .copy-note")).to_have_text("Lien copié.")
     assert page.evaluate("navigator.clipboard.readText()") == page.url
+
+
+def test_ranges_accept_thousands_and_report_an_inverted_url(page, app_url):
+    page.goto("/")
+    expect(page.locator("#count")).not_to_be_empty()
+    page.locator("#range-budget_min").fill("10k")
+    page.locator("#range-budget_max").fill("15 k€")
+    page.locator("#range-budget_max").press("Enter")
+    expect(page).to_have_url(re.compile(r"budget_min=10000&budget_max=15000"))
+    total = api(app_url, "/api/fiches", {"budget_min": 10000, "budget_max": 15000})["total"]
+    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(total)}"))
+
+    page.goto("/?etp_min=3&etp_max=1")
+    error = page.locator("#ranges-error")
+    expect(error).to_contain_text("le minimum (3) est supérieur au maximum (1)")
+    expect(page.locator("#range-etp_min")).to_have_attribute("aria-invalid", "true")
+
+
+def test_compare_button_next_to_the_ticked_boxes(page):
+    page.goto("/")
+    boxes = page.locator("#results input[data-compare]")
+    boxes.nth(0).check()
+    expect(page.locator("#results .compare-now")).to_have_count(0)
+    boxes.nth(1).check()
+    near = page.locator("#results > li").nth(1).get_by_role("button", name="Comparer les 2 fiches")
+    expect(near).to_be_visible()
+    near.click()
+    expect(page.locator("#compare-title")).to_have_text("Comparaison de 2 fiches")
