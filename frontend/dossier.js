@@ -30,7 +30,7 @@ function hasText(value) {
 /** "Recherche : « repair café » · Département : Sarthe", or null without a search. */
 export function searchText(state) {
   const parts = [];
-  if (state.q) parts.push(`Recherche : « ${state.q} »`);
+  if (state.q) parts.push(`Recherche\u00a0: «\u00a0${state.q}\u00a0»`);
   for (const filter of activeFilters(state)) parts.push(filter.text);
   return parts.length ? parts.join(' · ') : null;
 }

@@ -103,13 +103,13 @@ function compareToggle(state, hit) {
     el('span', { class: 'visually-hidden', text: ` la fiche « ${hit.title || 'sans titre'} »` }));
 }
 
-/** "Comparer les N fiches" right after a ticked "Comparer" box, once two fiches are ticked. */
+/** "Comparer ces N fiches" right after a ticked "Comparer" box, once two fiches are ticked. */
 function compareNow(state, hit) {
   const count = state.compare.length;
   if (count < 2 || !state.compare.includes(hit.id)) return null;
   return el('button', {
     type: 'button', class: 'link-button compare-now', dataset: { compareOpen: '1', key: `compare-now:${hit.id}` },
-  }, `Comparer les ${formatInteger(count)} fiches`);
+  }, `Comparer ces ${formatInteger(count)} fiches`);
 }
 
 /** One result card (with its "Comparer" checkbox when `comparable`). */

@@ -101,7 +101,7 @@ def test_compare_button_next_to_the_ticked_boxes(page):
     boxes.nth(0).check()
     expect(page.locator("#results .compare-now")).to_have_count(0)
     boxes.nth(1).check()
-    near = page.locator("#results > li").nth(1).get_by_role("button", name="Comparer les 2 fiches")
+    near = page.locator("#results > li").nth(1).get_by_role("button", name="Comparer ces 2 fiches")
     expect(near).to_be_visible()
     near.click()
     expect(page.locator("#compare-title")).to_have_text("Comparaison de 2 fiches")

@@ -53,7 +53,7 @@ def test_type_filter_open_back_share_sort_page_export(page, app_url, ground_trut
     assert card_titles(page)[0] == REPAIR_FICHE
     assert expected["hits"][0]["title"] == REPAIR_FICHE
     assert parse_qs(urlsplit(page.url).query)["q"] == ["repair café"]
-    expect(page).to_have_title(re.compile(r"^« repair café »"))
+    expect(page).to_have_title(re.compile(r"^«\srepair café\s»"))
     expect(page.locator("#results .snippet mark").first).to_be_visible()
 
     # Clear the query with Enter: all the fiches again, then one facet, then AND across facets.
