@@ -43,6 +43,11 @@ export function cached(key, load) {
   });
 }
 
+/** The cached answer for `key`, or undefined. */
+export function cachedValue(key) {
+  return cache.get(key);
+}
+
 export function isCached(key) {
   return cache.has(key);
 }

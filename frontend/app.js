@@ -10,11 +10,12 @@ import { el, setChildren, countLabel, formatInteger, plural } from './format.js'
 import { renderFacets, renderRanges, renderChips, activeFilters } from './facets.js';
 import { renderResults, renderPager, renderEmpty, renderSuggestion } from './results.js';
 import { loadFiche } from './fiche.js';
-import { renderCompareBar, loadComparison } from './compare.js';
+import { renderCompareBar, loadComparison, setPrintOrientation } from './compare.js';
 import { renderMap } from './map.js';
 import { setupSheet } from './sheet.js';
 import { renderSelectionBar, toggleSelected, storeSelection, storedSelection } from './selection.js';
 import { loadDossier } from './dossier.js';
+import { renderLanding } from './landing.js';
 
 const SITE = 'Fiches actions des centres sociaux';
 const TYPING_DELAY = 300;
@@ -26,8 +27,14 @@ const dom = {
   count: $('count'), alert: $('alert'), didYouMean: $('did-you-mean'), sort: $('sort'), csv: $('export-csv'), json: $('export-json'),
   chips: $('chips'), empty: $('empty'), results: $('results'), pager: $('pager'), ficheView: $('fiche-view'),
   compareBar: $('compare-bar'), compareView: $('compare-view'), tableur: $('export-tableur'), exports: $('exports'),
-  map: $('map'), selectionBar: $('selection-bar'), selectionView: $('selection-view'),
+  map: $('map'), selectionBar: $('selection-bar'), selectionView: $('selection-view'), landing: $('landing'),
 };
+const LONG_QUERY = 60; // characters of the query shown in the heading and the title
+
+/** The query as the heading and the title show it: a very long one is shortened. */
+function shortQuery(q) {
+  return q.length > LONG_QUERY ? `${q.slice(0, LONG_QUERY - 1).trimEnd()}…` : q;
+}
 const sheet = setupSheet({
   sheet: dom.filters,
   toggle: dom.filtersToggle,
@@ -75,6 +82,7 @@ function render(focus) {
   dom.ficheView.hidden = view !== 'fiche';
   dom.compareView.hidden = view !== 'compare';
   dom.selectionView.hidden = view !== 'selection';
+  setPrintOrientation(view);
   if (view !== 'search') sheet.close();
   if (document.activeElement !== dom.q) dom.q.value = state.q;
   if (view === 'fiche') showFiche(state, focus);
@@ -113,11 +121,11 @@ function runSearch(current, focus) {
 function showResults(current, response, focus) {
   const focusKey = focus === 'keep' ? document.activeElement?.dataset?.key : null;
   const total = response.total;
-  dom.heading.textContent = current.q ? `Résultats pour « ${current.q} »` : 'Toutes les fiches';
+  dom.heading.textContent = current.q ? `Résultats pour «\u00a0${shortQuery(current.q)}\u00a0»` : 'Toutes les fiches';
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const pageText = pages > 1 ? `, page ${formatInteger(current.page)} sur ${formatInteger(pages)}` : '';
   dom.count.textContent = `${countLabel(total)}${pageText}`;
-  document.title = `${current.q ? `« ${current.q} » : ` : ''}${countLabel(total)}${pageText} – ${SITE}`;
+  document.title = `${current.q ? `«\u00a0${shortQuery(current.q)}\u00a0»\u00a0: ` : ''}${countLabel(total)}${pageText} – ${SITE}`;
   dom.sort.value = current.sort;
   const exportQuery = apiQuery(current, { paged: false });
   dom.csv.href = exportUrl('csv', exportQuery);
@@ -126,6 +134,7 @@ function showResults(current, response, focus) {
   dom.exports.hidden = total === 0;
   sheet.setCount(total);
   renderMap(dom.map, response.facets?.departement, current, toggleFacet);
+  renderLanding(dom.landing, current, response, toggleFacet);
 
   renderFacets(dom.facets, response.facets, current, toggleFacet);
   if (!dom.ranges.contains(document.activeElement) || focus !== 'keep') renderRanges(dom.ranges, current, setRanges);
@@ -144,7 +153,9 @@ function showResults(current, response, focus) {
 
 /** The API refused or failed: say why, and keep the filters at hand so they can be changed. */
 function showError(current, message) {
-  dom.alert.textContent = message;
+  dom.heading.textContent = current.q ? `Résultats pour «\u00a0${shortQuery(current.q)}\u00a0»` : 'Toutes les fiches';
+  setChildren(dom.alert, el('p', { text: message }),
+    el('button', { type: 'button', class: 'secondary', dataset: { key: 'retry' }, onclick: () => render('keep') }, 'Réessayer'));
   dom.count.textContent = 'Aucun résultat affiché';
   document.title = `Erreur de recherche – ${SITE}`;
   dom.results.replaceChildren();
@@ -289,6 +300,10 @@ function plainClick(event) {
 }
 
 document.addEventListener('click', (event) => {
+  if (event.target.closest('button[data-compare-open]')) {
+    openComparison();
+    return;
+  }
   const link = event.target.closest('a');
   if (!link || !plainClick(event)) return;
   if (link.dataset.fiche) {
@@ -309,6 +324,7 @@ document.addEventListener('click', (event) => {
 });
 
 dom.q.addEventListener('input', () => {
+  if (dom.q.value.trim()) dom.landing.hidden = true; // at once, with the key press: nothing jumps later
   window.clearTimeout(typingTimer);
   typingTimer = window.setTimeout(() => setQuery(dom.q.value, { typing: true }), TYPING_DELAY);
   window.clearTimeout(suggestTimer);

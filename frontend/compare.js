@@ -2,7 +2,7 @@
 
 import { el, setChildren, formatBudget, formatEtp, plural } from './format.js';
 import { stateUrl, withChanges, COMPARE_MAX } from './state.js';
-import { getFiches } from './api.js';
+import { loadFichesView } from './fiches-view.js';
 import { textBlocks } from './fiche.js';
 
 const MISSING = 'non renseigné';
@@ -29,7 +29,8 @@ const ROWS = [
   ['Public', (f) => f.public],
   ['Territoire concerné', (f) => f.territoire],
   ['À l’initiative de', (f) => f.initiative],
-  ['Partenaires', (f) => f.partenaires],
+  ['Partenaires de l’action', (f) => f.partenaires_action],
+  ['Partenaires financiers', (f) => f.partenaires_financiers],
   ['Budget', (f) => formatBudget(f.budget_eur)],
   ['Moyens humains', (f) => formatEtp(f.etp)],
   ['Résumé', (f) => blocks(f.resume)],
@@ -160,27 +161,20 @@ export function renderComparison(container, state, fiches, failed, { onBack, onR
   container.classList.toggle('compare-only-diff', onlyDifferences && count > 1);
 }
 
-let controller = null;
+const LANDSCAPE = '@page { size: A4 landscape; margin: 12mm 10mm; }';
+
+/** Print the comparison in landscape, every other view in portrait (a named @page is very slow in Chromium). */
+export function setPrintOrientation(view) {
+  let style = document.getElementById('print-orientation');
+  if (!style) {
+    style = el('style', { id: 'print-orientation', media: 'print' });
+    document.head.append(style);
+  }
+  style.textContent = view === 'compare' ? LANDSCAPE : '';
+}
 
 /** Fetch every selected fiche, render the table, title the page and (when asked) focus the heading. */
 export function loadComparison(container, state, { setBusy, site, focus, onBack, onRemove }) {
-  if (controller) controller.abort();
-  const current = new AbortController();
-  controller = current;
-  const { signal } = current;
-  setBusy(+1);
-  return getFiches(state.compare, { signal })
-    .then((entries) => {
-      if (controller !== current) return;
-      const fiches = entries.filter((e) => e.fiche).map((e) => e.fiche);
-      renderComparison(container, state, fiches, entries.filter((e) => !e.fiche), { onBack, onRemove });
-      document.title = `${container.querySelector('h1').textContent} – ${site}`;
-      if (!focus) return;
-      window.scrollTo(0, 0);
-      container.querySelector('h1').focus({ preventScroll: true });
-    })
-    .catch((error) => {
-      if (error.name !== 'AbortError') throw error;
-    })
-    .finally(() => setBusy(-1));
+  return loadFichesView('compare', container, state.compare, { setBusy, site, focus },
+    (fiches, failed) => renderComparison(container, state, fiches, failed, { onBack, onRemove }));
 }

@@ -3,7 +3,7 @@
 
 import { el, setChildren, formatBudget, formatEtp, formatInteger, plural } from './format.js';
 import { stateUrl, withChanges } from './state.js';
-import { getFiches } from './api.js';
+import { loadFichesView } from './fiches-view.js';
 import { textBlocks, metaLine, factRows } from './fiche.js';
 import { activeFilters } from './facets.js';
 import { storedSelection, storeSelection } from './selection.js';
@@ -30,7 +30,7 @@ function hasText(value) {
 /** "Recherche : « repair café » · Département : Sarthe", or null without a search. */
 export function searchText(state) {
   const parts = [];
-  if (state.q) parts.push(`Recherche : « ${state.q} »`);
+  if (state.q) parts.push(`Recherche\u00a0: «\u00a0${state.q}\u00a0»`);
   for (const filter of activeFilters(state)) parts.push(filter.text);
   return parts.length ? parts.join(' · ') : null;
 }
@@ -117,27 +117,9 @@ export function renderDossier(container, state, fiches, failed, handlers) {
     fiches.map((fiche, index) => ficheArticle(state, fiche, index)));
 }
 
-let controller = null;
-
 /** Fetch the selected fiches, render the dossier, title the page and (when asked) focus its heading. */
 export function loadDossier(container, state, { setBusy, site, focus, ...handlers }) {
   if (storedSelection().length === 0) storeSelection(state.selection); // a shared link starts a selection
-  if (controller) controller.abort();
-  const current = new AbortController();
-  controller = current;
-  const { signal } = current;
-  setBusy(+1);
-  return getFiches(state.selection, { signal })
-    .then((entries) => {
-      if (controller !== current) return;
-      renderDossier(container, state, entries.filter((e) => e.fiche).map((e) => e.fiche), entries.filter((e) => !e.fiche), handlers);
-      document.title = `${container.querySelector('h1').textContent} – ${site}`;
-      if (!focus) return;
-      window.scrollTo(0, 0);
-      container.querySelector('h1').focus({ preventScroll: true });
-    })
-    .catch((error) => {
-      if (error.name !== 'AbortError') throw error;
-    })
-    .finally(() => setBusy(-1));
+  return loadFichesView('dossier', container, state.selection, { setBusy, site, focus },
+    (fiches, failed) => renderDossier(container, state, fiches, failed, handlers));
 }

@@ -99,7 +99,7 @@ function updateVisibility(fieldset, key) {
     more.hidden = Boolean(needle);
     more.setAttribute('aria-expanded', String(open));
     const hiddenCount = items.length - Math.min(items.length, SHORT_LIST);
-    more.textContent = open ? 'Voir moins' : `Voir plus (${formatInteger(hiddenCount)} de plus)`;
+    more.textContent = open ? 'Afficher moins' : `Afficher ${hiddenCount === 1 ? 'l’autre' : `les ${formatInteger(hiddenCount)} autres`}`;
   }
   fieldset.querySelector('.facet-none').hidden = shown > 0;
 }
@@ -136,6 +136,20 @@ export function renderRanges(form, state, onApply) {
   };
   form.onsubmit = apply;
   form.onchange = () => apply();
+  reportInverted(form, state, error);
+}
+
+/** A minimum above its maximum (a hand-edited URL): say so next to the fields rather than find nothing. */
+function reportInverted(form, state, error) {
+  const problems = [];
+  for (const range of RANGES) {
+    const min = parseUserNumber(state.ranges[`${range.key}_min`]);
+    const max = parseUserNumber(state.ranges[`${range.key}_max`]);
+    if (min === null || max === null || Number.isNaN(min) || Number.isNaN(max) || min <= max) continue;
+    for (const bound of ['min', 'max']) form.elements[`${range.key}_${bound}`].setAttribute('aria-invalid', 'true');
+    problems.push(`${range.label} : le minimum (${state.ranges[`${range.key}_min`]}) est supérieur au maximum (${state.ranges[`${range.key}_max`]}), aucune fiche ne peut correspondre.`);
+  }
+  error.textContent = problems.join(' ');
 }
 
 function readRanges(form, error) {
@@ -209,5 +223,5 @@ export function renderChips(container, state, onRemove, onClear) {
   setChildren(container,
     el('h2', { class: 'chips-title', id: 'chips-title', text: 'Filtres actifs' }),
     el('ul', { class: 'chip-list', 'aria-labelledby': 'chips-title' }, items),
-    el('button', { type: 'button', class: 'link-button clear-all', dataset: { key: 'chip:clear' }, onclick: onClear, text: 'Tout effacer' }));
+    el('button', { type: 'button', class: 'link-button clear-all', dataset: { key: 'chip:clear' }, onclick: onClear, text: 'Effacer les filtres' }));
 }

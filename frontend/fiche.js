@@ -4,6 +4,7 @@ import { el, setChildren, formatBudget, formatEtp, safeHttpUrl } from './format.
 import { stateUrl, withChanges } from './state.js';
 import { card, incompleteNotice } from './results.js';
 import { cached, getFiche, getSimilar } from './api.js';
+import { enhanceFiche } from './fiche-tools.js';
 
 /** Free text as paragraphs, with "- " and "•" lines grouped into lists. */
 export function textBlocks(text) {
@@ -148,7 +149,7 @@ export function renderFiche(container, state, fiche, similar, onBack) {
       metaLine(fiche) ? el('p', { class: 'fiche-meta', text: metaLine(fiche) }) : null,
       incompleteNotice(fiche)),
     factRows(fiche),
-    textSection('Résumé', fiche.resume),
+    classed(textSection('Résumé', fiche.resume), 'fiche-resume'),
     textSection('Diagnostic à l’origine de l’action', fiche.diagnostic),
     textSection('L’expérience : objectifs, acteurs et étapes', fiche.description_experience),
     textSection('Description générale', fiche.description_generale),
@@ -211,6 +212,7 @@ export function loadFiche(container, state, { setBusy, site, focus, onBack }) {
     .then(([fiche, similar]) => {
       if (controller !== current) return;
       renderFiche(container, state, fiche, similar.hits || [], onBack);
+      enhanceFiche(container, state);
       done(fiche.title || 'Fiche');
     })
     .catch((error) => {

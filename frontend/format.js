@@ -63,8 +63,9 @@ export function plural(count, singular, pluralForm) {
   return Math.abs(count) < 2 ? singular : pluralForm;
 }
 
-/** "0 fiche trouvée", "1 fiche trouvée", "1 234 fiches trouvées". */
+/** "Aucune fiche trouvée", "1 fiche trouvée", "1 234 fiches trouvées". */
 export function countLabel(total) {
+  if (total === 0) return 'Aucune fiche trouvée';
   return `${formatInteger(total)} ${plural(total, 'fiche trouvée', 'fiches trouvées')}`;
 }
 
@@ -121,9 +122,12 @@ export function safeHttpUrl(value) {
   }
 }
 
-/** Parse "0,5", "12 500", "12500.5" typed by a user; NaN when not a number; null when empty. */
+/** Parse "0,5", "12 500", "12500.5", "10k", "15 k€" typed by a user; NaN when not a number; null when empty. */
 export function parseUserNumber(text) {
-  const cleaned = String(text).replace(/[\s\u00a0\u202f€]/g, '').replace(',', '.');
+  let cleaned = String(text).replace(/[\s\u00a0\u202f€]/g, '').replace(',', '.').toLowerCase();
   if (cleaned === '') return null;
-  return /^\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : NaN;
+  const thousands = cleaned.endsWith('k');
+  if (thousands) cleaned = cleaned.slice(0, -1);
+  if (!/^\d+(\.\d+)?$/.test(cleaned)) return NaN;
+  return thousands ? Math.round(Number(cleaned) * 1000 * 100) / 100 : Number(cleaned);
 }

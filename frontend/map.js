@@ -76,8 +76,9 @@ function build(container, onToggle) {
     el('p', {
       id: 'map-note',
       class: 'map-note muted',
-      text: 'Les flèches passent d’un département à l’autre, Entrée ou Espace le filtre. La liste « Département » ci-dessous donne les mêmes comptes.',
-    }));
+      text: 'Les flèches passent d’un département à l’autre, Entrée ou Espace le filtre. La liste «\u00a0Département\u00a0» ci-dessous donne les mêmes comptes.',
+    }),
+    el('p', { class: 'map-note muted', text: 'Fond de carte : svg-maps de Victor Cazanave, licence CC BY 4.0.' }));
   built = { container, root, paths, tip, legend, frame, entries: new Map(), focusable: [], onToggle };
 
   const target = (event) => event.target.closest?.('path.is-active');

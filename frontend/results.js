@@ -108,6 +108,15 @@ export function incompleteNotice(fiche) {
   return fiche.truncated ? el('p', { class: 'incomplete', text: 'Fiche incomplète : le texte source est coupé' }) : null;
 }
 
+/** "Comparer ces N fiches" right after a ticked "Comparer" box, once two fiches are ticked. */
+function compareNow(state, hit) {
+  const count = state.compare.length;
+  if (count < 2 || !state.compare.includes(hit.id)) return null;
+  return el('button', {
+    type: 'button', class: 'link-button compare-now', dataset: { compareOpen: '1', key: `compare-now:${hit.id}` },
+  }, `Comparer ces ${formatInteger(count)} fiches`);
+}
+
 /** One result card (with its "Comparer" checkbox when `comparable`). */
 export function card(state, hit, folded = [], headingLevel = 2, comparable = false) {
   const snippet = hit.snippet ? el('p', { class: 'snippet' }, snippetNodes(hit.snippet)) : null;
@@ -119,7 +128,7 @@ export function card(state, hit, folded = [], headingLevel = 2, comparable = fal
     tags(hit),
     figures(hit),
     folded.length ? foldedList(state, folded) : null,
-    comparable ? el('div', { class: 'card-actions' }, compareToggle(state, hit), selectToggle(hit)) : null);
+    comparable ? el('div', { class: 'card-actions' }, compareToggle(state, hit), compareNow(state, hit), selectToggle(hit)) : null);
 }
 
 export function renderResults(list, state, hits) {

@@ -70,4 +70,6 @@ def normalise_spaces(text: str) -> str:
 
 def count_text(total: int) -> str:
     """The count line as the page must write it, for totals below 1 000."""
+    if total == 0:
+        return "Aucune fiche trouvée"
     return f"{total} fiche trouvée" if total < 2 else f"{total} fiches trouvées"

@@ -85,3 +85,41 @@ def test_axe_compare_view(open_page, app_url, width):
     page.get_by_role("button", name="Comparer les 3 fiches").click()
     expect(page.locator("#compare-view thead th[scope='col'] a")).to_have_count(3)
     assert_no_violations(page, f"the compare view at {width} px")
+
+
+VIEWPORTS = pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["1366x768", "390x844"])
+
+
+@VIEWPORTS
+def test_axe_every_new_view(open_page, app_url, size):
+    """The map, the filter sheet, the exports menu, Ma sélection's bar and dossier, the comparison."""
+    hits = api(app_url, "/api/fiches", {"q": "parentalité"})["hits"]
+    ids = [h["id"] for h in hits[:4]]
+    page = open_page(app_url, *size)
+    page.goto("/?departement=Nord")
+    expect(page.locator("#results > li").first).to_be_visible()
+    page.locator("#results input[data-select]").first.check()
+    expect(page.locator("#selection-bar")).to_be_visible()
+    page.locator("#exports summary").click()
+    if size[0] < 800:
+        page.locator("#filters-toggle").click()
+        expect(page.locator("#filters")).to_have_attribute("aria-modal", "true")
+    expect(page.locator("#map svg")).to_be_visible()
+    page.locator('#map path[tabindex="0"]').focus()
+    assert_no_violations(page, f"the results with the map, the exports menu and the sheet at {size}")
+
+    page.goto(f"/?q=parentalit%C3%A9&selection={','.join(ids[:3])}")
+    expect(page.locator("#selection-view article.dossier-fiche")).to_have_count(3)
+    assert_no_violations(page, f"the dossier at {size}")
+    page.emulate_media(media="print")
+    assert_no_violations(page, f"the dossier as printed at {size}")
+    page.emulate_media(media="screen")
+
+    page.goto(f"/?compare={','.join(ids)}&comparer=1")
+    expect(page.locator("#compare-view thead th[scope='col'] a")).to_have_count(4)
+    page.get_by_label("Différences seulement").check()
+    assert_no_violations(page, f"the comparison of 4 fiches at {size}")
+
+    page.goto(f"/?q=parentalit%C3%A9&fiche={ids[0]}")
+    expect(page.locator("#fiche-title")).to_be_visible()
+    assert_no_violations(page, f"a fiche at {size}")

@@ -196,7 +196,11 @@ def test_no_horizontal_page_scroll_at_320_px(open_page, app_url):
     page.get_by_role("button", name="Comparer les 4 fiches").click()
     expect(page.locator("#compare-view thead th[scope='col'] a")).to_have_count(4)
     assert horizontal_overflow(page) <= 0
-    # The table scrolls inside its own container instead.
+    # On a phone the table is stacked: each row a heading, then one value per fiche, named by its title.
     scroller = page.locator("#compare-view .table-scroll")
-    assert scroller.evaluate("e => e.scrollWidth > e.clientWidth")
-    assert scroller.evaluate("e => e.getBoundingClientRect().right") <= 320
+    assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth")
+    rights = page.locator("#compare-view tbody td").evaluate_all("cells => cells.map((c) => c.getBoundingClientRect().right)")
+    assert rights and max(rights) <= 320
+    budget = page.locator("#compare-view tbody tr", has=page.locator("th", has_text=re.compile("^Budget$")))
+    expect(budget.locator("td")).to_have_count(4)
+    assert budget.locator("td").first.get_attribute("data-fiche-title") == hits[0]["title"]

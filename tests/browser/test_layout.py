@@ -72,3 +72,33 @@ def test_screenshots_for_the_readme(open_page, app_url):
     page.screenshot(path=str(SCREENSHOTS / "fiche.png"))
     for name in ("resultats.png", "fiche.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000
+
+
+def test_screenshots_of_the_new_views(open_page, app_url):
+    """The map, the filter sheet on a phone, the dossier of Ma sélection and the comparison, for the README."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    hits = api(app_url, "/api/fiches", {"q": "parentalité"})["hits"]
+    ids = ",".join(h["id"] for h in hits[:3])
+
+    page = open_page(app_url, width=1366, height=768)
+    page.goto("/?q=parentalit%C3%A9")
+    expect(page.locator("#map svg")).to_be_visible()
+    page.locator("#map").screenshot(path=str(SCREENSHOTS / "carte.png"))
+    page.goto(f"/?q=parentalit%C3%A9&compare={ids}&comparer=1")
+    expect(page.locator("#compare-view thead th[scope='col'] a")).to_have_count(3)
+    page.evaluate("document.activeElement.blur()")
+    page.screenshot(path=str(SCREENSHOTS / "comparaison.png"))
+    page.goto(f"/?q=parentalit%C3%A9&selection={ids}")
+    expect(page.locator("#selection-view article.dossier-fiche")).to_have_count(3)
+    page.evaluate("document.activeElement.blur()")
+    page.screenshot(path=str(SCREENSHOTS / "dossier.png"))
+
+    phone = open_page(app_url, width=390, height=844)
+    phone.goto("/?q=parentalit%C3%A9")
+    expect(phone.locator("#results > li").first).to_be_visible()
+    phone.screenshot(path=str(SCREENSHOTS / "telephone-resultats.png"))
+    phone.locator("#filters-toggle").click()
+    expect(phone.locator("#sheet-apply")).to_be_visible()
+    phone.screenshot(path=str(SCREENSHOTS / "telephone-filtres.png"))
+    for name in ("carte.png", "comparaison.png", "dossier.png", "telephone-resultats.png", "telephone-filtres.png"):
+        assert (SCREENSHOTS / name).stat().st_size > 10_000

@@ -53,7 +53,7 @@ def test_type_filter_open_back_share_sort_page_export(page, app_url, ground_trut
     assert card_titles(page)[0] == REPAIR_FICHE
     assert expected["hits"][0]["title"] == REPAIR_FICHE
     assert parse_qs(urlsplit(page.url).query)["q"] == ["repair café"]
-    expect(page).to_have_title(re.compile(r"^« repair café »"))
+    expect(page).to_have_title(re.compile(r"^«\srepair café\s»"))
     expect(page.locator("#results .snippet mark").first).to_be_visible()
 
     # Clear the query with Enter: all the fiches again, then one facet, then AND across facets.
@@ -124,6 +124,7 @@ def test_type_filter_open_back_share_sort_page_export(page, app_url, ground_trut
     expect(page.locator("#pager a[aria-current='page']")).to_have_text("2")
 
     # Export the current result set as CSV: every fiche, ; separated, with a BOM for Excel.
+    page.locator("#exports summary").click()  # the exports are in a menu
     with page.expect_download() as download_info:
         page.locator("#export-csv").click()
     path = tmp_path / "export.csv"
@@ -289,6 +290,6 @@ def test_french_counts_and_amounts(page):
                 f.formatEtp(2.61), f.formatBudget(null)];
     }""")
     assert [normalise_spaces(t) if t else t for t in formatted] == [
-        "0 fiche trouvée", "1 fiche trouvée", "2 fiches trouvées", "1 234 fiches trouvées",
+        "Aucune fiche trouvée", "1 fiche trouvée", "2 fiches trouvées", "1 234 fiches trouvées",
         "12 500 €", "38 297,47 €", "0 €", "0,5 ETP", "2,61 ETP", None,
     ]
