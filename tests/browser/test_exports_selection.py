@@ -19,7 +19,8 @@ DESKTOP, PHONE = (1366, 768), (390, 844)
 VIEWPORTS = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1366x768", "390x844"])
 A4_PORTRAIT = (595, 842)  # points, rounded
 HEADINGS = ["Titre", "Structure", "Département", "Région", "Année", "Statut", "Dimension", "Mots clés", "Public",
-            "Territoire concerné", "À l'initiative de", "Partenaires", "Budget (€)", "ETP", "Résumé",
+            "Territoire concerné", "À l'initiative de", "Partenaires de l'action", "Partenaires financiers",
+            "Budget (€)", "ETP", "Résumé",
             "Résultats sur le territoire", "Limites", "Perspectives"]
 
 
