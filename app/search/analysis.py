@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 
 import Stemmer
 from whoosh.analysis import Filter, RegexTokenizer
@@ -52,13 +54,13 @@ def fold(text: str) -> str:
 STOP_WORDS = frozenset(fold(w) for w in _FRENCH_STOP.split())
 
 
-class ElisionFilter(Filter):
+class ElisionFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
     """Strips French elisions (``l'``, ``d'``, ``qu'``, ``jusqu'`` …, straight or curly apostrophe).
 
     Other apostrophes split the word (``aujourd'hui`` is kept whole, without its apostrophe).
     """
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
         for t in tokens:
             text = t.text
             if "'" not in text and "’" not in text:
@@ -77,10 +79,10 @@ class ElisionFilter(Filter):
                 yield t
 
 
-class HyphenFilter(Filter):
+class HyphenFilter(Filter):  # type: ignore[misc]
     """Emits a hyphenated word joined (``aidemenagere``) and each of its parts (``aide``, ``menagere``)."""
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
         for t in tokens:
             text = t.text
             if "-" not in text:
@@ -138,7 +140,7 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
+def _stemmer() -> Any:
     return Stemmer.Stemmer("french")
 
 
@@ -154,7 +156,7 @@ def _index_terms(word: str) -> tuple[str, ...]:
         def __init__(self, text: str) -> None:
             self.text = text
 
-    out = []
+    out: list[str] = []
     for token in _HYPHEN(_ELISION([_T(word.lower())])):
         text = fold(token.text)
         if (len(text) > 1 and text not in STOP_WORDS) or text.isdigit():
@@ -162,21 +164,21 @@ def _index_terms(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-class FrenchFilter(Filter):
+class FrenchFilter(Filter):  # type: ignore[misc]
     """Lowercase, elisions, hyphens, fold, stop words and stem in one pass, cached per word.
 
     Same result as ``LowercaseFilter | ElisionFilter | HyphenFilter | FoldFilter | FrenchStopFilter |
     FrenchStemFilter``, several times faster to index with.
     """
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
         for t in tokens:
             for text in _index_terms(t.text):
                 t.text = text
                 yield t
 
 
-def french_analyzer():
+def french_analyzer() -> Any:
     """The analyzer of the searchable text fields."""
     return RegexTokenizer(WORD_PATTERN) | FrenchFilter()
 
@@ -186,7 +188,7 @@ _ANALYZER = french_analyzer()
 
 def terms(text: str) -> list[str]:
     """The stems of a text, in order (what the index holds for it)."""
-    return [t.text for t in _ANALYZER(text)]
+    return [str(t.text) for t in _ANALYZER(text)]
 
 
 PAIR_WINDOW = 2  # a pair joins stems at most this many terms apart (stop words already gone)

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 
@@ -45,7 +46,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def fiche_to_doc(fiche: dict) -> dict:
+def fiche_to_doc(fiche: dict[str, Any]) -> dict[str, Any]:
     """The index document of a fiche (a ``Fiche.model_dump()`` dict). Pure function."""
     title = _text(fiche.get("title"))
     kw = "\n".join(_text(fiche.get(name)) for name in KW_SOURCES)
@@ -94,8 +95,11 @@ def _stamp(value: object) -> str | None:
     return value.isoformat() if isinstance(value, datetime) else None
 
 
-def _as_dict(fiche: object) -> dict:
-    return fiche if isinstance(fiche, dict) else fiche.model_dump()
+def _as_dict(fiche: object) -> dict[str, Any]:
+    if isinstance(fiche, dict):
+        return fiche
+    dumped: dict[str, Any] = fiche.model_dump()  # type: ignore[attr-defined]  # a Fiche
+    return dumped
 
 
 # -- directory layout -------------------------------------------------------------------------------
@@ -201,14 +205,14 @@ def _apply(gen_dir: Path, changes: Iterable[object], fresh: bool) -> int:
     return changed
 
 
-def _already_applied(searcher, fiche: dict) -> bool:
+def _already_applied(searcher: Any, fiche: dict[str, Any]) -> bool:
     stored = searcher.document(id=fiche["id"])
     if fiche.get("deleted_at") is not None:
         return stored is None
     return stored is not None and stored["meta"].get("updated") == _stamp(fiche["updated_at"])
 
 
-def sync(index_dir: Path, store) -> int:
+def sync(index_dir: Path, store: Any) -> int:
     """Bring the current index up to the store's watermark. Builds it if there is none."""
     gen_dir = ensure_index(index_dir)
     mark_ts, _ = read_watermark(gen_dir)
@@ -223,7 +227,7 @@ def sync(index_dir: Path, store) -> int:
     return _apply(gen_dir, store.changes_since(since), fresh=fresh)
 
 
-def rebuild(index_dir: Path, store) -> int:
+def rebuild(index_dir: Path, store: Any) -> int:
     """Build a new index from the whole store in a new directory, then swap ``current`` atomically."""
     previous = current_dir(index_dir)
     path = _new_generation(index_dir)

@@ -63,9 +63,6 @@ class SearchParams(BaseModel):
         """Selected facet values, by facet (only the facets with a selection)."""
         return {name: getattr(self, name) for name in FACETS if getattr(self, name)}
 
-    def text_key(self) -> str:
-        return self.q.casefold()
-
     @classmethod
     def from_query(cls, items: list[tuple[str, str]]) -> SearchParams:
         """Build from raw query-string pairs (a repeated facet key gives several values).
@@ -86,7 +83,9 @@ class SearchParams(BaseModel):
                         f"Valeur invalide pour « annee » : « {value} ». Attendu : une année (par exemple 2019).",
                         parameter=key, value=value, allowed=list(ALLOWED_PARAMS),
                     )
-                data.setdefault(key, []).append(value)  # type: ignore[union-attr]
+                values = data.setdefault(key, [])
+                assert isinstance(values, list)
+                values.append(value)
                 continue
             value = value.strip()
             if key in data:

@@ -37,7 +37,8 @@ Array = np.ndarray
 
 def finite(values: Array) -> Array:
     """``values`` with NaN and ±inf replaced by 0 (a last guard: none should occur)."""
-    return np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+    cleaned: Array = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+    return cleaned
 
 
 @dataclass

@@ -89,8 +89,7 @@ class SearchService:
         with self._lock:
             snap = self._snapshot
             gen_dir = indexer.ensure_index(self.index_dir)
-            stale = snap is None or snap.gen_dir != gen_dir or snap.ix.latest_generation() != snap.generation[1]
-            if stale:
+            if snap is None or snap.gen_dir != gen_dir or snap.ix.latest_generation() != snap.generation[1]:
                 fresh = Snapshot(gen_dir)
                 if snap is not None:
                     self._retired.append((now, snap))

@@ -92,8 +92,8 @@ def _leaf_postings(segreader: Any, field: str, text: str, offset: int, ids: list
         while m.is_active():
             m._read_ids()
             m._read_weights()
-            block_ids = np.asarray(m._ids, dtype=np.int32)
-            ids.append(block_ids + offset if offset else block_ids)
+            block = np.asarray(m._ids, dtype=np.int32)
+            ids.append(block + offset if offset else block)
             weights.append(np.asarray(m._weights, dtype=np.float32))
             m._next_block()
     else:  # inlined postings of rare terms
@@ -256,7 +256,7 @@ class Snapshot:
 
     def doc_frequency(self, field: str, text: str) -> int:
         with self.lock:
-            return self.reader.doc_frequency(field, text)
+            return int(self.reader.doc_frequency(field, text))
 
     def lexicon(self, field: str) -> list[tuple[Any, Any]]:
         with self.lock:

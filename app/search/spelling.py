@@ -17,6 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from app.search.analysis import fold, query_words, terms
+
 _SOUNDS = [(re.compile(a), b) for a, b in (
     (r"qu|q|ck|c(?=[aoukrlt])|k", "k"), (r"ph", "f"), (r"gu(?=[ei])", "g"), (r"c(?=[eiy])|ss|sc(?=[ei])", "s"),
     (r"y", "i"), (r"eau|au", "o"), (r"ai|ei", "e"), (r"(?<![cs])h", ""), (r"(\w)\1", r"\1"), (r"(?:e|es|s|x|t)$", ""),

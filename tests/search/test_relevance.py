@@ -15,9 +15,9 @@ from bench.fts5_baseline import and_ranked_ids
 from ingest.detect import parse_document
 from ingest.importer import import_records
 from ingest.normalize import normalize
+from tests.devset.fiches import devset_fiches
 from tests.paths import GROUND_TRUTH, REPO, SEED, SEED_QUERIES
 from tests.search.conftest import make_store
-from tests.devset.fiches import devset_fiches
 from tests.search.evaluation import ndcg, set_scores, set_table, table
 
 DEV_QUERIES = REPO / "tests" / "devset" / "queries.json"
