@@ -105,11 +105,21 @@ cmp cmu cnaf cpam cpf crous css ctg dasen eaje epn esat esf evs fle fjt fse gem 
 pai paej pij pmi pmr qpv ram rep rpe rsa smic tap ufs vvv
 """.split())
 
-# Distinct words that the Snowball stemmer merges in centre-social text (scan: tests/search/test_analysis.py).
+# Distinct words that the Snowball stemmer merges in centre-social text, found by scanning the words of
+# 3,000 synthetic fiches (bench/synth.py) and of the seeds for stems shared by unrelated words; pinned in
+# tests/search/test_result_set.py.
 STEM_OVERRIDES = {
+    "departement": "departement", "departements": "departement",  # not « départ »
+    "initiation": "initiation", "initiations": "initiation", "initiative": "initiativ", "initiatives": "initiativ",
+    "france": "france", "francais": "francais", "francaise": "francais", "francaises": "francais",
+    "commune": "commune", "communes": "commune", "communal": "communal", "communaux": "communal",
+    "gers": "gers", "tennis": "tennis", "galette": "galette", "galettes": "galette",
+    "environnement": "environnement", "environnements": "environnement",
+    "concertation": "concertation", "concertations": "concertation",
+    "equitation": "equitation",
     "communication": "communic", "communications": "communic", "communicant": "communic",
     "communiquer": "communiqu", "communique": "communiqu",
-    "communaute": "communaut", "communautes": "communaut",
+    "communaute": "communaut", "communautes": "communaut",  # not « commun »
     "cours": "cours", "course": "course", "courses": "course",
     "devis": "devis",
     "repas": "repas",

@@ -48,7 +48,7 @@ class FacetColumns:
     def __init__(self, metas: list[dict[str, Any]], live: list[int]) -> None:
         self.n_docs = len(metas)
         self.columns: dict[str, _Column] = {}
-        self.departement_names: dict[str, str] = {}  # folded code → name
+        self.departement_names: dict[str, str] = {}  # folded code → label « Nom (code) »
         for facet in FACETS:
             column = _Column()
             docs: list[int] = []
@@ -75,12 +75,17 @@ class FacetColumns:
         self._all_docs = self._all_docs[by_doc]
         self._doc_start = np.searchsorted(self._all_docs, np.arange(self.n_docs + 1))
         departements = self.columns["departement"]
-        for d in live:  # a département is also filterable by its code
+        for d in live:  # a département shows its code (« Nord (59) ») and is filterable by it
             code = metas[d].get("departement_code")
             names = metas[d].get("facets", {}).get("departement")
             if code and names:
-                departements.index.setdefault(fold(code), departements.index[fold(names[0])])
-                self.departement_names[fold(code)] = names[0]
+                number = departements.index[fold(names[0])]
+                if fold(code) not in departements.index:
+                    departements.index[fold(code)] = number
+                    label = f"{departements.labels[number]} ({code})"
+                    departements.labels[number] = label
+                    departements.index.setdefault(fold(label), number)
+                self.departement_names[fold(code)] = departements.labels[number]
 
     def mask(self, facet: str, value: str) -> np.ndarray:
         """Documents having this value (a shared array: never modify it)."""

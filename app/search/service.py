@@ -22,7 +22,7 @@ from app.domain.places import Place, find_places
 from app.search import groups, indexer
 from app.search.analysis import fold, query_words
 from app.search.clauses import TextQuery, build_query, document_frequency
-from app.search.facets import apply_filters, facet_counts, selection_sets
+from app.search.facets import apply_filters, canonical, facet_counts, selection_sets
 from app.search.highlight import snippet
 from app.search.params import SearchParams
 from app.search.schema import SNIPPET_SOURCES
@@ -171,7 +171,7 @@ class SearchService:
             "size": params.size,
             "hits": hits,
             "approchants": near,
-            "lieux": self._places(query.places if query is not None else [], filters),
+            "lieux": self._places(snap, query.places if query is not None else [], filters),
             "facets": facet_counts(snap, base, result, filters, selections),
             "suggestion": suggestion,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
@@ -294,15 +294,16 @@ class SearchService:
             hits.append(hit)
         return hits
 
-    def _places(self, places: list[Place], filters: dict[str, list[str]]) -> list[dict[str, Any]]:
+    @staticmethod
+    def _places(snap: Snapshot, places: list[Place], filters: dict[str, list[str]]) -> list[dict[str, Any]]:
         """The départements named in the query, as filters to offer (``selected``: already applied)."""
-        chosen = {fold(v) for v in filters.get("departement", [])}
+        chosen = {canonical(snap, "departement", v) for v in filters.get("departement", [])}
         out: dict[str, dict[str, Any]] = {}
         for place in places:
             out.setdefault(place.departement, {
                 "code": place.departement, "nom": place.departement_name,
                 "commune": place.name if place.commune else None,
-                "selected": fold(place.departement) in chosen or fold(place.departement_name) in chosen,
+                "selected": canonical(snap, "departement", place.departement) in chosen,
             })
         return list(out.values())
 
