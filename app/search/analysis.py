@@ -204,8 +204,13 @@ def terms(text: str) -> list[str]:
 PAIR_WINDOW = 2  # a pair joins stems at most this many terms apart (stop words already gone)
 
 
-def pairs(text: str) -> set[str]:
-    """The pairs of stems standing together in ``text`` (``a_b``: b within ``PAIR_WINDOW`` terms after a).
+def pair_term(first: str, second: str) -> str:
+    return f"{first}_{second}"
+
+
+def pairs(text: str, wanted: frozenset[str]) -> set[str]:
+    """The pairs of stems standing together in ``text`` (``a_b``: b within ``PAIR_WINDOW`` terms after a)
+    that are in ``wanted`` (the pairs of the thesaurus' phrases: indexing every pair would triple the index).
 
     Each line is taken apart: a pair never spans two fields or two list items."""
     out: set[str] = set()
@@ -213,7 +218,9 @@ def pairs(text: str) -> set[str]:
         found = terms(line)
         for i, first in enumerate(found):
             for second in found[i + 1 : i + 1 + PAIR_WINDOW]:
-                out.add(f"{first}_{second}")
+                pair = pair_term(first, second)
+                if pair in wanted:
+                    out.add(pair)
     return out
 
 

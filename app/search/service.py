@@ -216,12 +216,9 @@ class SearchService:
         if fiche is None:
             return []
         own = snap.docnum_of.get(fiche_id)
-        excluded: set[int] = set()
-        if own is not None:
-            excluded = {own, *snap.group_members.get(snap.group_of.get(own, ""), ())}
-        group_ids = {fiche_id, fiche.duplicate_of} - {None}
-        excluded |= {d for d in range(snap.n_docs)
-                     if snap.ids[d] in group_ids or snap.metas[d].get("group") in group_ids}
+        group = fiche.duplicate_of or fiche_id  # the group key (see Snapshot._build_groups)
+        excluded = {d for d in (own, snap.docnum_of.get(group)) if d is not None}
+        excluded.update(snap.group_members.get(group, ()))
         found = similar_docs(snap, fiche.model_dump(), excluded, limit)
         scores = np.zeros(snap.n_docs, dtype=np.float32)
         for d, value, _ in found:

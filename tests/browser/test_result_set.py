@@ -28,6 +28,16 @@ def test_a_place_in_the_query_offers_its_departement(page, app_url):
     expect(facet).to_be_visible()
 
 
+def test_departement_facet_shows_codes_and_its_filter_box_matches_them(page):
+    page.goto("/")
+    fieldset = page.locator('fieldset[data-facet="departement"]')
+    box = fieldset.locator("input.facet-filter")
+    box.fill("13")
+    visible = fieldset.locator("li:not([hidden]) .facet-label")
+    expect(visible).to_have_count(1)
+    expect(visible).to_have_text("Bouches-du-Rhône (13)")
+
+
 def test_close_results_when_no_fiche_has_every_word(page, app_url):
     answer = api(app_url, "/api/fiches", {"q": "café apiculture"})
     assert answer["total"] == 0 and answer["approchants"]
