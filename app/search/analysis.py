@@ -24,6 +24,7 @@ from whoosh.analysis import Filter, RegexTokenizer
 # A word: letters/digits, possibly joined by hyphens or apostrophes (straight or curly).
 WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
 _APOSTROPHES = re.compile(r"['’]")
+_RAW_WORD = re.compile(WORD_PATTERN)
 ELISIONS = frozenset({"l", "d", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", "s", "n", "m", "t", "c", "j"})
 _KEEP_JOINED = frozenset({"aujourd'hui", "prud'hommes", "prud'homme", "presqu'ile", "presqu'île"})
 
@@ -193,12 +194,11 @@ def french_analyzer() -> Any:
     return RegexTokenizer(WORD_PATTERN) | FrenchFilter()
 
 
-_ANALYZER = french_analyzer()
-
 
 def terms(text: str) -> list[str]:
-    """The stems of a text, in order (what the index holds for it)."""
-    return [str(t.text) for t in _ANALYZER(text)]
+    """The stems of a text, in order (what the index holds for it: the analyzer's words, each through
+    ``FrenchFilter``, without the cost of Whoosh's token objects)."""
+    return [term for word in _RAW_WORD.findall(text) for term in _index_terms(word)]
 
 
 PAIR_WINDOW = 2  # a pair joins stems at most this many terms apart (stop words already gone)
@@ -213,15 +213,28 @@ def pairs(text: str, wanted: frozenset[str]) -> set[str]:
     that are in ``wanted`` (the pairs of the thesaurus' phrases: indexing every pair would triple the index).
 
     Each line is taken apart: a pair never spans two fields or two list items."""
+    follows = _follows(wanted)
     out: set[str] = set()
     for line in text.splitlines():
         found = terms(line)
         for i, first in enumerate(found):
+            seconds = follows.get(first)
+            if seconds is None:
+                continue
             for second in found[i + 1 : i + 1 + PAIR_WINDOW]:
-                pair = pair_term(first, second)
-                if pair in wanted:
-                    out.add(pair)
+                if second in seconds:
+                    out.add(pair_term(first, second))
     return out
+
+
+@lru_cache(maxsize=4)
+def _follows(wanted: frozenset[str]) -> dict[str, frozenset[str]]:
+    """The wanted pairs as first stem → the stems that may follow it."""
+    out: dict[str, set[str]] = {}
+    for pair in wanted:
+        first, _, second = pair.partition("_")
+        out.setdefault(first, set()).add(second)
+    return {first: frozenset(seconds) for first, seconds in out.items()}
 
 
 def query_words(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -241,5 +254,3 @@ def query_words(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
             out.extend((token, s, ()) for s in stems[1:])
     return out
 
-
-_RAW_WORD = re.compile(WORD_PATTERN)

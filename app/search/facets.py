@@ -84,6 +84,7 @@ class FacetColumns:
                     departements.index[fold(code)] = number
                     label = f"{departements.labels[number]} ({code})"
                     departements.labels[number] = label
+                    departements.folded[number] = fold(label)
                     departements.index.setdefault(fold(label), number)
                 self.departement_names[fold(code)] = departements.labels[number]
 

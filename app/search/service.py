@@ -36,6 +36,7 @@ from app.search.thesaurus import THESAURUS_PATH, display_terms, load
 HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "region", "year", "dimension",
               "mots_cles", "public", "territoire", "statut", "budget_eur", "etp", "duplicate_of")
 ROW_FIELDS = tuple(dict.fromkeys(HIT_FIELDS + SNIPPET_SOURCES))
+OTHER_FIELDS = ("id", "title", "structure", "year")  # the other fiches of a near-duplicate group
 RESULT_CACHE_SIZE = 64
 REOPEN_CHECK_SECONDS = 0.5
 RETIRED_GRACE_SECONDS = 60.0
@@ -271,20 +272,20 @@ class SearchService:
         """One hit per document of ``docs``; a document of a near-duplicate group is replaced by the group's
         most recent fiche in ``result``, the others listed in ``autres`` with a label saying what differs."""
         leaders = {d: groups.members(snap, d, result) for d in docs}
-        wanted = [snap.ids[m] for found in leaders.values() for m in found]
-        rows = self.store.get_rows(wanted, ROW_FIELDS)
+        rows = self.store.get_rows([snap.ids[found[0]] for found in leaders.values()], ROW_FIELDS)
+        others = [snap.ids[m] for found in leaders.values() for m in found[1:]]
+        other_rows = self.store.get_rows(others, OTHER_FIELDS) if others else {}
         hits = []
         for d in docs:
-            lead, *others = leaders[d]
+            lead, *rest = leaders[d]
             row = rows.get(snap.ids[lead])
             if row is None:  # deleted from the store, index not yet synced
                 continue
             hit = {name: row.get(name) for name in HIT_FIELDS}
-            other_rows = [rows[snap.ids[m]] for m in others if snap.ids[m] in rows]
-            hit["duplicates"] = [r["id"] for r in other_rows]
-            hit["autres"] = [{"id": r["id"], "title": r.get("title"), "structure": r.get("structure"),
-                              "year": r.get("year")} for r in other_rows]
-            hit["libelle_doublons"] = groups.label(row, other_rows)
+            group = [other_rows[snap.ids[m]] for m in rest if snap.ids[m] in other_rows]
+            hit["duplicates"] = [r["id"] for r in group]
+            hit["autres"] = [{name: r.get(name) for name in OTHER_FIELDS} for r in group]
+            hit["libelle_doublons"] = groups.label(row, group)
             hit["snippet"] = snippet(row, query)
             value = float(scores[d]) if scores is not None else 0.0  # the group's place in the ranking
             hit["score"] = round(value, 4) if np.isfinite(value) else 0.0

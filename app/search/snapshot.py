@@ -121,6 +121,7 @@ class Snapshot:
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_postings = 0
         self._leaves = list(self.reader.leaf_readers())
+        self.fields = frozenset(self.ix.schema.names())
         self._load_columns()
 
     # -- columns ---------------------------------------------------------------------------------------
@@ -235,7 +236,10 @@ class Snapshot:
 
     # -- postings --------------------------------------------------------------------------------------
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, term frequencies) of a term in a field, deleted documents included."""
+        """(docnums, term frequencies) of a term in a field, deleted documents included (none when the index
+        predates the field: it matches again once rebuilt with ``fiches reindex``)."""
+        if field not in self.fields:
+            return _EMPTY
         key = (field, text)
         with self.lock:
             found = self._postings.get(key)

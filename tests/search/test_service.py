@@ -91,6 +91,8 @@ def test_departement_can_be_selected_by_code(devset_service):
     by_label = search(devset_service, departement="Nord (59)")
     assert by_label["total_fiches"] == by_code["total_fiches"]
     assert _counts(by_code, "departement")["Nord (59)"][1] is True  # the facet shows the code
+    labels = [e["value"] for e in by_code["facets"]["departement"]]
+    assert len(labels) == len(set(labels)) and "Nord" not in labels
 
 
 def test_annee_facet_and_ranges(devset_service):
