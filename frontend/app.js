@@ -8,7 +8,9 @@ import {
 } from './api.js';
 import { el, setChildren, countLabel, formatInteger, plural } from './format.js';
 import { renderFacets, renderRanges, renderChips, activeFilters } from './facets.js';
-import { renderResults, renderPager, renderEmpty, renderSuggestion } from './results.js';
+import {
+  renderResults, renderPager, renderEmpty, renderSuggestion, renderPlaces,
+} from './results.js';
 import { loadFiche } from './fiche.js';
 import { renderCompareBar, loadComparison, setPrintOrientation } from './compare.js';
 import { renderMap } from './map.js';
@@ -51,6 +53,10 @@ try {
   dom.alert.textContent = `${error.message} Rechargez la page pour réessayer.`;
   throw error;
 }
+
+// The places named in the query, offered as filters, just below "Vouliez-vous dire … ?".
+dom.places = el('p', { id: 'places', class: 'places', hidden: true });
+dom.didYouMean.after(dom.places);
 
 let state = parseState(window.location.search);
 let lastFiche = null; // id of the fiche shown last, to put the focus back on its link
@@ -124,8 +130,9 @@ function showResults(current, response, focus) {
   dom.heading.textContent = current.q ? `Résultats pour «\u00a0${shortQuery(current.q)}\u00a0»` : 'Toutes les fiches';
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const pageText = pages > 1 ? `, page ${formatInteger(current.page)} sur ${formatInteger(pages)}` : '';
-  dom.count.textContent = `${countLabel(total)}${pageText}`;
-  document.title = `${current.q ? `«\u00a0${shortQuery(current.q)}\u00a0»\u00a0: ` : ''}${countLabel(total)}${pageText} – ${SITE}`;
+  const counted = countLabel(total, response.total_fiches);
+  dom.count.textContent = `${counted}${pageText}`;
+  document.title = `${current.q ? `«\u00a0${shortQuery(current.q)}\u00a0»\u00a0: ` : ''}${counted}${pageText} – ${SITE}`;
   dom.sort.value = current.sort;
   const exportQuery = apiQuery(current, { paged: false });
   dom.csv.href = exportUrl('csv', exportQuery);
@@ -142,6 +149,7 @@ function showResults(current, response, focus) {
   renderResults(dom.results, current, response.hits || []);
   renderPager(dom.pager, current, total);
   renderSuggestion(dom.didYouMean, current, response, (q) => { dom.q.value = q; setQuery(q); });
+  renderPlaces(dom.places, response, (label) => toggleFacet('departement', label, true));
   renderEmpty(dom.empty, current, response, { removeFilter });
   renderCompareBar(dom.compareBar, current, { onOpen: openComparison, onClear: () => setCompare([]) });
   renderSelectionBar(dom.selectionBar, current, { onClear: clearSelection });
@@ -162,6 +170,7 @@ function showError(current, message) {
   dom.empty.replaceChildren();
   renderPager(dom.pager, current, 0);
   renderSuggestion(dom.didYouMean, current, null, setQuery);
+  renderPlaces(dom.places, null, null);
   renderRanges(dom.ranges, current, setRanges);
   renderChips(dom.chips, current, removeFilter, clearFilters);
 }

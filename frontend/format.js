@@ -63,9 +63,15 @@ export function plural(count, singular, pluralForm) {
   return Math.abs(count) < 2 ? singular : pluralForm;
 }
 
-/** "Aucune fiche trouvée", "1 fiche trouvée", "1 234 fiches trouvées". */
-export function countLabel(total) {
+/**
+ * "Aucune fiche trouvée", "1 234 fiches trouvées"; when near-duplicates are folded (`fiches` > `total`):
+ * "120 actions (134 fiches)".
+ */
+export function countLabel(total, fiches = total) {
   if (total === 0) return 'Aucune fiche trouvée';
+  if (fiches > total) {
+    return `${formatInteger(total)} ${plural(total, 'action', 'actions')} (${formatInteger(fiches)} fiches)`;
+  }
   return `${formatInteger(total)} ${plural(total, 'fiche trouvée', 'fiches trouvées')}`;
 }
 

@@ -1,4 +1,5 @@
-// The result list: cards with near-duplicates folded, pagination, the empty state.
+// The result list: cards (near-duplicates come folded by the engine), pagination, places, the empty state
+// with the close results ("approchants").
 
 import {
   el, setChildren, snippetNodes, formatBudget, formatEtp, formatInteger, plural,
@@ -6,43 +7,6 @@ import {
 import { PAGE_SIZE, COMPARE_MAX, stateUrl, withChanges } from './state.js';
 import { activeFilters, chipButton } from './facets.js';
 import { selectToggle } from './selection.js';
-
-/** Group hits of a near-duplicate group under the first of them on the page. */
-export function foldDuplicates(hits) {
-  const groups = new Map();
-  const order = [];
-  for (const hit of hits) {
-    const key = hit.duplicate_of || hit.id;
-    const leaderKey = groups.has(key) ? key : findGroup(groups, hit);
-    if (leaderKey) {
-      groups.get(leaderKey).folded.push(hit);
-    } else {
-      const group = { hit, folded: [] };
-      groups.set(key, group);
-      order.push(group);
-    }
-  }
-  for (const group of order) promoteLeader(group);
-  return order;
-}
-
-/** Show the group's first fiche (the one the others repeat) on the card, at the group's best rank. */
-function promoteLeader(group) {
-  const index = group.folded.findIndex((hit) => hit.id === group.hit.duplicate_of);
-  if (index === -1) return;
-  const leader = group.folded[index];
-  group.folded.splice(index, 1, group.hit);
-  group.hit = leader;
-}
-
-function findGroup(groups, hit) {
-  // A leader listed after its followers, or a hit naming a group member in `duplicates`.
-  for (const [key, group] of groups) {
-    const ids = [group.hit.id, ...(group.hit.duplicates || [])];
-    if (ids.includes(hit.id) || (hit.duplicates || []).includes(group.hit.id)) return key;
-  }
-  return null;
-}
 
 function metaLine(hit) {
   const parts = [];
@@ -79,9 +43,10 @@ function ficheLink(state, hit, attrs = {}) {
   }, hit.title || 'Fiche sans titre');
 }
 
-function foldedList(state, folded) {
+function foldedList(state, folded, label) {
   const count = folded.length;
-  const summary = `${formatInteger(count)} ${plural(count, 'fiche presque identique', 'fiches presque identiques')} (autre structure)`;
+  const what = label ? ` : ${label}` : '';
+  const summary = `${formatInteger(count)} ${plural(count, 'autre fiche', 'autres fiches')}${what}`;
   return el('details', { class: 'dups' },
     el('summary', { text: summary }),
     el('ul', {}, folded.map((hit) => el('li', {},
@@ -117,22 +82,41 @@ function compareNow(state, hit) {
   }, `Comparer ces ${formatInteger(count)} fiches`);
 }
 
-/** One result card (with its "Comparer" checkbox when `comparable`). */
-export function card(state, hit, folded = [], headingLevel = 2, comparable = false) {
+/** One result card (with its "Comparer" checkbox when `comparable`); the other fiches of its group folded. */
+export function card(state, hit, folded = hit.autres || [], headingLevel = 2, comparable = false) {
   const snippet = hit.snippet ? el('p', { class: 'snippet' }, snippetNodes(hit.snippet)) : null;
+  const shared = hit.commun && hit.commun.length
+    ? el('p', { class: 'commun' }, el('span', { class: 'figure-label', text: 'En commun : ' }), hit.commun.join(', '))
+    : null;
   return el('article', { class: 'card' },
     el(`h${headingLevel}`, { class: 'card-title' }, ficheLink(state, hit)),
     metaLine(hit) ? el('p', { class: 'card-meta', text: metaLine(hit) }) : null,
     incompleteNotice(hit),
+    shared,
     snippet,
     tags(hit),
     figures(hit),
-    folded.length ? foldedList(state, folded) : null,
+    folded.length ? foldedList(state, folded, hit.libelle_doublons) : null,
     comparable ? el('div', { class: 'card-actions' }, compareToggle(state, hit), compareNow(state, hit), selectToggle(hit)) : null);
 }
 
 export function renderResults(list, state, hits) {
-  setChildren(list, foldDuplicates(hits).map((group) => el('li', {}, card(state, group.hit, group.folded, 2, true))));
+  setChildren(list, hits.map((hit) => el('li', {}, card(state, hit, hit.autres || [], 2, true))));
+}
+
+/** The départements named in the query, offered as filters: "Filtrer sur Bouches-du-Rhône (13)". */
+export function renderPlaces(node, response, onFilter) {
+  const places = ((response && response.lieux) || []).filter((place) => !place.selected);
+  node.hidden = places.length === 0;
+  setChildren(node, places.map((place) => {
+    const label = `${place.nom} (${place.code})`;
+    return el('button', {
+      type: 'button',
+      class: 'place-filter',
+      dataset: { key: `place:${place.code}` },
+      onclick: () => onFilter(label),
+    }, `Filtrer sur ${label}`);
+  }));
 }
 
 /** Page links: first, last, and two either side of the current page. */
@@ -183,10 +167,18 @@ export function renderSuggestion(node, state, response, setQuery) {
     ' ?');
 }
 
-/** No result: say so, and list the filters to remove (the "did you mean" sits above). */
+/** No result: say so, show the close results, and list the filters to remove ("did you mean" sits above). */
 export function renderEmpty(container, state, response, handlers) {
   if (!response || response.total > 0) {
     container.replaceChildren();
+    return;
+  }
+  const near = response.approchants || [];
+  if (near.length) {
+    setChildren(container,
+      el('h2', { text: 'Aucune fiche ne contient tous les mots de votre recherche' }),
+      el('p', { text: `${formatInteger(near.length)} ${plural(near.length, 'fiche approchante', 'fiches approchantes')}, qui en contiennent une partie :` }),
+      el('ol', { class: 'results approchants' }, near.map((hit) => el('li', {}, card(state, hit, hit.autres || [], 3)))));
     return;
   }
   const blocks = [el('h2', { text: 'Aucune fiche ne correspond à votre recherche' })];

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 
 import Stemmer
 from whoosh.analysis import Filter, RegexTokenizer
@@ -22,6 +24,7 @@ from whoosh.analysis import Filter, RegexTokenizer
 # A word: letters/digits, possibly joined by hyphens or apostrophes (straight or curly).
 WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
 _APOSTROPHES = re.compile(r"['’]")
+_RAW_WORD = re.compile(WORD_PATTERN)
 ELISIONS = frozenset({"l", "d", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", "s", "n", "m", "t", "c", "j"})
 _KEEP_JOINED = frozenset({"aujourd'hui", "prud'hommes", "prud'homme", "presqu'ile", "presqu'île"})
 
@@ -52,13 +55,13 @@ def fold(text: str) -> str:
 STOP_WORDS = frozenset(fold(w) for w in _FRENCH_STOP.split())
 
 
-class ElisionFilter(Filter):
+class ElisionFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
     """Strips French elisions (``l'``, ``d'``, ``qu'``, ``jusqu'`` …, straight or curly apostrophe).
 
     Other apostrophes split the word (``aujourd'hui`` is kept whole, without its apostrophe).
     """
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
         for t in tokens:
             text = t.text
             if "'" not in text and "’" not in text:
@@ -77,10 +80,10 @@ class ElisionFilter(Filter):
                 yield t
 
 
-class HyphenFilter(Filter):
+class HyphenFilter(Filter):  # type: ignore[misc]
     """Emits a hyphenated word joined (``aidemenagere``) and each of its parts (``aide``, ``menagere``)."""
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
         for t in tokens:
             text = t.text
             if "-" not in text:
@@ -103,11 +106,21 @@ cmp cmu cnaf cpam cpf crous css ctg dasen eaje epn esat esf evs fle fjt fse gem 
 pai paej pij pmi pmr qpv ram rep rpe rsa smic tap ufs vvv
 """.split())
 
-# Distinct words that the Snowball stemmer merges in centre-social text (scan: tests/search/test_analysis.py).
+# Distinct words that the Snowball stemmer merges in centre-social text, found by scanning the words of
+# 3,000 synthetic fiches (bench/synth.py) and of the seeds for stems shared by unrelated words; pinned in
+# tests/search/test_result_set.py.
 STEM_OVERRIDES = {
+    "departement": "departement", "departements": "departement",  # not « départ »
+    "initiation": "initiation", "initiations": "initiation", "initiative": "initiativ", "initiatives": "initiativ",
+    "france": "france", "francais": "francais", "francaise": "francais", "francaises": "francais",
+    "commune": "commune", "communes": "commune", "communal": "communal", "communaux": "communal",
+    "gers": "gers", "tennis": "tennis", "galette": "galette", "galettes": "galette",
+    "environnement": "environnement", "environnements": "environnement",
+    "concertation": "concertation", "concertations": "concertation",
+    "equitation": "equitation",
     "communication": "communic", "communications": "communic", "communicant": "communic",
     "communiquer": "communiqu", "communique": "communiqu",
-    "communaute": "communaut", "communautes": "communaut",
+    "communaute": "communaut", "communautes": "communaut",  # not « commun »
     "cours": "cours", "course": "course", "courses": "course",
     "devis": "devis",
     "repas": "repas",
@@ -138,7 +151,7 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
+def _stemmer() -> Any:
     return Stemmer.Stemmer("french")
 
 
@@ -154,7 +167,7 @@ def _index_terms(word: str) -> tuple[str, ...]:
         def __init__(self, text: str) -> None:
             self.text = text
 
-    out = []
+    out: list[str] = []
     for token in _HYPHEN(_ELISION([_T(word.lower())])):
         text = fold(token.text)
         if (len(text) > 1 and text not in STOP_WORDS) or text.isdigit():
@@ -162,47 +175,66 @@ def _index_terms(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-class FrenchFilter(Filter):
+class FrenchFilter(Filter):  # type: ignore[misc]
     """Lowercase, elisions, hyphens, fold, stop words and stem in one pass, cached per word.
 
     Same result as ``LowercaseFilter | ElisionFilter | HyphenFilter | FoldFilter | FrenchStopFilter |
     FrenchStemFilter``, several times faster to index with.
     """
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
         for t in tokens:
             for text in _index_terms(t.text):
                 t.text = text
                 yield t
 
 
-def french_analyzer():
+def french_analyzer() -> Any:
     """The analyzer of the searchable text fields."""
     return RegexTokenizer(WORD_PATTERN) | FrenchFilter()
 
 
-_ANALYZER = french_analyzer()
-
 
 def terms(text: str) -> list[str]:
-    """The stems of a text, in order (what the index holds for it)."""
-    return [t.text for t in _ANALYZER(text)]
+    """The stems of a text, in order (what the index holds for it: the analyzer's words, each through
+    ``FrenchFilter``, without the cost of Whoosh's token objects)."""
+    return [term for word in _RAW_WORD.findall(text) for term in _index_terms(word)]
 
 
 PAIR_WINDOW = 2  # a pair joins stems at most this many terms apart (stop words already gone)
 
 
-def pairs(text: str) -> set[str]:
-    """The pairs of stems standing together in ``text`` (``a_b``: b within ``PAIR_WINDOW`` terms after a).
+def pair_term(first: str, second: str) -> str:
+    return f"{first}_{second}"
+
+
+def pairs(text: str, wanted: frozenset[str]) -> set[str]:
+    """The pairs of stems standing together in ``text`` (``a_b``: b within ``PAIR_WINDOW`` terms after a)
+    that are in ``wanted`` (the pairs of the thesaurus' phrases: indexing every pair would triple the index).
 
     Each line is taken apart: a pair never spans two fields or two list items."""
+    follows = _follows(wanted)
     out: set[str] = set()
     for line in text.splitlines():
         found = terms(line)
         for i, first in enumerate(found):
+            seconds = follows.get(first)
+            if seconds is None:
+                continue
             for second in found[i + 1 : i + 1 + PAIR_WINDOW]:
-                out.add(f"{first}_{second}")
+                if second in seconds:
+                    out.add(pair_term(first, second))
     return out
+
+
+@lru_cache(maxsize=4)
+def _follows(wanted: frozenset[str]) -> dict[str, frozenset[str]]:
+    """The wanted pairs as first stem → the stems that may follow it."""
+    out: dict[str, set[str]] = {}
+    for pair in wanted:
+        first, _, second = pair.partition("_")
+        out.setdefault(first, set()).add(second)
+    return {first: frozenset(seconds) for first, seconds in out.items()}
 
 
 def query_words(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -222,5 +254,3 @@ def query_words(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
             out.extend((token, s, ()) for s in stems[1:])
     return out
 
-
-_RAW_WORD = re.compile(WORD_PATTERN)

@@ -10,10 +10,15 @@ document is in the hit mask counts every value of the facet at once.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from app.search.analysis import fold
 from app.search.schema import FACETS
+
+if TYPE_CHECKING:
+    from app.search.snapshot import Snapshot
 
 
 class _Column:
@@ -40,10 +45,10 @@ class _Column:
 class FacetColumns:
     """The value columns of every facet, built once per index snapshot from the stored ``meta``."""
 
-    def __init__(self, metas: list[dict], live: list[int]) -> None:
+    def __init__(self, metas: list[dict[str, Any]], live: list[int]) -> None:
         self.n_docs = len(metas)
         self.columns: dict[str, _Column] = {}
-        self.departement_names: dict[str, str] = {}  # folded code → name
+        self.departement_names: dict[str, str] = {}  # folded code → label « Nom (code) »
         for facet in FACETS:
             column = _Column()
             docs: list[int] = []
@@ -57,24 +62,31 @@ class FacetColumns:
             self.columns[facet] = column
         self._all_docs = np.concatenate([c.pair_docs for c in self.columns.values()])
         self.starts: dict[str, int] = {}
-        values, start = [], 0
+        shifted: list[np.ndarray] = []
+        start = 0
         for facet, column in self.columns.items():
             self.starts[facet] = start
-            values.append(column.pair_values + start)
+            shifted.append(column.pair_values + start)
             start += len(column.labels)
         self._n_values = start
         # every (document, value) pair, document-major: a small hit set reads only its own pairs
         by_doc = np.argsort(self._all_docs, kind="stable")
-        self._all_values = np.concatenate(values)[by_doc]
+        self._all_values = np.concatenate(shifted)[by_doc]
         self._all_docs = self._all_docs[by_doc]
         self._doc_start = np.searchsorted(self._all_docs, np.arange(self.n_docs + 1))
         departements = self.columns["departement"]
-        for d in live:  # a département is also filterable by its code
+        for d in live:  # a département shows its code (« Nord (59) ») and is filterable by it
             code = metas[d].get("departement_code")
             names = metas[d].get("facets", {}).get("departement")
             if code and names:
-                departements.index.setdefault(fold(code), departements.index[fold(names[0])])
-                self.departement_names[fold(code)] = names[0]
+                number = departements.index[fold(names[0])]
+                if fold(code) not in departements.index:
+                    departements.index[fold(code)] = number
+                    label = f"{departements.labels[number]} ({code})"
+                    departements.labels[number] = label
+                    departements.folded[number] = fold(label)
+                    departements.index.setdefault(fold(label), number)
+                self.departement_names[fold(code)] = departements.labels[number]
 
     def mask(self, facet: str, value: str) -> np.ndarray:
         """Documents having this value (a shared array: never modify it)."""
@@ -108,7 +120,7 @@ class FacetColumns:
                 for facet, start in self.starts.items()}
 
 
-def selection_sets(snapshot, filters: dict[str, list[str]]) -> dict[str, np.ndarray]:
+def selection_sets(snapshot: Snapshot, filters: dict[str, list[str]]) -> dict[str, np.ndarray]:
     """For each filtered facet, the mask of documents having at least one of the selected values."""
     out: dict[str, np.ndarray] = {}
     for facet, values in filters.items():
@@ -125,20 +137,20 @@ def apply_filters(base: np.ndarray, selections: dict[str, np.ndarray], skip: str
     return result
 
 
-def canonical(snapshot, facet: str, value: str) -> str:
+def canonical(snapshot: Snapshot, facet: str, value: str) -> str:
     """The label of a selected value as the index writes it (a département code gives its name)."""
     key = fold(value)
     if facet == "departement" and key in snapshot.facets.departement_names:
         return snapshot.facets.departement_names[key]
     column = snapshot.facets.columns[facet]
     number = column.index.get(key)
-    return value if number is None else column.labels[number]
+    return value if number is None else str(column.labels[number])
 
 
-def facet_counts(snapshot, base: np.ndarray, result: np.ndarray, filters: dict[str, list[str]],
-                 selections: dict[str, np.ndarray]) -> dict[str, list[dict]]:
+def facet_counts(snapshot: Snapshot, base: np.ndarray, result: np.ndarray, filters: dict[str, list[str]],
+                 selections: dict[str, np.ndarray]) -> dict[str, list[dict[str, Any]]]:
     """``{facet: [{value, count, selected}]}`` for every facet."""
-    out: dict[str, list[dict]] = {}
+    out: dict[str, list[dict[str, Any]]] = {}
     shared = snapshot.facets.all_counts(result)
     for facet in FACETS:
         column = snapshot.facets.columns[facet]

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from html import escape
+from typing import Any
 
 from app.search.analysis import _index_terms, fold
+from app.search.clauses import TextQuery
 from app.search.schema import SNIPPET_SOURCES
 
 SNIPPET_LENGTH = 240
@@ -46,7 +48,7 @@ def _folded(text: str) -> bytes:
 
 @lru_cache(maxsize=4096)
 def _needles(terms: frozenset[str]) -> list[tuple[bytes, bool]]:
-    out = []
+    out: list[tuple[bytes, bool]] = []
     for term in terms:
         if not term or not term.isascii() or not term.isalnum():
             continue
@@ -66,7 +68,8 @@ def find_words(text: str, terms: frozenset[str], folded: bytes | None = None, st
         pos = folded.find(needle, start, end)
         while pos != -1:
             if pos == 0 or folded[pos - 1] not in _WORD_BYTES:
-                stop = _WORD_TAIL.match(folded, pos + len(needle), end).end()
+                tail = _WORD_TAIL.match(folded, pos + len(needle), end)  # always matches (may be empty)
+                stop = tail.end() if tail is not None else pos + len(needle)
                 if not whole or stop == pos + len(needle):
                     spans[pos] = max(spans.get(pos, 0), stop)
             pos = folded.find(needle, pos + 1, end)
@@ -118,7 +121,8 @@ def _render(text: str, start: int, end: int, matches: list[Match]) -> str:
     return _SPACES.sub(" ", "".join(out))
 
 
-def _best_field(texts: list[str], joined: str, folded: bytes, terms: frozenset[str], enough: int):
+def _best_field(texts: list[str], joined: str, folded: bytes, terms: frozenset[str],
+                enough: int) -> tuple[int, list[Match]] | None:
     """(text number, its matches) of the text with the most distinct matching words: the first of equals,
     or the first one showing ``enough`` distinct words (the texts are in order of preference)."""
     if all(needle not in folded for needle, _ in _needles(terms)):
@@ -137,8 +141,8 @@ def _best_field(texts: list[str], joined: str, folded: bytes, terms: frozenset[s
     return None if best is None else best[1:]
 
 
-def snippet(fiche: dict, query=None) -> str:
-    """HTML snippet of a fiche for a ``query.TextQuery`` (None: the résumé's start)."""
+def snippet(fiche: dict[str, Any], query: TextQuery | None = None) -> str:
+    """HTML snippet of a fiche for a ``clauses.TextQuery`` (None: the résumé's start)."""
     texts = [text.strip() for name in SNIPPET_SOURCES if (text := fiche.get(name)) and not text.isspace()]
     if not texts:
         return ""

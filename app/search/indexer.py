@@ -34,6 +34,7 @@ from app.search.generations import (
     write_watermark,
 )
 from app.search.schema import BODY_SOURCES, FACETS, KW_SOURCES
+from app.search.thesaurus import load
 
 LOCK_TIMEOUT = 60.0
 log = logging.getLogger("fiches.index")
@@ -74,7 +75,7 @@ def fiche_to_doc(fiche: dict[str, Any]) -> dict[str, Any]:
     # texts would double the postings to write for little: their words rarely are what people type)
     spell = " ".join(set(_WORD.findall(f"{title}\n{kw}\n{resume}".lower())))
     doc = {"id": fiche["id"], "title": title, "kw": kw, "resume": resume, "body": body, "spell": spell,
-           "pairs": " ".join(sorted(pairs(f"{title}\n{kw}\n{resume}\n{body}"))), "meta": meta}
+           "pairs": " ".join(sorted(pairs(f"{title}\n{kw}\n{resume}\n{body}", _phrase_pairs()))), "meta": meta}
     if meta["budget"] is not None:
         doc["budget"] = meta["budget"]
     if meta["etp"] is not None:
@@ -82,6 +83,12 @@ def fiche_to_doc(fiche: dict[str, Any]) -> dict[str, Any]:
     if year is not None:
         doc["year"] = int(year)
     return doc
+
+
+def _phrase_pairs() -> frozenset[str]:
+    """The stem pairs of the thesaurus' phrases (the file as it is when the fiche is indexed: a phrase added
+    to the thesaurus later matches once the index is rebuilt with ``fiches reindex``)."""
+    return load().pair_terms
 
 
 def _rounded(value: object, scale: int) -> int | None:

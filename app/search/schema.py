@@ -39,7 +39,8 @@ def build_schema() -> Schema:
         # unstemmed words (see indexer); scorable only because Whoosh stats a file for every posting
         # of a field without lengths when it writes a segment
         spell=KEYWORD(lowercase=True, commas=False, scorable=True),
-        # pairs of stems standing together (``analysis.pairs``): multi-word expansions match as phrases
+        # pairs of stems standing together, for the thesaurus' phrases (``analysis.pairs``): multi-word
+        # expansions match as phrases
         pairs=KEYWORD(lowercase=False, commas=False, scorable=True),
         # sortable numbers are ints (NUMERIC(float, sortable=True) crashes in Whoosh 2.7.4)
         # one term per value (shift_step=bits): range queries run on the in-memory columns instead

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.search.analysis import query_words
+from app.search.analysis import pair_term, query_words
 from app.search.clauses import Alternative, Clause, TextQuery
 from app.search.schema import TEXT_BOOSTS
 
@@ -37,7 +37,8 @@ Array = np.ndarray
 
 def finite(values: Array) -> Array:
     """``values`` with NaN and ±inf replaced by 0 (a last guard: none should occur)."""
-    return np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+    cleaned: Array = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+    return cleaned
 
 
 @dataclass
@@ -90,7 +91,7 @@ class _Scorer:
         small window the ``pairs`` field records)."""
         mask = np.ones(self.snapshot.n_docs, dtype=bool)
         for first, second in zip(terms, terms[1:]):
-            mask &= self.snapshot.has_term("pairs", f"{first}_{second}")
+            mask &= self.snapshot.has_term("pairs", pair_term(first, second))
         return mask
 
     def alternative(self, alt: Alternative) -> tuple[Array, Array, float]:

@@ -25,7 +25,7 @@ from app.domain.places import Place, find_places
 from app.search import groups, indexer
 from app.search.analysis import fold, query_words
 from app.search.clauses import TextQuery, build_query, document_frequency
-from app.search.facets import apply_filters, facet_counts, selection_sets
+from app.search.facets import apply_filters, canonical, facet_counts, selection_sets
 from app.search.generations import ensure_index, read_watermark
 from app.search.highlight import snippet
 from app.search.params import SearchParams
@@ -41,6 +41,7 @@ log = logging.getLogger("fiches.search")
 HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "region", "year", "dimension",
               "mots_cles", "public", "territoire", "statut", "budget_eur", "etp", "duplicate_of")
 ROW_FIELDS = tuple(dict.fromkeys(HIT_FIELDS + SNIPPET_SOURCES))
+OTHER_FIELDS = ("id", "title", "structure", "year")  # the other fiches of a near-duplicate group
 RESULT_CACHE_SIZE = 64
 REOPEN_CHECK_SECONDS = 0.5
 RETIRED_GRACE_SECONDS = 60.0
@@ -195,7 +196,7 @@ class SearchService:
             "size": params.size,
             "hits": hits,
             "approchants": near,
-            "lieux": self._places(query.places if query is not None else [], filters),
+            "lieux": self._places(snap, query.places if query is not None else [], filters),
             "facets": facet_counts(snap, base, result, filters, selections),
             "suggestion": suggestion,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
@@ -240,12 +241,9 @@ class SearchService:
         if fiche is None:
             return []
         own = snap.docnum_of.get(fiche_id)
-        excluded: set[int] = set()
-        if own is not None:
-            excluded = {own, *snap.group_members.get(snap.group_of.get(own, ""), ())}
-        group_ids = {fiche_id, fiche.duplicate_of} - {None}
-        excluded |= {d for d in range(snap.n_docs)
-                     if snap.ids[d] in group_ids or snap.metas[d].get("group") in group_ids}
+        group = fiche.duplicate_of or fiche_id  # the group key (see Snapshot._build_groups)
+        excluded = {d for d in (own, snap.docnum_of.get(group)) if d is not None}
+        excluded.update(snap.group_members.get(group, ()))
         found = similar_docs(snap, fiche.model_dump(), excluded, limit)
         scores = np.zeros(snap.n_docs, dtype=np.float32)
         for d, value, _ in found:
@@ -311,35 +309,36 @@ class SearchService:
         """One hit per document of ``docs``; a document of a near-duplicate group is replaced by the group's
         most recent fiche in ``result``, the others listed in ``autres`` with a label saying what differs."""
         leaders = {d: groups.members(snap, d, result) for d in docs}
-        wanted = [snap.ids[m] for found in leaders.values() for m in found]
-        rows = self.store.get_rows(wanted, ROW_FIELDS)
+        rows = self.store.get_rows([snap.ids[found[0]] for found in leaders.values()], ROW_FIELDS)
+        others = [snap.ids[m] for found in leaders.values() for m in found[1:]]
+        other_rows = self.store.get_rows(others, OTHER_FIELDS) if others else {}
         hits = []
         for d in docs:
-            lead, *others = leaders[d]
+            lead, *rest = leaders[d]
             row = rows.get(snap.ids[lead])
             if row is None:  # deleted from the store, index not yet synced
                 continue
             hit = {name: row.get(name) for name in HIT_FIELDS}
-            other_rows = [rows[snap.ids[m]] for m in others if snap.ids[m] in rows]
-            hit["duplicates"] = [r["id"] for r in other_rows]
-            hit["autres"] = [{"id": r["id"], "title": r.get("title"), "structure": r.get("structure"),
-                              "year": r.get("year")} for r in other_rows]
-            hit["libelle_doublons"] = groups.label(row, other_rows)
+            group = [other_rows[snap.ids[m]] for m in rest if snap.ids[m] in other_rows]
+            hit["duplicates"] = [r["id"] for r in group]
+            hit["autres"] = [{name: r.get(name) for name in OTHER_FIELDS} for r in group]
+            hit["libelle_doublons"] = groups.label(row, group)
             hit["snippet"] = snippet(row, query)
             value = float(scores[d]) if scores is not None else 0.0  # the group's place in the ranking
             hit["score"] = round(value, 4) if np.isfinite(value) else 0.0
             hits.append(hit)
         return hits
 
-    def _places(self, places: list[Place], filters: dict[str, list[str]]) -> list[dict[str, Any]]:
+    @staticmethod
+    def _places(snap: Snapshot, places: list[Place], filters: dict[str, list[str]]) -> list[dict[str, Any]]:
         """The départements named in the query, as filters to offer (``selected``: already applied)."""
-        chosen = {fold(v) for v in filters.get("departement", [])}
+        chosen = {canonical(snap, "departement", v) for v in filters.get("departement", [])}
         out: dict[str, dict[str, Any]] = {}
         for place in places:
             out.setdefault(place.departement, {
                 "code": place.departement, "nom": place.departement_name,
                 "commune": place.name if place.commune else None,
-                "selected": fold(place.departement) in chosen or fold(place.departement_name) in chosen,
+                "selected": canonical(snap, "departement", place.departement) in chosen,
             })
         return list(out.values())
 

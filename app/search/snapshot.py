@@ -92,8 +92,8 @@ def _leaf_postings(segreader: Any, field: str, text: str, offset: int, ids: list
         while m.is_active():
             m._read_ids()
             m._read_weights()
-            block_ids = np.asarray(m._ids, dtype=np.int32)
-            ids.append(block_ids + offset if offset else block_ids)
+            block = np.asarray(m._ids, dtype=np.int32)
+            ids.append(block + offset if offset else block)
             weights.append(np.asarray(m._weights, dtype=np.float32))
             m._next_block()
     else:  # inlined postings of rare terms
@@ -121,6 +121,7 @@ class Snapshot:
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_postings = 0
         self._leaves = list(self.reader.leaf_readers())
+        self.fields = frozenset(self.ix.schema.names())
         self._load_columns()
 
     # -- columns ---------------------------------------------------------------------------------------
@@ -237,7 +238,10 @@ class Snapshot:
 
     # -- postings --------------------------------------------------------------------------------------
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, term frequencies) of a term in a field, deleted documents included."""
+        """(docnums, term frequencies) of a term in a field, deleted documents included (none when the index
+        predates the field: it matches again once rebuilt with ``fiches reindex``)."""
+        if field not in self.fields:
+            return _EMPTY
         key = (field, text)
         with self.lock:
             found = self._postings.get(key)
@@ -258,7 +262,7 @@ class Snapshot:
 
     def doc_frequency(self, field: str, text: str) -> int:
         with self.lock:
-            return self.reader.doc_frequency(field, text)
+            return int(self.reader.doc_frequency(field, text))
 
     def lexicon(self, field: str) -> list[tuple[Any, Any]]:
         with self.lock:

@@ -39,19 +39,24 @@ def descending(column: np.ndarray) -> np.ndarray:
 def static_order(sort: str, titles: np.ndarray, numbers: dict[str, np.ndarray]) -> np.ndarray:
     """Every docnum in the order ``sort`` gives, without text (ties: title, then docnum)."""
     if sort == "titre":
-        return np.argsort(titles, kind="stable")
+        found: np.ndarray = np.argsort(titles, kind="stable")
+        return found
     column = numbers["budget" if sort == "budget" else "year"]
-    return np.lexsort((titles, descending(column)))
+    found = np.lexsort((titles, descending(column)))
+    return found
 
 
 def order(snap: Snapshot, result: np.ndarray, text: RankedText | None, sort: str) -> np.ndarray:
     """The documents of the mask ``result`` in the requested order (ties broken by title, then docnum)."""
     if sort == "pertinence" and text is not None:
-        return text.ranked[result[text.ranked]]
+        relevant: np.ndarray = text.ranked[result[text.ranked]]
+        return relevant
     if sort == "recent" and text is not None:  # newest year first, then the most relevant
         docs = np.flatnonzero(result)
         scores = text.dense_scores(snap.n_docs)[docs]
         keys = (snap.title_rank[docs], -scores, descending(snap.numbers["year"])[docs])
-        return docs[np.lexsort(keys)]
+        ranked: np.ndarray = docs[np.lexsort(keys)]
+        return ranked
     static = snap.static_order("recent" if sort == "pertinence" else sort)
-    return static[result[static]]
+    kept: np.ndarray = static[result[static]]
+    return kept

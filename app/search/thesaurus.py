@@ -7,10 +7,10 @@ A query's stems are scanned left to right for the longest entry starting at each
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from app.search.analysis import fold, query_words
+from app.search.analysis import fold, pair_term, query_words
 
 THESAURUS_PATH = Path(__file__).with_name("thesaurus.txt")
 
@@ -50,6 +50,14 @@ class Thesaurus:
 
     def __len__(self) -> int:
         return len(self.expansions)
+
+    @cached_property
+    def pair_terms(self) -> frozenset[str]:
+        """The pairs of adjacent stems of every phrase (what the index records to match phrases)."""
+        phrases = set(self.expansions)
+        for targets in self.expansions.values():
+            phrases |= targets
+        return frozenset(pair_term(a, b) for phrase in phrases for a, b in zip(phrase, phrase[1:]))
 
 
 def parse(text: str) -> Thesaurus:

@@ -42,7 +42,8 @@ def test_search_shape_and_facets(client):
     assert set(body["facets"]) >= {"dimension", "mots_cles", "public", "territoire", "initiative", "statut",
                                   "departement", "region", "annee"}
     everything = client.get("/api/fiches", params=[("dimension", "Services"), ("dimension", "Citoyenneté")]).json()
-    assert everything["total"] == 20
+    assert everything["total_fiches"] == 20  # fiches; "total" counts actions (near-duplicates folded)
+    assert everything["total"] == 19
     dims = {v["value"]: v for v in everything["facets"]["dimension"]}
     assert dims["Services"]["selected"] and dims["Services"]["count"] == 8
     assert dims["Accompagnement de projets"]["count"] == 5 and not dims["Accompagnement de projets"]["selected"]
@@ -74,7 +75,7 @@ def test_fiche_detail_with_duplicates_and_similar(client):
 
 
 def test_exports_cover_the_whole_result_set(client):
-    total = client.get("/api/fiches", params={"dimension": "Citoyenneté", "size": 5}).json()["total"]
+    total = client.get("/api/fiches", params={"dimension": "Citoyenneté", "size": 5}).json()["total_fiches"]
     response = client.get("/api/fiches.csv", params={"dimension": "Citoyenneté", "size": 5, "page": 2})
     assert response.status_code == 200
     assert response.content.startswith("\ufeff".encode())

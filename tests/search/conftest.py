@@ -11,6 +11,7 @@ import pytest
 from app.domain.db import init_db, make_engine
 from app.domain.models import FicheCreate
 from app.domain.store import Store
+from app.search.params import SearchParams
 from app.search.service import SearchService
 from tests.devset.fiches import devset_fiches
 
@@ -33,6 +34,15 @@ def load_devset(store: Store, rows: list[dict] | None = None) -> None:
     rows = rows if rows is not None else devset_fiches()
     groups = {r["id"]: r["duplicate_of"] for r in rows if r.get("duplicate_of")}
     store.upsert([to_create(r) for r in rows], duplicate_of=groups)
+
+
+def search(service: SearchService, **kw) -> dict:
+    """``service.search`` with query-string parameters given as keywords (a list: a repeated key)."""
+    items = []
+    for key, value in kw.items():
+        for v in value if isinstance(value, list) else [value]:
+            items.append((key, str(v)))
+    return service.search(SearchParams.from_query(items))
 
 
 @pytest.fixture()

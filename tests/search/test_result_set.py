@@ -8,17 +8,9 @@ from app.domain.places import departement_name, find_places
 from app.search.analysis import ACRONYMS, STEM_OVERRIDES, terms
 from app.search.params import SearchParams
 from tests.devset.fiches import devset_fiches
-from tests.search.conftest import load_devset
+from tests.search.conftest import load_devset, search
 
 ROWS = {r["id"]: r for r in devset_fiches()}
-
-
-def search(service, **kw):
-    items = []
-    for key, value in kw.items():
-        for v in value if isinstance(value, list) else [value]:
-            items.append((key, str(v)))
-    return service.search(SearchParams.from_query(items))
 
 
 def ids(result) -> set[str]:
@@ -87,6 +79,9 @@ def test_acronyms_are_their_own_terms(word):
 @pytest.mark.parametrize("one,other", [
     ("café", "CAF"), ("cafés", "CAF"), ("communication", "commune"), ("rame", "RAM"), ("EVS", "ev"),
     ("repas", "REP"), ("devis", "devoirs"), ("course", "cours"), ("personnel", "personnes"),
+    ("département", "départ"), ("initiation", "initiative"), ("français", "France"), ("commune", "commun"),
+    ("Gers", "gérer"), ("tennis", "tenir"), ("galette", "galets"), ("environnement", "environ"),
+    ("concertation", "concert"), ("équitation", "équité"),
 ])
 def test_collisions_are_kept_apart(one, other):
     assert terms(one) != terms(other)

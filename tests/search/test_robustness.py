@@ -66,6 +66,7 @@ def check_response(result: dict, expected_ids: list[str] | None = None) -> None:
         assert not result["approchants"]
     for values in result["facets"].values():
         assert all(v["count"] >= 0 for v in values)
+        assert len({v["value"] for v in values}) == len(values)  # each value once
         if not any(v["selected"] for v in values):  # a selected facet counts its other values too
             assert all(v["count"] <= result["total_fiches"] for v in values)
     dims = result["facets"]["dimension"]

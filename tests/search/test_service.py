@@ -6,16 +6,9 @@ import pytest
 
 from app.search.params import SearchParams
 from tests.devset.fiches import devset_fiches
+from tests.search.conftest import search
 
 ROWS = {r["id"]: r for r in devset_fiches()}
-
-
-def search(service, **kw):
-    items = []
-    for key, value in kw.items():
-        for v in value if isinstance(value, list) else [value]:
-            items.append((key, str(v)))
-    return service.search(SearchParams.from_query(items))
 
 
 @pytest.mark.parametrize("q", [
@@ -70,7 +63,7 @@ def test_facets_are_disjunctive(devset_service):
     assert both["total_fiches"] == dims["Citoyenneté"][0] + dims["Services"][0]
 
     # AND across facets: the other facets count within the selection
-    crossed = search(devset_service, dimension="Citoyenneté", departement="Nord")
+    crossed = search(devset_service, dimension="Citoyenneté", departement="Nord (59)")
     expected = [r for r in ROWS.values() if r["dimension"] == "Citoyenneté" and r["departement"] == "Nord"]
     assert crossed["total_fiches"] == len(expected)
     nord_by_dimension = sum(1 for r in ROWS.values() if r["departement"] == "Nord")
@@ -95,7 +88,11 @@ def test_departement_can_be_selected_by_code(devset_service):
     by_code = search(devset_service, departement="59")
     by_name = search(devset_service, departement="Nord")
     assert by_code["total_fiches"] == by_name["total_fiches"] > 0
-    assert _counts(by_code, "departement")["Nord"][1] is True
+    by_label = search(devset_service, departement="Nord (59)")
+    assert by_label["total_fiches"] == by_code["total_fiches"]
+    assert _counts(by_code, "departement")["Nord (59)"][1] is True  # the facet shows the code
+    labels = [e["value"] for e in by_code["facets"]["departement"]]
+    assert len(labels) == len(set(labels)) and "Nord" not in labels
 
 
 def test_annee_facet_and_ranges(devset_service):
@@ -136,7 +133,7 @@ def test_paging_and_export(devset_service):
 
 
 def test_snippet_marks_query_words_and_escapes_the_rest(service, store):
-    from tests.search.conftest import load_devset
+    from tests.search.conftest import load_devset, search
     row = dict(ROWS["env1"], id="evil", title="Atelier <b>réparation</b>",
                resume='On répare ensemble <script>alert("x")</script> & on jette moins.',
                description_experience=None)
@@ -195,7 +192,7 @@ def test_refinement_reuses_the_cached_text_result(devset_service):
 
 
 def test_snippet_marks_typed_words_before_thesaurus_expansions(service, store):
-    from tests.search.conftest import load_devset
+    from tests.search.conftest import load_devset, search
     typed = dict(ROWS["env1"], id="typed", title="Café des parents",
                  resume="Soutien à la parentalité : accompagnement des parents et fonctionnement du lieu.",
                  description_experience=None)
