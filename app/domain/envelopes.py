@@ -26,8 +26,17 @@ class FacetValue(Envelope):
     selected: bool = Field(description="Vrai si la valeur est cochée dans la recherche.")
 
 
+class GroupMember(Envelope):
+    """Another fiche of a hit's near-duplicate group (in the result set)."""
+
+    id: str
+    title: str
+    structure: str | None = None
+    year: int | None = None
+
+
 class Hit(Envelope):
-    """One fiche of a result page: the short fields, a snippet and the score."""
+    """One action of a result page (its newest fiche): the short fields, a snippet and the score."""
 
     id: str
     title: str
@@ -44,16 +53,38 @@ class Hit(Envelope):
     budget_eur: float | None = None
     etp: float | None = None
     duplicate_of: str | None = None
+    truncated: bool = Field(default=False, description="Le texte source de la fiche est coupé.")
     duplicates: list[str] = Field(default_factory=list, description="Ids des doublons présents dans le résultat.")
-    snippet: str = Field(description="Extrait du texte ; les mots cherchés sont entre « [[ » et « ]] ».")
+    autres: list[GroupMember] = Field(default_factory=list,
+                                      description="Les autres fiches de la même action dans le résultat.")
+    libelle_doublons: str = Field(default="", description="Ce qui distingue ces fiches (« même action, autres "
+                                                          "années : 2023 · 2020 »), vide si la fiche est seule.")
+    snippet: str = Field(description="Extrait du texte, les mots cherchés marqués par <mark> (le reste échappé).")
     score: float = Field(description="Score de pertinence (0 sans texte cherché).")
 
 
+class SimilarHit(Hit):
+    commun: list[str] = Field(default_factory=list, description="Ce que la fiche partage avec celle consultée.")
+
+
+class Lieu(Envelope):
+    """A place named in the query, offered as a filter on its département."""
+
+    code: str = Field(description="Code du département.")
+    nom: str = Field(description="Nom du département.")
+    commune: str | None = Field(description="La commune nommée, le cas échéant.")
+    selected: bool
+
+
 class SearchResult(Envelope):
-    total: int = Field(description="Nombre de fiches du résultat.")
+    total: int = Field(description="Nombre d'actions du résultat (un groupe de quasi-doublons compte une fois).")
+    total_fiches: int = Field(description="Nombre de fiches du résultat.")
     page: int
     size: int
     hits: list[Hit]
+    approchants: list[Hit] = Field(description="Quand aucune fiche ne contient tous les mots : les plus proches "
+                                               "(hors total, facettes et exports).")
+    lieux: list[Lieu] = Field(description="Communes ou départements reconnus dans la recherche.")
     facets: dict[str, list[FacetValue]] = Field(
         description="Une entrée par facette, dans l'ordre d'affichage (voir /api/catalogue).")
     suggestion: str | None = Field(description="« Vouliez-vous dire … ? » : la requête corrigée, s'il y a lieu.")
@@ -61,7 +92,7 @@ class SearchResult(Envelope):
 
 
 class SimilarResult(Envelope):
-    hits: list[Hit]
+    hits: list[SimilarHit]
 
 
 class DuplicateRef(Envelope):

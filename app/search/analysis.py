@@ -13,13 +13,14 @@ The spelling field holds the words as written (lowercase, accents kept) so sugge
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
 import Stemmer
 from whoosh.analysis import Filter, RegexTokenizer
+
+from app.domain.text import fold
 
 # A word: letters/digits, possibly joined by hyphens or apostrophes (straight or curly).
 WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
@@ -42,14 +43,6 @@ se sera serai seraient serais serait seras serez seriez serions serons seront se
 sois soit sommes son sont sous soyez soyons suis sur t ta te tes toi ton tous tout toute toutes tres tu un
 une unes uns vers via vos votre vous y
 """
-
-
-@lru_cache(maxsize=100_000)
-def fold(text: str) -> str:
-    """Lowercase and strip accents (``Numérique`` → ``numerique``; ``œ`` → ``oe``)."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 STOP_WORDS = frozenset(fold(w) for w in _FRENCH_STOP.split())

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.domain.places import Place, find_places
-from app.search.analysis import fold, query_words
+from app.domain.text import fold
+from app.search.analysis import query_words
 from app.search.spelling import corrections
 from app.search.thesaurus import Thesaurus
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from app.search.analysis import fold
+from app.domain.text import fold
 from app.search.schema import FACETS
 
 if TYPE_CHECKING:

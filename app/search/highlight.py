@@ -14,36 +14,19 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
-from app.search.analysis import _index_terms, fold
+from app.domain.text import OE_BYTE, fold_bytes
+from app.search.analysis import _index_terms
 from app.search.clauses import TextQuery
 from app.search.schema import SNIPPET_SOURCES
 
 SNIPPET_LENGTH = 240
 _CONTEXT_BEFORE = 60
 _MAX_MATCHES = 200
-_OE = "\x9c"  # "œ" is folded to this one byte ("oe" in a stem also looks for it)
 _SPACES = re.compile(r"\s{2,}")
 _WORD_TAIL = re.compile(rb"[a-z0-9\x80-\xff]*")
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789") | frozenset(range(0x80, 0x100))
 
 Match = tuple[int, int, str]  # start, end, the word (lowercase)
-
-
-def _fold_table() -> bytes:
-    table = bytearray(range(256))
-    for code in range(256):
-        folded = fold(chr(code))
-        if len(folded) == 1 and folded.isascii():
-            table[code] = ord(folded)
-    return bytes(table)
-
-
-_TABLE = _fold_table()
-
-
-def _folded(text: str) -> bytes:
-    """``text`` lowercased and accent-folded, one byte per character (beyond Latin-1: ``?``)."""
-    return text.replace("œ", _OE).replace("Œ", _OE).encode("latin-1", "replace").translate(_TABLE)
 
 
 @lru_cache(maxsize=4096)
@@ -52,7 +35,7 @@ def _needles(terms: frozenset[str]) -> list[tuple[bytes, bool]]:
     for term in terms:
         if not term or not term.isascii() or not term.isalnum():
             continue
-        variants = {term, term.replace("oe", _OE)}
+        variants = {term, term.replace("oe", OE_BYTE)}
         out.extend((v.encode("latin-1"), len(term) < 3) for v in variants)
     return out
 
@@ -60,8 +43,8 @@ def _needles(terms: frozenset[str]) -> list[tuple[bytes, bool]]:
 def find_words(text: str, terms: frozenset[str], folded: bytes | None = None, start: int = 0,
                end: int | None = None) -> list[Match]:
     """The words of ``text[start:end]`` whose stem is one of ``terms``, in order (short stems: whole
-    words only). ``folded`` is ``_folded(text)`` if already known."""
-    folded = _folded(text) if folded is None else folded
+    words only). ``folded`` is ``fold_bytes(text)`` if already known."""
+    folded = fold_bytes(text) if folded is None else folded
     end = len(folded) if end is None else end
     spans: dict[int, int] = {}
     for needle, whole in _needles(terms):
@@ -150,7 +133,7 @@ def snippet(fiche: dict[str, Any], query: TextQuery | None = None) -> str:
     chosen = None
     if query is not None:
         typed, expansions = query.highlight_groups()
-        folded = _folded(joined)
+        folded = fold_bytes(joined)
         chosen = _best_field(texts, joined, folded, frozenset(typed), len(query.clauses))
         if chosen is None and expansions:  # any passage showing an expansion will do
             chosen = _best_field(texts, joined, folded, frozenset(typed | expansions), 1)

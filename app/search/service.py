@@ -22,8 +22,9 @@ import numpy as np
 from app.domain.errors import IndexUnavailable
 from app.domain.fields import RANGES
 from app.domain.places import Place, find_places
+from app.domain.text import fold
 from app.search import groups, indexer
-from app.search.analysis import fold, query_words
+from app.search.analysis import query_words
 from app.search.clauses import TextQuery, build_query, document_frequency
 from app.search.facets import apply_filters, canonical, facet_counts, selection_sets
 from app.search.generations import ensure_index, read_watermark
@@ -39,7 +40,7 @@ from app.search.thesaurus import THESAURUS_PATH, display_terms, load
 
 log = logging.getLogger("fiches.search")
 HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "region", "year", "dimension",
-              "mots_cles", "public", "territoire", "statut", "budget_eur", "etp", "duplicate_of")
+              "mots_cles", "public", "territoire", "statut", "budget_eur", "etp", "duplicate_of", "truncated")
 ROW_FIELDS = tuple(dict.fromkeys(HIT_FIELDS + SNIPPET_SOURCES))
 OTHER_FIELDS = ("id", "title", "structure", "year")  # the other fiches of a near-duplicate group
 RESULT_CACHE_SIZE = 64

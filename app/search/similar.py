@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from app.search.analysis import fold, terms
+from app.domain.text import fold
+from app.search.analysis import terms
 from app.search.scoring import finite, term_scores
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
-from app.search.analysis import fold
+from app.domain.text import fold
 from app.search.facets import FacetColumns
 from app.search.schema import TEXT_BOOSTS
 from app.search.sorts import static_order, title_rank

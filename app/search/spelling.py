@@ -16,7 +16,8 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from app.search.analysis import fold, query_words, terms
+from app.domain.text import fold
+from app.search.analysis import query_words, terms
 
 _SOUNDS = [(re.compile(a), b) for a, b in (
     (r"qu|q|ck|c(?=[aoukrlt])|k", "k"), (r"ph", "f"), (r"gu(?=[ei])", "g"), (r"c(?=[eiy])|ss|sc(?=[ei])", "s"),

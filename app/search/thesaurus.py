@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from app.search.analysis import fold, pair_term, query_words
+from app.domain.text import fold
+from app.search.analysis import pair_term, query_words
 
 THESAURUS_PATH = Path(__file__).with_name("thesaurus.txt")
 
