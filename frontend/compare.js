@@ -161,16 +161,15 @@ export function renderComparison(container, state, fiches, failed, { onBack, onR
   container.classList.toggle('compare-only-diff', onlyDifferences && count > 1);
 }
 
-const LANDSCAPE = '@page { size: A4 landscape; margin: 12mm 10mm; }';
-
-/** Print the comparison in landscape, every other view in portrait (a named @page is very slow in Chromium). */
+/** Print the comparison in landscape, every other view in portrait (a named @page is very slow in Chromium).
+ * The rule is a file (`landscape.css`), switched on and off: the page's CSP allows no inline style. */
 export function setPrintOrientation(view) {
-  let style = document.getElementById('print-orientation');
-  if (!style) {
-    style = el('style', { id: 'print-orientation', media: 'print' });
-    document.head.append(style);
+  let sheet = document.getElementById('print-orientation');
+  if (!sheet) {
+    sheet = el('link', { id: 'print-orientation', rel: 'stylesheet', media: 'not all', href: 'landscape.css' });
+    document.head.append(sheet);
   }
-  style.textContent = view === 'compare' ? LANDSCAPE : '';
+  sheet.media = view === 'compare' ? 'print' : 'not all';
 }
 
 /** Fetch every selected fiche, render the table, title the page and (when asked) focus the heading. */
