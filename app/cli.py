@@ -74,8 +74,8 @@ def import_cmd(
     else:
         _print_report(report)
     if index_error:
-        console.print(f"[red]Erreur d'infrastructure :[/red] les fiches sont enregistrées, mais l'index n'a pas pu "
-                      f"être mis à jour ({index_error}). Relancez « fiches reindex » une fois le disque réparé.")
+        console.print(f"[red]Erreur d'infrastructure :[/red] index inaccessible ({index_error}). Les fiches sont "
+                      "enregistrées ; relancez « fiches reindex » une fois le disque réparé.")
         raise typer.Exit(INFRASTRUCTURE)
     raise typer.Exit(report.exit_code)
 

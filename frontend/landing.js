@@ -34,7 +34,7 @@ export function renderLanding(container, state, response, onPick) {
     container.replaceChildren();
     return;
   }
-  const total = response.total;
+  const total = response.total_fiches ?? response.total; // fiches, not actions (near-duplicates count here)
   setChildren(container,
     el('p', {},
       'Une fiche action décrit une action menée par un centre social ou un espace de vie sociale : d’où elle est partie, ',

@@ -100,6 +100,9 @@ def settings(tmp_path, database_url, seed_dir):
         data_dir=seed_dir,
         import_token="jeton-de-test",
         sync_interval=0,
+        export_rate="100000/minute",  # tests that are about the limits set their own
+        write_rate="100000/minute",
+        max_concurrent_exports=8,
     )
 
 

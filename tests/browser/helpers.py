@@ -68,6 +68,13 @@ def normalise_spaces(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).replace("\u202f", " ").replace("\u00a0", " ").split())
 
 
+def count_re(fiches: int) -> str:
+    """A regex of the count line for ``fiches`` fiches: "N fiches trouvées", or, when near-duplicates are
+    folded by the engine, "M actions (N fiches)" (N may also be the number of actions an API total gives)."""
+    number = r"\d[\d\u202f\u00a0 ]*"
+    return (rf"(?:{count_text(fiches)}|{number} actions? \({fiches} fiches\)|{fiches} actions? \({number} fiches\))")
+
+
 def count_text(total: int) -> str:
     """The count line as the page must write it, for totals below 1 000."""
     if total == 0:

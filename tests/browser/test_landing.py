@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import api, count_text, expect
+from tests.browser.helpers import api, count_re, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -26,7 +26,7 @@ def test_landing_introduces_and_offers_entries_by_theme_and_public(page, app_url
     expect(landing.locator('ul[aria-labelledby="landing-public"] button').first).to_be_visible()
 
     themes.first.click()
-    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(first['count'])}"))
+    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_re(first['count'])}"))
     expect(page).to_have_url(re.compile(r"mots_cles="))
     expect(landing).to_be_hidden()
     # Typing hides it at once too.
@@ -53,7 +53,7 @@ def test_long_query_is_shortened_and_a_failed_search_offers_retry(page, app_url)
     page.unroute(re.compile(r"/api/fiches\?"))
     alert.get_by_role("button", name="Réessayer").click()
     total = api(app_url, "/api/fiches", {"q": "jardin"})["total"]
-    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(total)}"))
+    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_re(total)}"))
     expect(alert).to_be_hidden()
 
 
@@ -87,7 +87,7 @@ def test_ranges_accept_thousands_and_report_an_inverted_url(page, app_url):
     page.locator("#range-budget_max").press("Enter")
     expect(page).to_have_url(re.compile(r"budget_min=10000&budget_max=15000"))
     total = api(app_url, "/api/fiches", {"budget_min": 10000, "budget_max": 15000})["total"]
-    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(total)}"))
+    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_re(total)}"))
 
     page.goto("/?etp_min=3&etp_max=1")
     error = page.locator("#ranges-error")

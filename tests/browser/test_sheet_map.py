@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.helpers import api, count_text, expect
+from tests.browser.helpers import api, count_re, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -23,8 +23,10 @@ def show_label(total: int) -> str:
 
 
 def facet_box(page, facet: str, value: str):
+    """A facet value's checkbox; a département may read « Sarthe » or « Sarthe (72) »."""
+    code = r"(?: \([0-9AB]{2,3}\))?" if facet == "departement" else ""
     return page.locator(f'fieldset[data-facet="{facet}"] li').filter(
-        has=page.locator(".facet-label", has_text=re.compile(rf"^{re.escape(value)}$"))).locator("input")
+        has=page.locator(".facet-label", has_text=re.compile(rf"^{re.escape(value)}{code}$"))).locator("input")
 
 
 def open_filters(page, size) -> None:
@@ -35,16 +37,16 @@ def open_filters(page, size) -> None:
 
 
 def map_codes(app_url: str, params: dict) -> dict[str, int]:
-    """The Département facet of the API: {value: count}."""
+    """The Département facet of the API: {name: count} (its values read « Nom (code) »)."""
     facet = api(app_url, "/api/fiches", params)["facets"]["departement"]
-    return {entry["value"]: entry["count"] for entry in facet}
+    return {re.sub(r" \([0-9AB]{2,3}\)$", "", entry["value"]): entry["count"] for entry in facet}
 
 
 def test_phone_filter_sheet_live_count_and_close(open_page, app_url):
     page = open_page(app_url, *PHONE)
     page.goto("/?q=emploi")
     total = api(app_url, "/api/fiches", {"q": "emploi"})["total"]
-    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(total)}"))
+    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_re(total)}"))
     sheet = page.locator("#filters")
     expect(sheet).to_be_hidden()
 
@@ -73,7 +75,7 @@ def test_phone_filter_sheet_live_count_and_close(open_page, app_url):
     # "Afficher les N fiches" closes the sheet on the results.
     apply.click()
     expect(sheet).to_be_hidden()
-    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(filtered)}"))
+    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_re(filtered)}"))
     expect(page.locator("#results-heading")).to_be_focused()
     expect(toggle).to_have_text(re.compile(r"Filtres\s*\(1 actif\)"))
     assert page.evaluate("document.getElementById('search-view').inert") is False
@@ -97,7 +99,7 @@ def test_desktop_sidebar_counts_follow_each_filter(open_page, app_url):
     expect(page.locator("#sheet-apply")).to_be_hidden()
     filtered = api(app_url, "/api/fiches", {"q": "emploi", "dimension": "Citoyenneté"})["total"]
     facet_box(page, "dimension", "Citoyenneté").check()
-    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(filtered)}"))
+    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_re(filtered)}"))
     expect(page.locator('fieldset[data-facet="dimension"]')).to_be_in_viewport()
 
 
@@ -137,7 +139,7 @@ def test_map_counts_click_and_keyboard(open_page, app_url, size):
     if size == PHONE:
         expect(page.locator("#sheet-apply")).to_have_text(show_label(total))
     else:
-        expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(total)}"))
+        expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_re(total)}"))
     expect(sarthe).to_have_attribute("aria-checked", "true")
     expect(facet_box(page, "departement", "Sarthe")).to_be_checked()
     expect_map_matches_facet(page, app_url, {"departement": "Sarthe"})
@@ -163,7 +165,7 @@ def test_map_counts_click_and_keyboard(open_page, app_url, size):
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"departement="))
     value = parse_qs(urlsplit(page.url).query)["departement"][0]
-    assert value == name
+    assert value in (name, f"{name} ({second})")  # the facet's own value, « Nom (code) »
     expect(page.locator(f'#map path[data-code="{second}"]')).to_have_attribute("aria-checked", "true")
     expect(page.locator(f'#map path[data-code="{second}"]')).to_be_focused()
 

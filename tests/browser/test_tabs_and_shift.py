@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import api, count_text, expect
+from tests.browser.helpers import api, count_re, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -53,7 +53,7 @@ def test_no_layout_shift_when_a_search_runs(open_page, app_url, size):
     page = open_page(app_url, *size)
     assert page.evaluate("PerformanceObserver.supportedEntryTypes.includes('layout-shift')")
     page.goto("/?q=emploi")
-    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(api(app_url, '/api/fiches', {'q': 'emploi'})['total'])}"))
+    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_re(api(app_url, '/api/fiches', {'q': 'emploi'})['total'])}"))
     page.wait_for_timeout(300)
 
     def slow(route):
@@ -69,7 +69,7 @@ def test_no_layout_shift_when_a_search_runs(open_page, app_url, size):
     }""")
     expect(page.locator("#busy")).to_be_visible()
     total = api(app_url, "/api/fiches", {"q": "parentalité"})["total"]
-    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_text(total)}"))
+    expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_re(total)}"))
     expect(page.locator("#busy")).to_be_hidden()
     page.wait_for_timeout(500)
     shifts = page.evaluate("window.__shifts")
