@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import sys
@@ -16,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from app.api.logs import log_config as json_log_config
 from app.domain.errors import FichesError, StoreUnavailable
 from app.services.imports import catch_up_index
 from app.services.runtime import Runtime
@@ -158,14 +158,11 @@ def serve(
         help="Secondes de maintien d'une connexion inactive (derrière nginx : plus que son keepalive_timeout).")] = 5,
 ) -> None:
     """Servir le catalogue (API et page de recherche). Importe les fiches d'exemple au premier démarrage."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     console.print(f"Catalogue sur http://{host}:{port}/")
-    # every worker process logs the app's messages too (uvicorn configures logging in each of them);
+    # every worker process logs in JSON with the request id (uvicorn configures logging in each of them);
     # a long index catch-up holds the GIL for a while: the supervisor must not take it for a hang
-    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    log_config["loggers"]["fiches"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                log_config=log_config, timeout_worker_healthcheck=worker_timeout, access_log=access_log,
+                log_config=json_log_config(), timeout_worker_healthcheck=worker_timeout, access_log=access_log,
                 timeout_keep_alive=keep_alive)
 
 

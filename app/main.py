@@ -13,6 +13,7 @@ from app.api import docs, fiches, imports, misc, tableur
 from app.api.docs import DOCS_ASSETS
 from app.api.errors import install_error_handlers
 from app.api.limits import Limits
+from app.api.logs import RequestId
 from app.api.security import BodyLimit, SecurityHeaders
 from app.domain.config import Settings, get_settings
 from app.services.runtime import Runtime
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=runtime.settings.cors_origins, allow_methods=["GET"],
                            allow_headers=["Accept", "Content-Type"])
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestId)  # outermost: every log line of the request carries its id
     for router in (fiches.router, misc.router, imports.router, tableur.router, docs.router):
         app.include_router(router)
 
