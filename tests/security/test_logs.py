@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-import logging.config
 
-from app.api.logs import REQUEST_ID, log_config
+from app.api.logs import REQUEST_ID, JsonFormatter, RequestIdFilter, log_config
 
 
 def test_every_response_carries_a_request_id_and_a_sane_given_one_is_kept(client):
@@ -17,20 +17,29 @@ def test_every_response_carries_a_request_id_and_a_sane_given_one_is_kept(client
     assert hostile != "<script>" + "x" * 100 and len(hostile) == 32
 
 
-def test_log_lines_are_json_with_the_request_id(capsys):
-    logging.config.dictConfig(log_config())
+def test_log_lines_are_json_with_the_request_id():
+    """The formatter and filter fiches serve installs (a private logger here: the global config is untouched)."""
+    config = log_config()
+    assert config["formatters"]["json"]["()"] is JsonFormatter
+    assert config["filters"]["request_id"]["()"] is RequestIdFilter
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("tests.json-logs")
+    logger.addHandler(handler)
+    logger.propagate = False
     try:
         token = REQUEST_ID.set("req-123")
         try:
-            logging.getLogger("fiches.api").error("base de données indisponible : %s", "GET /api/fiches")
+            logger.error("base de données indisponible : %s", "GET /api/fiches")
         finally:
             REQUEST_ID.reset(token)
-        logging.getLogger("fiches.api").warning("hors requête")
+        logger.warning("hors requête")
     finally:
-        logging.config.dictConfig({"version": 1, "disable_existing_loggers": False})
-        logging.getLogger("fiches").handlers.clear()
-        logging.getLogger("fiches").propagate = True
-    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+        logger.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert lines[0]["message"] == "base de données indisponible : GET /api/fiches"
-    assert lines[0]["request_id"] == "req-123" and lines[0]["level"] == "ERROR" and lines[0]["logger"] == "fiches.api"
+    assert lines[0]["request_id"] == "req-123" and lines[0]["level"] == "ERROR"
+    assert lines[0]["logger"] == "tests.json-logs"
     assert lines[1]["request_id"] is None
