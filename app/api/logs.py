@@ -14,7 +14,9 @@ import re
 import time
 import uuid
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.api.security import adding_headers
 
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _SANE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -32,13 +34,8 @@ class RequestId:
         request_id = given if _SANE.match(given) else uuid.uuid4().hex
         token = REQUEST_ID.set(request_id)
 
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
-            await send(message)
-
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, adding_headers(send, [(b"x-request-id", request_id.encode())]))
         finally:
             REQUEST_ID.reset(token)
 

@@ -5,6 +5,8 @@ Both are plain ASGI middleware (no buffering): a streamed export stays streamed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,6 +24,18 @@ HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
+def adding_headers(send: Send, headers: Sequence[tuple[bytes, bytes]]) -> Send:
+    """``send``, with ``headers`` added to the response's start (those it already has are kept as they are)."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            present = {name.lower() for name, _ in message.get("headers", [])}
+            message["headers"] = [*message.get("headers", []), *(h for h in headers if h[0] not in present)]
+        await send(message)
+
+    return send_with_headers
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -31,14 +45,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []),
-                                      *(h for h in HEADERS if h[0] not in present)]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, adding_headers(send, HEADERS))
 
 
 class BodyLimit:
