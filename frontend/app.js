@@ -6,7 +6,7 @@ import {
 import {
   searchFiches, getSuggestions, exportUrl, cached, isCached, getJSON,
 } from './api.js';
-import { el, setChildren, countLabel, formatInteger, plural } from './format.js';
+import { typo, el, setChildren, countLabel, formatInteger, plural } from './format.js';
 import { renderFacets, renderRanges, renderChips, activeFilters } from './facets.js';
 import {
   renderResults, renderPager, renderEmpty, renderSuggestion, renderPlaces,
@@ -50,7 +50,7 @@ const sheet = setupSheet({
 try {
   loadCatalogue(await getJSON('api/catalogue'));
 } catch (error) {
-  dom.alert.textContent = `${error.message} Rechargez la page pour réessayer.`;
+  dom.alert.textContent = typo(`${error.message} Rechargez la page pour réessayer.`);
   throw error;
 }
 
@@ -127,12 +127,12 @@ function runSearch(current, focus) {
 function showResults(current, response, focus) {
   const focusKey = focus === 'keep' ? document.activeElement?.dataset?.key : null;
   const total = response.total;
-  dom.heading.textContent = current.q ? `Résultats pour «\u00a0${shortQuery(current.q)}\u00a0»` : 'Toutes les fiches';
+  dom.heading.textContent = typo(current.q ? `Résultats pour «\u00a0${shortQuery(current.q)}\u00a0»` : 'Toutes les fiches');
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const pageText = pages > 1 ? `, page ${formatInteger(current.page)} sur ${formatInteger(pages)}` : '';
   const counted = countLabel(total, response.total_fiches);
-  dom.count.textContent = `${counted}${pageText}`;
-  document.title = `${current.q ? `«\u00a0${shortQuery(current.q)}\u00a0»\u00a0: ` : ''}${counted}${pageText} – ${SITE}`;
+  dom.count.textContent = typo(`${counted}${pageText}`);
+  document.title = typo(`${current.q ? `«\u00a0${shortQuery(current.q)}\u00a0»\u00a0: ` : ''}${counted}${pageText} – ${SITE}`);
   dom.sort.value = current.sort;
   const exportQuery = apiQuery(current, { paged: false });
   dom.csv.href = exportUrl('csv', exportQuery);
@@ -154,14 +154,14 @@ function showResults(current, response, focus) {
   renderCompareBar(dom.compareBar, current, { onOpen: openComparison, onClear: () => setCompare([]) });
   renderSelectionBar(dom.selectionBar, current, { onClear: clearSelection });
   const active = activeFilters(current).length;
-  dom.filtersCount.textContent = active ? `(${formatInteger(active)} ${plural(active, 'actif', 'actifs')})` : '';
+  dom.filtersCount.textContent = typo(active ? `(${formatInteger(active)} ${plural(active, 'actif', 'actifs')})` : '');
 
   restoreFocus(focus, focusKey);
 }
 
 /** The API refused or failed: say why, and keep the filters at hand so they can be changed. */
 function showError(current, message) {
-  dom.heading.textContent = current.q ? `Résultats pour «\u00a0${shortQuery(current.q)}\u00a0»` : 'Toutes les fiches';
+  dom.heading.textContent = typo(current.q ? `Résultats pour «\u00a0${shortQuery(current.q)}\u00a0»` : 'Toutes les fiches');
   setChildren(dom.alert, el('p', { text: message }),
     el('button', { type: 'button', class: 'secondary', dataset: { key: 'retry' }, onclick: () => render('keep') }, 'Réessayer'));
   dom.count.textContent = 'Aucun résultat affiché';

@@ -1,6 +1,6 @@
 // The comparison: the selection bar under the results, and a table with one column per fiche.
 
-import { el, setChildren, formatBudget, formatEtp, plural } from './format.js';
+import { typo, el, setChildren, formatBudget, formatEtp, plural } from './format.js';
 import { stateUrl, withChanges, COMPARE_MAX } from './state.js';
 import { loadFichesView } from './fiches-view.js';
 import { textBlocks } from './fiche.js';
@@ -68,7 +68,7 @@ export function renderCompareBar(bar, state, { onOpen, onClear }) {
   let note = `Vous pouvez en comparer jusqu’à ${COMPARE_MAX}.`;
   if (count < 2) note = 'Cochez au moins une autre fiche pour les comparer.';
   else if (count >= COMPARE_MAX) note = `${COMPARE_MAX} fiches au maximum : retirez-en une pour en choisir une autre.`;
-  status.textContent = `${count} ${plural(count, 'fiche sélectionnée', 'fiches sélectionnées')}. ${note}`;
+  status.textContent = typo(`${count} ${plural(count, 'fiche sélectionnée', 'fiches sélectionnées')}. ${note}`);
   setChildren(actions,
     count >= 2 ? el('button', {
       type: 'button', id: 'compare-open', dataset: { key: 'compare:open' }, onclick: onOpen,

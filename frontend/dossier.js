@@ -1,7 +1,7 @@
 // The dossier of "Ma sélection": on screen a list to review; printed, a "dossier d'inspiration" on A4 with a
 // cover (the date and the search), a table of contents and one fiche a page. Also a tableur CSV of the selection.
 
-import { el, setChildren, formatBudget, formatEtp, formatInteger, plural } from './format.js';
+import { typo, el, setChildren, formatBudget, formatEtp, formatInteger, plural } from './format.js';
 import { stateUrl, withChanges } from './state.js';
 import { loadFichesView } from './fiches-view.js';
 import { textBlocks, metaLine, factRows } from './fiche.js';
@@ -84,7 +84,7 @@ function actions(state, fiches, { onAdopt, onClear }) {
     el('button', {
       type: 'button', class: 'secondary', onclick: () => {
         navigator.clipboard.writeText(window.location.href)
-          .then(() => { note.textContent = 'Lien copié.'; }, () => { note.textContent = 'Copie impossible : copiez l’adresse de la page.'; });
+          .then(() => { note.textContent = typo('Lien copié.'); }, () => { note.textContent = typo('Copie impossible : copiez l’adresse de la page.'); });
       },
     }, 'Copier le lien'),
     shared ? el('button', { type: 'button', class: 'secondary', onclick: onAdopt }, `En faire ma sélection (${formatInteger(ids.length)})`) : null,

@@ -2,7 +2,7 @@
 
 import { FACETS, RANGES } from './state.js';
 import {
-  el, setChildren, fold, formatInteger, formatBudget, formatEtp, plural, parseUserNumber,
+  typo, el, setChildren, fold, formatInteger, formatBudget, formatEtp, plural, parseUserNumber,
 } from './format.js';
 
 const SHORT_LIST = 6; // values shown before "voir plus"
@@ -99,7 +99,7 @@ function updateVisibility(fieldset, key) {
     more.hidden = Boolean(needle);
     more.setAttribute('aria-expanded', String(open));
     const hiddenCount = items.length - Math.min(items.length, SHORT_LIST);
-    more.textContent = open ? 'Afficher moins' : `Afficher ${hiddenCount === 1 ? 'l’autre' : `les ${formatInteger(hiddenCount)} autres`}`;
+    more.textContent = typo(open ? 'Afficher moins' : `Afficher ${hiddenCount === 1 ? 'l’autre' : `les ${formatInteger(hiddenCount)} autres`}`);
   }
   fieldset.querySelector('.facet-none').hidden = shown > 0;
 }
@@ -149,7 +149,7 @@ function reportInverted(form, state, error) {
     for (const bound of ['min', 'max']) form.elements[`${range.key}_${bound}`].setAttribute('aria-invalid', 'true');
     problems.push(`${range.label} : le minimum (${state.ranges[`${range.key}_min`]}) est supérieur au maximum (${state.ranges[`${range.key}_max`]}), aucune fiche ne peut correspondre.`);
   }
-  error.textContent = problems.join(' ');
+  error.textContent = typo(problems.join(' '));
 }
 
 function readRanges(form, error) {
@@ -172,7 +172,7 @@ function readRanges(form, error) {
       problems.push(`${range.label} : le minimum doit être inférieur ou égal au maximum.`);
     }
   }
-  error.textContent = problems.join(' ');
+  error.textContent = typo(problems.join(' '));
   return problems.length ? null : values;
 }
 

@@ -1,7 +1,7 @@
 // Around a fiche: the searched words highlighted in its text, "Fiche précédente / suivante" in the current
 // result page, and "Copier le lien".
 
-import { el, fold } from './format.js';
+import { typo, el, fold } from './format.js';
 import { apiQuery, stateUrl, withChanges } from './state.js';
 import { cachedValue } from './api.js';
 
@@ -66,8 +66,8 @@ function copyLink() {
   const button = el('button', {
     type: 'button', class: 'secondary', dataset: { key: 'copy-link' },
     onclick: () => navigator.clipboard.writeText(window.location.href).then(
-      () => { note.textContent = 'Lien copié.'; },
-      () => { note.textContent = 'Copie impossible : copiez l’adresse de la page.'; }),
+      () => { note.textContent = typo('Lien copié.'); },
+      () => { note.textContent = typo('Copie impossible : copiez l’adresse de la page.'); }),
   }, 'Copier le lien');
   return [button, note];
 }

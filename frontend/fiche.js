@@ -1,6 +1,8 @@
 // The fiche page: every section in reading order, as text only.
 
-import { el, setChildren, formatBudget, formatEtp, safeHttpUrl } from './format.js';
+import {
+  typo, el, setChildren, formatBudget, formatEtp, formatDecimal, safeHttpUrl, displayValue,
+} from './format.js';
 import { stateUrl, withChanges } from './state.js';
 import { card, incompleteNotice } from './results.js';
 import { cached, getFiche, getSimilar } from './api.js';
@@ -85,10 +87,18 @@ export function factRows(fiche) {
   return items.length ? el('dl', { class: 'facts' }, items) : null;
 }
 
-/** A figure read from raw text, shown next to that text. */
-function figureWithSource(label, figure, raw, missing) {
+/** "0,3 + 1 + 0,1 = 1,4 ETP": the terms the API says the ETP was summed from (shown from two terms on). */
+export function etpComputation(fiche) {
+  const terms = fiche.calcul_etp || [];
+  if (terms.length < 2 || fiche.etp === null || fiche.etp === undefined) return null;
+  return `${terms.map((t) => formatDecimal(t.etp)).join(' + ')} = ${formatEtp(fiche.etp)}`;
+}
+
+/** A figure read from raw text, shown next to that text (with its computation, when it is a sum). */
+function figureWithSource(label, figure, raw, missing, computation = null) {
   const blocks = [];
   blocks.push(el('p', { class: 'figure' }, el('strong', { text: `${label} : ` }), figure || missing));
+  if (computation) blocks.push(el('p', { class: 'figure-sum' }, 'Calcul : ', el('span', { class: 'sum', text: computation })));
   if (hasText(raw)) {
     blocks.push(el('div', { class: 'raw-text' },
       el('p', { class: 'raw-label', text: 'Texte de la fiche :' }), textBlocks(raw)));
@@ -160,7 +170,8 @@ export function renderFiche(container, state, fiche, similar, onBack) {
         : null,
       (hasText(fiche.personnes_mobilisees) || fiche.etp !== null && fiche.etp !== undefined)
         ? subSection('Personnes mobilisées',
-          figureWithSource('Équivalent temps plein', formatEtp(fiche.etp), fiche.personnes_mobilisees, 'non calculable'))
+          figureWithSource('Équivalent temps plein', formatEtp(fiche.etp), fiche.personnes_mobilisees, 'non calculable',
+            etpComputation(fiche)))
         : null),
     section('Résultats',
       hasText(fiche.resultat_territoire) ? subSection('Sur le territoire', textBlocks(fiche.resultat_territoire)) : null,
@@ -196,7 +207,7 @@ export function loadFiche(container, state, { setBusy, site, focus, onBack }) {
   controller = current;
   const { signal } = current;
   const done = (title) => {
-    document.title = `${title} – ${site}`;
+    document.title = typo(`${title} – ${site}`);
     if (!focus) return;
     window.scrollTo(0, 0);
     document.getElementById('fiche-title').focus({ preventScroll: true });

@@ -1,6 +1,7 @@
 // Shared by the comparison and the dossier: fetch a list of fiches, render them, title the page, focus the heading.
 
 import { getFiches } from './api.js';
+import { typo } from './format.js';
 
 const controllers = new Map(); // view name → the AbortController of its latest load
 
@@ -17,7 +18,7 @@ export function loadFichesView(name, container, ids, { setBusy, site, focus }, r
     .then((entries) => {
       if (controllers.get(name) !== current) return;
       render(entries.filter((e) => e.fiche).map((e) => e.fiche), entries.filter((e) => !e.fiche));
-      document.title = `${container.querySelector('h1').textContent} – ${site}`;
+      document.title = typo(`${container.querySelector('h1').textContent} – ${site}`);
       if (!focus) return;
       window.scrollTo(0, 0);
       container.querySelector('h1').focus({ preventScroll: true });

@@ -3,13 +3,30 @@
 const integerFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 const decimalFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 
+/**
+ * French typography for what a person reads: a non-breaking space before ":", ";", "?" and "!" and inside
+ * « », where a plain space (or none, for « ») was typed. Applied to every text `el()` writes.
+ */
+export function typo(text) {
+  return String(text)
+    .replace(/[ \t]+([:;?!»])/g, '\u00a0$1')
+    .replace(/«[ \t]*/g, '«\u00a0')
+    .replace(/([^\s\u00a0])»/g, '$1\u00a0»');
+}
+
+/** A controlled value with its capital ("familles" → "Familles", "éducation / scolarité" → "Éducation / scolarité"). */
+export function displayValue(value) {
+  const text = String(value ?? '');
+  return text.charAt(0).toLocaleUpperCase('fr-FR') + text.slice(1);
+}
+
 /** Create an element. `attrs` keys: class, text, dataset, on<event>, or any attribute. */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
     if (key === 'class') node.className = value;
-    else if (key === 'text') node.textContent = String(value);
+    else if (key === 'text') node.textContent = typo(value);
     else if (key === 'dataset') Object.assign(node.dataset, value);
     else if (key.startsWith('on') && typeof value === 'function') {
       node.addEventListener(key.slice(2), value);
@@ -22,7 +39,7 @@ export function el(tag, attrs = {}, ...children) {
 function append(node, children) {
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    node.append(child instanceof Node ? child : document.createTextNode(typo(child)));
   }
 }
 

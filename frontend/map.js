@@ -4,7 +4,7 @@
 // alternative is the Département facet itself, listed below with the same counts.
 
 import MAP from './vendor/france-departements.js';
-import { el, setChildren, fold, formatInteger, plural } from './format.js';
+import { typo, el, setChildren, fold, formatInteger, plural } from './format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const CLASSES = 5; // colour classes for counts above zero
@@ -127,7 +127,7 @@ function focusCode(code) {
 function showTip(path) {
   const entry = built.entries.get(path.dataset.code);
   if (!entry) return;
-  built.tip.textContent = `${entry.name} : ${countText(entry.count)}${entry.selected ? ' (filtre actif)' : ''}`;
+  built.tip.textContent = typo(`${entry.name} : ${countText(entry.count)}${entry.selected ? ' (filtre actif)' : ''}`);
   const box = path.getBoundingClientRect();
   const frame = built.frame.getBoundingClientRect();
   built.tip.hidden = false;

@@ -1,7 +1,7 @@
 // "Ma sélection": any number of fiches collected while searching, kept in the browser (localStorage) and
 // shown, printed or exported as a dossier whose URL carries the ids (`?selection=id1,id2,…`).
 
-import { el, setChildren, formatInteger, plural } from './format.js';
+import { typo, el, setChildren, formatInteger, plural } from './format.js';
 import { stateUrl, withChanges, idList } from './state.js';
 
 const STORE = 'fiches-actions.selection';
@@ -56,7 +56,7 @@ export function renderSelectionBar(bar, state, { onClear }) {
     actions.replaceChildren();
     return;
   }
-  status.textContent = selectionLabel(ids.length);
+  status.textContent = typo(selectionLabel(ids.length));
   setChildren(actions,
     el('a', {
       id: 'selection-open',

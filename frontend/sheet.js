@@ -1,7 +1,7 @@
 // The filters on narrow screens: a full-screen sheet (a modal dialog) opened by "Filtres", with "Fermer" and a
 // sticky "Afficher les N fiches" that carries the live count of the search. On wide screens it is the sidebar.
 
-import { formatInteger } from './format.js';
+import { typo, formatInteger } from './format.js';
 
 const NARROW = window.matchMedia('(max-width: 52rem)');
 
@@ -53,7 +53,7 @@ export function setupSheet({ sheet, toggle, close, apply, outside, onShow }) {
   return {
     /** The live count of the current search, on the sticky button. */
     setCount(total) {
-      apply.textContent = showLabel(total);
+      apply.textContent = typo(showLabel(total));
     },
     close() {
       if (open) setOpen(false, { focus: 'none' });

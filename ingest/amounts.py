@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.domain.numbers import FACTORS, parse_number
 from app.domain.text import fold_same_length
 
 _SP = "[ \u00a0\u202f\u2009]"
@@ -121,31 +122,6 @@ def is_year(token: str) -> bool:
     return bool(re.fullmatch(r"(?:19|20)\d\d", token.strip()))
 
 
-def parse_number(token: str, decimal_only: bool = False) -> float:
-    """Value of a French or English written number: "12 000,50", "12.000", "1,2", "38 297.47".
-
-    A lone "." or "," followed by exactly three digits is a thousands separator, unless
-    ``decimal_only`` (before "k€" or "M€", "1,250 M€" is 1.25 million).
-    """
-    raw = re.sub(r"[\s\u00a0\u202f\u2009]", "", token)
-    if "," in raw and "." in raw:
-        decimal = "," if raw.rfind(",") > raw.rfind(".") else "."
-        raw = raw.replace("." if decimal == "," else ",", "").replace(",", ".")
-    elif "," in raw or "." in raw:
-        sep = "," if "," in raw else "."
-        if not decimal_only and re.fullmatch(rf"\d{{1,3}}(?:\{sep}\d{{3}})+", raw):
-            raw = raw.replace(sep, "")
-        elif raw.count(sep) == 1:
-            raw = raw.replace(",", ".")
-        else:
-            raw = raw.replace(sep, "")
-    return float(raw)
-
-
-_FACTORS = {"k": 1e3, "mille": 1e3, "millier": 1e3, "milliers": 1e3, "m": 1e6, "million": 1e6}
-_FACTORS["millions"] = 1e6
-
-
 def _money_at(folded: str, match: re.Match[str]) -> tuple[float, int] | None:
     """Value and end of an amount written with its currency right after the number."""
     currency = _AFTER_CUR.match(folded, match.end())
@@ -155,7 +131,7 @@ def _money_at(folded: str, match: re.Match[str]) -> tuple[float, int] | None:
             return parse_number(match.group(0)), bare.end()  # "2 800 e": a bare e for euros
         return None
     mult = (currency.group("mult") or "").lower()
-    value = parse_number(match.group(0), decimal_only=bool(mult)) * _FACTORS.get(mult, 1.0)
+    value = parse_number(match.group(0), decimal_only=bool(mult)) * FACTORS.get(mult, 1.0)
     return value, currency.end()
 
 
@@ -173,7 +149,7 @@ def _range_at(folded: str, match: re.Match[str], before: str) -> tuple[float, in
         return None
     currency = _AFTER_CUR.match(folded, upper.end())
     mult = (currency.group("mult") or "").lower() if currency else ""
-    value = parse_number(match.group(0), decimal_only=bool(mult)) * _FACTORS.get(mult, 1.0)
+    value = parse_number(match.group(0), decimal_only=bool(mult)) * FACTORS.get(mult, 1.0)
     return value, upper_money[1]
 
 

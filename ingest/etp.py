@@ -99,8 +99,8 @@ def _subject_count(line: str, position: int) -> float:
     return count or 1.0
 
 
-def _explicit(line: str, speaks_etp: bool) -> float | None:
-    """Sum of the ETP written as such on the line (None when there is none)."""
+def _explicit(line: str, speaks_etp: bool) -> list[float] | None:
+    """The ETP written as such on the line, one per mention (None when there is none)."""
     values: list[float] = []
     spans: list[tuple[int, int]] = []
     for pattern in (_ETP_AFTER, _ETP_BEFORE):
@@ -122,7 +122,7 @@ def _explicit(line: str, speaks_etp: bool) -> float | None:
             if value <= 3:
                 spans.append(match.span(1))
                 values.append(value)
-    return sum(values) if values else None
+    return values or None
 
 
 def _shares(clause: str) -> list[float]:
@@ -169,7 +169,8 @@ def _headcount(clause: str) -> float | None:
     return count if count <= _MAX_HEADCOUNT else None
 
 
-def _line_etp(line: str, speaks_etp: bool) -> float | None:
+def _line_parts(line: str, speaks_etp: bool) -> list[float]:
+    """The ETP of one line, one value per mention or per clause (empty when the line states no time)."""
     explicit = _explicit(line, speaks_etp)
     if explicit is not None:
         return explicit
@@ -177,9 +178,9 @@ def _line_etp(line: str, speaks_etp: bool) -> float | None:
     found = [(clause, _shares(clause)) for clause in clauses]
     with_shares = [(clause, shares) for clause, shares in found if shares]
     if not with_shares:
-        return None
+        return []
     line_count = _headcount(line) if len(with_shares) == 1 else None
-    total: float | None = None
+    parts: list[float] = []
     subject = ""
     subjects: dict[int, str] = {}
     for index, (clause, _shares_found) in enumerate(found):
@@ -190,21 +191,31 @@ def _line_etp(line: str, speaks_etp: bool) -> float | None:
         if not shares or _VOLUNTEER.search(subjects[index]) or _VOLUNTEER.search(clause):
             continue  # volunteers count only where given in ETP
         count = _headcount(clause) or line_count or 1.0
-        total = (total or 0.0) + count * sum(shares)
-    return total
+        parts.append(count * sum(shares))
+    return parts
+
+
+def etp_parts(text: str | None) -> list[tuple[float, str]]:
+    """The terms ``extract_etp`` sums, in reading order: ``(ETP, the line it was read from)``.
+
+    Empty when no time is given or the total is a misreading. The page shows them as the computation
+    ("0,3 + 1 + 0,1 = 1,4 ETP") next to the text."""
+    if not text or not text.strip():
+        return []
+    folded = fold_same_length(text)  # same length: a folded line's span is the original line's
+    speaks_etp = bool(re.search(_ETP_WORD, folded))
+    parts: list[tuple[float, str]] = []
+    start = 0
+    for line in folded.split("\n"):
+        original = text[start : start + len(line)].strip()
+        parts.extend((value, original) for value in _line_parts(line, speaks_etp))
+        start += len(line) + 1
+    if sum(value for value, _ in parts) > _MAX_ETP:
+        return []
+    return parts
 
 
 def extract_etp(text: str | None) -> float | None:
     """Total full-time equivalents stated in ``text``, rounded to 0.01; None when no time is given."""
-    if not text or not text.strip():
-        return None
-    folded = fold_same_length(text)
-    speaks_etp = bool(re.search(_ETP_WORD, folded))
-    values = [_line_etp(line, speaks_etp) for line in folded.split("\n")]
-    stated = [v for v in values if v is not None]
-    if not stated:
-        return None
-    total = sum(stated)
-    if total > _MAX_ETP:
-        return None
-    return round(total, 2)
+    parts = etp_parts(text)
+    return round(sum(value for value, _ in parts), 2) if parts else None

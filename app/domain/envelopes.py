@@ -103,10 +103,21 @@ class DuplicateRef(Envelope):
     year: int | None = None
 
 
+class TermeEtp(Envelope):
+    """One term of the ETP sum: what one mention of the text counts for."""
+
+    etp: float = Field(description="ETP de cette mention (0,5 pour « mi-temps »).")
+    texte: str = Field(description="La ligne du texte d'où le terme est lu.")
+
+
 class FicheDetail(FichePublic):
     """A whole fiche, with the other fiches of its near-duplicate group."""
 
     duplicates: list[DuplicateRef] = Field(default_factory=list)
+    calcul_etp: list[TermeEtp] = Field(
+        default_factory=list,
+        description="Les termes dont la somme donne ``etp`` (« 0,3 + 1 + 0,1 = 1,4 ETP »), dans l'ordre du texte ; "
+                    "vide si l'ETP n'est pas lu du texte de la fiche.")
 
 
 class Deleted(Envelope):

@@ -31,6 +31,7 @@ class Facet:
     long: bool = False  # many values: the page gives the list a filter box
     numeric: bool = False  # values are whole numbers (years)
     labels: tuple[tuple[str, str], ...] = ()  # stored value → displayed value (e.g. for booleans)
+    controlled: bool = False  # a controlled vocabulary: values are displayed with their capital
 
     def values_of(self, fiche: Mapping[str, object]) -> list[str]:
         """The facet's values for one fiche (a dict of its fields), as displayed, empty ones left out."""
@@ -40,7 +41,8 @@ class Facet:
             value = fiche.get(name)
             for item in value if isinstance(value, (list, tuple)) else [value]:
                 if item is not None and item != "":
-                    out.append(shown.get(str(item), str(item)))
+                    text = shown.get(str(item), str(item))
+                    out.append(display_label(text) if self.controlled else text)
         return out
 
 
@@ -57,18 +59,23 @@ class Range:
 
 @dataclass(frozen=True)
 class Sort:
+    """A sort order. ``column`` (a number column of the index: budget, year) is sorted ``ascending`` or not,
+    missing values last either way; the label says which way."""
+
     name: str
     label: str
     aliases: tuple[str, ...] = field(default=())
+    column: str | None = None
+    ascending: bool = False
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("dimension", "Dimension", ("dimension",)),
-    Facet("mots_cles", "Mots clés", ("mots_cles",), long=True),
-    Facet("public", "Public", ("public",)),
-    Facet("territoire", "Territoire", ("territoire",)),
-    Facet("initiative", "À l'initiative de", ("initiative",)),
-    Facet("statut", "Statut", ("statut",)),
+    Facet("dimension", "Dimension", ("dimension",), controlled=True),
+    Facet("mots_cles", "Mots clés", ("mots_cles",), long=True, controlled=True),
+    Facet("public", "Public", ("public",), controlled=True),
+    Facet("territoire", "Territoire", ("territoire",), controlled=True),
+    Facet("initiative", "À l'initiative de", ("initiative",), controlled=True),
+    Facet("statut", "Statut", ("statut",), controlled=True),
     Facet("partenaire", "Partenaire", ("partenaires_financiers", "partenaires_action"), long=True),
     Facet("departement", "Département", ("departement",), long=True),
     Facet("region", "Région", ("region",), long=True),
@@ -77,17 +84,43 @@ FACETS: tuple[Facet, ...] = (
 )
 
 RANGES: tuple[Range, ...] = (
-    Range("budget", "Budget (en euros)", "budget_eur", "euros", "un montant en euros"),
+    Range("budget", "Budget (en euros)", "budget_eur", "euros", "un montant en euros (par exemple 1500, 10k ou 15 k€)"),
     Range("etp", "Personnes mobilisées (en ETP)", "etp", "etp", "un nombre d'ETP (par exemple 0,5)"),
     Range("annee", "Période (années)", "year", "year", "une année (par exemple 2019)"),
 )
 
 SORTS: tuple[Sort, ...] = (
     Sort("pertinence", "Pertinence"),
-    Sort("recent", "Plus récentes", aliases=("récent",)),
-    Sort("budget", "Budget décroissant"),
+    Sort("recent", "Plus récentes", aliases=("récent",), column="year"),
+    Sort("budget", "Budget décroissant (le plus élevé d'abord)", aliases=("budget_decroissant",), column="budget"),
+    Sort("budget_croissant", "Budget croissant (le plus faible d'abord)", column="budget", ascending=True),
     Sort("titre", "Titre (A → Z)"),
 )
+SORTS_BY_NAME: dict[str, Sort] = {sort.name: sort for sort in SORTS}
+
+# Fields of a controlled vocabulary (their values are displayed with a capital: "familles" → "Familles").
+CONTROLLED_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for facet in FACETS if facet.controlled
+                                                         for f in facet.fields))
+
+
+def display_label(value: str) -> str:
+    """A controlled value as a person reads it, with its capital ("développement durable" → "Développement
+    durable"). The stored value is left as the source spells it; filters match either (accents and case folded)."""
+    return value[:1].upper() + value[1:]
+
+
+def display_values(fiche: Mapping[str, object]) -> dict[str, object]:
+    """The controlled fields of ``fiche`` with their display labels (only the fields it has)."""
+    out: dict[str, object] = {}
+    for name in CONTROLLED_FIELDS:
+        if name not in fiche:
+            continue
+        value = fiche[name]
+        if isinstance(value, list):
+            out[name] = [display_label(v) if isinstance(v, str) else v for v in value]
+        elif isinstance(value, str):
+            out[name] = display_label(value)
+    return out
 
 
 def _is_list(annotation: object) -> bool:

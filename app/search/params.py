@@ -8,6 +8,7 @@ same model. No web framework here.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from pydantic import (
@@ -23,9 +24,11 @@ from pydantic import (
 
 from app.domain.errors import InvalidParameter
 from app.domain.fields import FACETS, MAX_PAGE_SIZE, PAGE_SIZE, RANGES, SORTS, Facet, Range
+from app.domain.numbers import parse_amount, parse_number
 
 FACET_NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
 RANGE_PARAMS: tuple[str, ...] = tuple(f"{r.name}_{end}" for r in RANGES for end in ("min", "max"))
+RANGES_BY_PARAM: dict[str, Range] = {f"{r.name}_{end}": r for r in RANGES for end in ("min", "max")}
 SORT_NAMES: tuple[str, ...] = tuple(sort.name for sort in SORTS)
 SORT_ALIASES: dict[str, str] = {alias: s.name for s in SORTS for alias in (s.name, *s.aliases)}
 ALLOWED_PARAMS: tuple[str, ...] = ("q", *FACET_NAMES, *RANGE_PARAMS, "sort", "page", "size")
@@ -102,18 +105,52 @@ class SearchParams(BaseModel):
             if key == "sort":
                 value = SORT_ALIASES.get(value.casefold(), value)
             elif key in RANGE_PARAMS:
-                value = value.replace(",", ".").replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
+                data[key] = _range_value(key, value)
+                continue
             data[key] = value
         try:
-            return FULL_MODEL(**data)
+            params = FULL_MODEL(**data)
         except ValidationError as exc:
             error = exc.errors()[0]
             name = str(error["loc"][0]) if error.get("loc") else "?"
-            given = data.get(name, "")
+            raise _invalid(name, data.get(name, "")) from None
+        _check_bounds(params, dict(items))
+        return params
+
+
+def _invalid(name: str, given: object) -> InvalidParameter:
+    return InvalidParameter(
+        f"Valeur invalide pour « {name} » : « {given} ». Attendu : {_EXPECTED.get(name, 'une valeur valide')}.",
+        parameter=name, value=str(given), allowed=list(ALLOWED_PARAMS),
+    )
+
+
+def _range_value(key: str, value: str) -> float | str:
+    """A range bound as a person types it: "10k", "15 k€", "12 000" for euros (read as the importer reads
+    amounts), "0,5" for ETP, "2019" for years. A value that is no number goes to the model, which refuses it."""
+    kind = RANGES_BY_PARAM[key].kind
+    try:
+        if kind == "euros":
+            return parse_amount(value)
+        if kind == "etp":
+            return parse_number(re.sub(r"(?i)\s*e\.?t\.?p\.?$", "", value))
+    except ValueError:
+        raise _invalid(key, value) from None
+    return re.sub(r"[\s\u00a0\u202f]", "", value)
+
+
+def _check_bounds(params: SearchParams, given: dict[str, str]) -> None:
+    """A minimum above its maximum finds nothing: say so, naming the field, rather than answer 0 fiches."""
+    for spec in RANGES:
+        low, high = params.bounds(spec.name)
+        if low is not None and high is not None and low > high:
+            name = f"{spec.name}_min"
             raise InvalidParameter(
-                f"Valeur invalide pour « {name} » : « {given} ». Attendu : {_EXPECTED.get(name, 'une valeur valide')}.",
-                parameter=name, value=given, allowed=list(ALLOWED_PARAMS),
-            ) from None
+                f"« {name} » ({given.get(name, low)}) est supérieur à « {spec.name}_max » "
+                f"({given.get(f'{spec.name}_max', high)}) : aucune fiche ne peut correspondre. {spec.label} : "
+                "donnez un minimum inférieur ou égal au maximum, ou inversez-les.",
+                parameter=name, value=str(given.get(name, low)), allowed=list(ALLOWED_PARAMS),
+            )
 
 
 def _check_facet_value(key: str, value: str) -> None:
@@ -128,7 +165,9 @@ def _check_facet_value(key: str, value: str) -> None:
 def _range_field(spec: Range) -> tuple[Any, Any]:
     if spec.kind == "year":
         return int | None, Field(default=None, ge=1900, le=2100, description=f"{spec.label} : borne incluse.")
-    return float | None, Field(default=None, ge=0, description=f"{spec.label} : borne incluse.")
+    typed = " ; « 10k », « 15 k€ » ou « 12 000 » sont lus comme à l'import" if spec.kind == "euros" else ""
+    return float | None, Field(default=None, ge=0, description=f"{spec.label} : borne incluse{typed}. Un minimum "
+                                                                "supérieur au maximum donne une erreur 422.")
 
 
 def _facet_field(facet: Facet) -> tuple[Any, Any]:

@@ -1,4 +1,4 @@
-"""Sort orders of a result set: pertinence, récent, budget, titre.
+"""Sort orders of a result set: pertinence, récent, budget (both ways), titre (``app.domain.fields.SORTS``).
 
 The orders that don't depend on the query (titre, budget, récent without text) are computed once per
 index snapshot (``Snapshot.static_order``); ordering a result set is then one pass of a boolean mask over
@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+from app.domain.fields import SORTS_BY_NAME
 
 if TYPE_CHECKING:
     from app.search.snapshot import Snapshot
@@ -36,13 +38,19 @@ def descending(column: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(column), np.inf, -column)
 
 
+def ascending(column: np.ndarray) -> np.ndarray:
+    """Sort key of a number column, smallest first, missing values (NaN) last."""
+    return np.where(np.isnan(column), np.inf, column)
+
+
 def static_order(sort: str, titles: np.ndarray, numbers: dict[str, np.ndarray]) -> np.ndarray:
     """Every docnum in the order ``sort`` gives, without text (ties: title, then docnum)."""
-    if sort == "titre":
+    spec = SORTS_BY_NAME.get(sort)
+    if spec is None or spec.column is None:  # titre (pertinence without text is served as récent)
         found: np.ndarray = np.argsort(titles, kind="stable")
         return found
-    column = numbers["budget" if sort == "budget" else "year"]
-    found = np.lexsort((titles, descending(column)))
+    column = numbers[spec.column]
+    found = np.lexsort((titles, ascending(column) if spec.ascending else descending(column)))
     return found
 
 

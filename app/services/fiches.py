@@ -13,12 +13,16 @@ from app.domain.envelopes import (
     RangeInfo,
     SimilarResult,
     SortInfo,
+    TermeEtp,
 )
 from app.domain.errors import FicheNotFound
-from app.domain.fields import FACETS, MAX_PAGE_SIZE, PAGE_SIZE, RANGES, SORTS
+from app.domain.fields import FACETS, MAX_PAGE_SIZE, PAGE_SIZE, RANGES, SORTS, display_values
 from app.domain.models import FichePublic
 from app.search.params import SearchParams
 from app.services.runtime import Runtime
+from ingest.etp import etp_parts
+
+ETP_SOURCES = ("personnes_mobilisees", "ressources_financieres")  # where the importer reads the ETP, in order
 
 
 def _not_found(fiche_id: str) -> FicheNotFound:
@@ -27,7 +31,13 @@ def _not_found(fiche_id: str) -> FicheNotFound:
 
 def search(runtime: Runtime, params: SearchParams) -> dict[str, Any]:
     """A result page as plain JSON types (the route sends it as is: see ``envelopes.SearchResult``)."""
-    return runtime.search.search(params)
+    result = runtime.search.search(params)
+    return {**result, "hits": _displayed(result["hits"]), "approchants": _displayed(result.get("approchants", []))}
+
+
+def _displayed(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Hits with their controlled values as displayed ("Familles"), without touching a cached result."""
+    return [{**hit, **display_values(hit)} for hit in hits]
 
 
 def fiche_detail(runtime: Runtime, fiche_id: str) -> FicheDetail:
@@ -36,13 +46,30 @@ def fiche_detail(runtime: Runtime, fiche_id: str) -> FicheDetail:
         raise _not_found(fiche_id)
     duplicates = [DuplicateRef(id=f.id, title=f.title, structure=f.structure, departement=f.departement, year=f.year)
                   for f in runtime.store.group_members(fiche)]
-    return FicheDetail.model_validate({**FichePublic.model_validate(fiche).model_dump(), "duplicates": duplicates})
+    public = FichePublic.model_validate(fiche)
+    data = public.model_dump()
+    return FicheDetail.model_validate({**data, **display_values(data), "duplicates": duplicates,
+                                       "calcul_etp": etp_terms(public)})
+
+
+def etp_terms(fiche: FichePublic) -> list[TermeEtp]:
+    """The terms the stored ETP was summed from, read again from the text it came from.
+
+    Empty when no text gives exactly the stored figure (an ETP given as a number by a structured import, or
+    read by an older importer): the page then shows the figure without a computation rather than a wrong one."""
+    if fiche.etp is None:
+        return []
+    for name in ETP_SOURCES:
+        parts = etp_parts(getattr(fiche, name))
+        if parts and abs(sum(value for value, _ in parts) - fiche.etp) < 0.006:
+            return [TermeEtp(etp=round(value, 2), texte=line) for value, line in parts]
+    return []
 
 
 def similar(runtime: Runtime, fiche_id: str, limit: int = 6) -> SimilarResult:
     if runtime.store.get(fiche_id) is None:
         raise _not_found(fiche_id)
-    return SimilarResult.model_validate({"hits": runtime.search.similar(fiche_id, limit=limit)})
+    return SimilarResult.model_validate({"hits": _displayed(runtime.search.similar(fiche_id, limit=limit))})
 
 
 def delete(runtime: Runtime, fiche_id: str) -> Deleted:

@@ -137,3 +137,42 @@ def test_import_endpoint_rejects_bad_json_bodies_clearly(client):
     _error_shape(client.post("/api/imports", json={"urls": "https://exemple.org/a.txt"}, headers=TOKEN), 422)
     _error_shape(client.post("/api/imports", json={"urls": ["ftp://exemple.org/a.txt"]}, headers=TOKEN), 422)
     assert client.get("/api/health").json()["fiches"] == 25
+
+
+def test_fiche_detail_carries_the_etp_computation(client):
+    """The ETP terms sum to the stored figure, each with the line it was read from (the page shows the sum)."""
+    ids = [h["id"] for h in client.get("/api/fiches", params={"size": 100}).json()["hits"]]
+    with_terms = []
+    for fiche_id in ids:
+        fiche = client.get(f"/api/fiches/{fiche_id}").json()
+        terms = fiche["calcul_etp"]
+        if fiche["etp"] is None:
+            assert terms == []
+            continue
+        if terms:
+            assert abs(sum(t["etp"] for t in terms) - fiche["etp"]) < 0.02
+            sources = f"{fiche['personnes_mobilisees']}\n{fiche['ressources_financieres']}"
+            assert all(t["texte"] and t["texte"] in sources for t in terms)
+            with_terms.append(len(terms))
+    assert with_terms and max(with_terms) >= 2
+
+
+def test_inverted_range_is_a_422_naming_the_field(client):
+    error = _error_shape(client.get("/api/fiches", params={"budget_min": "15 k€", "budget_max": "1000"}), 422)
+    assert error["code"] == "invalid_parameter" and error["detail"]["parameter"] == "budget_min"
+    assert "budget_max" in error["message"]
+    body = client.get("/api/fiches", params={"budget_min": "10k", "size": 100}).json()
+    assert body["hits"] and all(h["budget_eur"] >= 10_000 for h in body["hits"])
+
+
+def test_controlled_values_are_displayed_with_their_capital(client):
+    body = client.get("/api/fiches", params={"public": "familles", "size": 100}).json()
+    publics = {v["value"] for v in body["facets"]["public"]}
+    assert "Familles" in publics and "familles" not in publics
+    assert all(v[:1].isupper() for facet in ("mots_cles", "public", "dimension") for v in
+               (e["value"] for e in body["facets"][facet]))
+    assert body["hits"] and all("Familles" in h["public"] for h in body["hits"])
+    fiche = client.get(f"/api/fiches/{body['hits'][0]['id']}").json()
+    assert all(v[:1].isupper() for v in fiche["mots_cles"] + fiche["public"])
+    sorts = {s["name"]: s["label"] for s in client.get("/api/catalogue").json()["sorts"]}
+    assert "décroissant" in sorts["budget"] and "croissant" in sorts["budget_croissant"]

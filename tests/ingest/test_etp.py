@@ -1,8 +1,10 @@
 """ETP extraction from the free text "Nombre de personnes mobilisés pour cette action"."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ingest.etp import extract_etp
+from ingest.etp import etp_parts, extract_etp
 
 CASES = [
     # --- stated ETP ---
@@ -96,3 +98,28 @@ def test_budget_text_with_etp_reads_no_amount_as_etp():
 
 def test_result_is_rounded_to_hundredths():
     assert extract_etp("Une personne 10 h/semaine") == 0.29
+
+
+def test_etp_parts_are_the_terms_of_the_sum_with_their_lines():
+    text = "Équipe : 1 animatrice à 0,3 ETP, 1 coordinatrice 1 ETP\nSecrétaire 0,1 ETP\n3 bénévoles"
+    assert etp_parts(text) == [
+        (0.3, "Équipe : 1 animatrice à 0,3 ETP, 1 coordinatrice 1 ETP"),
+        (1.0, "Équipe : 1 animatrice à 0,3 ETP, 1 coordinatrice 1 ETP"),
+        (0.1, "Secrétaire 0,1 ETP"),
+    ]
+    assert extract_etp(text) == 1.4
+    assert etp_parts("2 animateurs à mi-temps\n1 directrice à 20 %") == [
+        (1.0, "2 animateurs à mi-temps"), (0.2, "1 directrice à 20 %")]
+    assert etp_parts("3 bénévoles") == [] and etp_parts(None) == []
+
+
+_LINE = st.sampled_from(["1 animatrice à mi-temps", "0,5 ETP", "2 jours par semaine", "17h30 par semaine",
+                         "3 bénévoles", "Entretien : 0,2", "coordinatrice à 30 %", "ETP total : 1"])
+
+
+@given(st.lists(st.one_of(_LINE, st.text(max_size=40)), max_size=6))
+def test_extract_etp_is_the_rounded_sum_of_its_parts(lines):
+    text = "\n".join(lines)
+    parts = etp_parts(text)
+    assert extract_etp(text) == (round(sum(v for v, _ in parts), 2) if parts else None)
+    assert all(line in text for _, line in parts)

@@ -111,6 +111,10 @@ def test_sorts(devset_service):
     budgets = [h["budget_eur"] for h in search(devset_service, sort="budget", size=100)["hits"]]
     known = [b for b in budgets if b is not None]
     assert known == sorted(known, reverse=True) and budgets == known + [None] * (len(budgets) - len(known))
+    rising = [h["budget_eur"] for h in search(devset_service, sort="budget_croissant", size=100)["hits"]]
+    assert rising == sorted(known) + [None] * (len(rising) - len(known))  # unknown budgets last both ways
+    with_text = [h["budget_eur"] for h in search(devset_service, q="familles", sort="budget_croissant")["hits"]]
+    assert [b for b in with_text if b is not None] == sorted(b for b in with_text if b is not None)
     years = [h["year"] for h in search(devset_service, sort="recent", size=100)["hits"]]
     assert years == sorted(years, reverse=True)
     from app.search.analysis import fold
