@@ -1,9 +1,10 @@
 // Calls to the JSON API (relative URLs, so the page works under any prefix).
 
 export class ApiError extends Error {
-  constructor(message, status) {
+  constructor(message, status, detail = {}) {
     super(message);
     this.status = status;
+    this.detail = detail; // the error's `detail` (e.g. `parameter`: the query parameter refused)
   }
 }
 
@@ -26,7 +27,7 @@ export async function getJSON(path, { signal } = {}) {
     const message = body && body.error && body.error.message
       ? body.error.message
       : `Le service a répondu par une erreur (${response.status}). Réessayez dans un instant.`;
-    throw new ApiError(message, response.status);
+    throw new ApiError(message, response.status, body?.error?.detail || {});
   }
   return body;
 }

@@ -1,13 +1,16 @@
 // Entry point: keeps the state in the URL, runs searches, switches between results, fiche and comparison.
 
 import {
-  parseState, stateUrl, apiQuery, withChanges, emptyState, sameSearch, viewOf, PAGE_SIZE, loadCatalogue,
+  parseState, stateUrl, apiQuery, withChanges, emptyState, sameSearch, viewOf, PAGE_SIZE, loadCatalogue, searchKey,
+  SORT_LABELS,
 } from './state.js';
 import {
   searchFiches, getSuggestions, exportUrl, cached, isCached, getJSON,
 } from './api.js';
 import { typo, el, setChildren, countLabel, formatInteger, plural } from './format.js';
-import { renderFacets, renderRanges, renderChips, activeFilters } from './facets.js';
+import {
+  renderFacets, renderRanges, renderChips, activeFilters, placeAttachedRanges,
+} from './facets.js';
 import {
   renderResults, renderPager, renderEmpty, renderSuggestion, renderPlaces,
 } from './results.js';
@@ -15,7 +18,9 @@ import { loadFiche } from './fiche.js';
 import { renderCompareBar, loadComparison, setPrintOrientation } from './compare.js';
 import { renderMap } from './map.js';
 import { setupSheet } from './sheet.js';
-import { renderSelectionBar, toggleSelected, storeSelection, storedSelection } from './selection.js';
+import {
+  renderSelectionBar, toggleSelected, storeSelection, storedSelection, selectionSearches,
+} from './selection.js';
 import { loadDossier } from './dossier.js';
 import { renderLanding } from './landing.js';
 
@@ -53,6 +58,8 @@ try {
   dom.alert.textContent = typo(`${error.message} Rechargez la page pour réessayer.`);
   throw error;
 }
+// The sorts, with the way each one sorts ("Budget croissant (le plus faible d'abord)").
+setChildren(dom.sort, SORT_LABELS.map((s) => el('option', { value: s.name, text: s.label })));
 
 // The places named in the query, offered as filters, just below "Vouliez-vous dire … ?".
 dom.places = el('p', { id: 'places', class: 'places', hidden: true });
@@ -119,7 +126,7 @@ function runSearch(current, focus) {
     })
     .catch((error) => {
       if (error.name === 'AbortError' || searchController !== controller) return;
-      showError(current, error.message);
+      showError(current, error);
     })
     .finally(() => { if (!fromCache) setBusy(-1); });
 }
@@ -143,8 +150,9 @@ function showResults(current, response, focus) {
   renderMap(dom.map, response.facets?.departement, current, toggleFacet);
   renderLanding(dom.landing, current, response, toggleFacet);
 
+  if (document.activeElement?.form !== dom.ranges || focus !== 'keep') renderRanges(dom.ranges, current, setRanges);
   renderFacets(dom.facets, response.facets, current, toggleFacet);
-  if (!dom.ranges.contains(document.activeElement) || focus !== 'keep') renderRanges(dom.ranges, current, setRanges);
+  placeAttachedRanges(dom.facets, dom.ranges);
   renderChips(dom.chips, current, removeFilter, clearFilters);
   renderResults(dom.results, current, response.hits || []);
   renderPager(dom.pager, current, total);
@@ -159,11 +167,22 @@ function showResults(current, response, focus) {
   restoreFocus(focus, focusKey);
 }
 
-/** The API refused or failed: say why, and keep the filters at hand so they can be changed. */
-function showError(current, message) {
+/**
+ * The API refused or failed: say why, keep the heading in step with the box, offer "Réessayer", and keep the
+ * filters at hand; a refused range bound (422 naming it) is also said next to its field.
+ */
+function showError(current, error) {
+  const { message } = error;
   dom.heading.textContent = typo(current.q ? `Résultats pour «\u00a0${shortQuery(current.q)}\u00a0»` : 'Toutes les fiches');
+  const field = error.detail?.parameter;
+  const rangeField = field && Object.hasOwn(current.ranges, field) ? field : null;
   setChildren(dom.alert, el('p', { text: message }),
-    el('button', { type: 'button', class: 'secondary', dataset: { key: 'retry' }, onclick: () => render('keep') }, 'Réessayer'));
+    rangeField
+      ? el('button', {
+        type: 'button', class: 'secondary', dataset: { key: 'fix' },
+        onclick: () => { sheet.open(); document.getElementById(`range-${rangeField}`)?.focus(); },
+      }, 'Corriger le filtre')
+      : el('button', { type: 'button', class: 'secondary', dataset: { key: 'retry' }, onclick: () => render('keep') }, 'Réessayer'));
   dom.count.textContent = 'Aucun résultat affiché';
   document.title = `Erreur de recherche – ${SITE}`;
   dom.results.replaceChildren();
@@ -171,7 +190,8 @@ function showError(current, message) {
   renderPager(dom.pager, current, 0);
   renderSuggestion(dom.didYouMean, current, null, setQuery);
   renderPlaces(dom.places, null, null);
-  renderRanges(dom.ranges, current, setRanges);
+  renderRanges(dom.ranges, current, setRanges, rangeField ? { [rangeField]: message } : null);
+  placeAttachedRanges(dom.facets, dom.ranges);
   renderChips(dom.chips, current, removeFilter, clearFilters);
 }
 
@@ -272,8 +292,8 @@ function clearSelection() {
   dom.heading.focus();
 }
 
-function setDossier(ids) {
-  navigate(withChanges(state, { selection: ids, fiche: null }), { focus: ids.length ? 'keep' : 'results' });
+function setDossier(ids, searches = state.searches) {
+  navigate(withChanges(state, { selection: ids, searches, fiche: null }), { focus: ids.length ? 'keep' : 'results' });
 }
 
 function showDossier(current, focus) {
@@ -284,15 +304,16 @@ function showDossier(current, focus) {
     onBack: (event) => {
       if (event && !plainClick(event)) return;
       if (event) event.preventDefault();
-      navigate(withChanges(state, { selection: [] }), { focus: 'selection-return' });
+      navigate(withChanges(state, { selection: [], searches: [] }), { focus: 'selection-return' });
     },
     onRemove: (id) => {
       const ids = state.selection.filter((other) => other !== id);
-      if (storedSelection().join(',') === state.selection.join(',')) storeSelection(ids);
-      setDossier(ids);
+      const mine = storedSelection().join(',') === state.selection.join(',');
+      if (mine) storeSelection(ids);
+      setDossier(ids, mine ? selectionSearches(ids) : state.searches);
     },
     onAdopt: () => {
-      storeSelection(state.selection);
+      storeSelection(state.selection, state.searches);
       render('keep');
     },
     onClear: () => {
@@ -321,7 +342,9 @@ document.addEventListener('click', (event) => {
     navigate(withChanges(state, { fiche: link.dataset.fiche }), { backSteps, focus: 'fiche' });
   } else if (link.dataset.selectionOpen) {
     event.preventDefault();
-    navigate(withChanges(state, { selection: storedSelection(), fiche: null, comparer: false }), { focus: 'dossier' });
+    const ids = storedSelection();
+    navigate(withChanges(state, { selection: ids, searches: selectionSearches(ids), fiche: null, comparer: false }),
+      { focus: 'dossier' });
   } else if (link.dataset.page) {
     event.preventDefault();
     navigate(withChanges(state, { page: Number(link.dataset.page) }), { focus: 'results' });
@@ -362,7 +385,7 @@ async function suggest() {
 document.addEventListener('change', (event) => {
   const kept = event.target.dataset?.select;
   if (kept) {
-    toggleSelected(kept, event.target.checked);
+    toggleSelected(kept, event.target.checked, searchKey(state));
     renderSelectionBar(dom.selectionBar, state, { onClear: clearSelection });
     return;
   }

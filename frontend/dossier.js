@@ -2,7 +2,7 @@
 // cover (the date and the search), a table of contents and one fiche a page. Also a tableur CSV of the selection.
 
 import { typo, el, setChildren, formatBudget, formatEtp, formatInteger, plural } from './format.js';
-import { stateUrl, withChanges } from './state.js';
+import { stateUrl, withChanges, parseState } from './state.js';
 import { loadFichesView } from './fiches-view.js';
 import { textBlocks, metaLine, factRows } from './fiche.js';
 import { activeFilters } from './facets.js';
@@ -33,6 +33,18 @@ export function searchText(state) {
   if (state.q) parts.push(`Recherche\u00a0: «\u00a0${state.q}\u00a0»`);
   for (const filter of activeFilters(state)) parts.push(filter.text);
   return parts.length ? parts.join(' · ') : null;
+}
+
+/** The cover's line(s) on where the fiches come from: every search they were picked from, else the current one. */
+function searchesBlock(state) {
+  const searches = (state.searches || []).map((key) => searchText(parseState(`?${key}`)) || 'Toutes les fiches, sans filtre');
+  if (searches.length > 1) {
+    return el('div', { class: 'dossier-search' },
+      el('p', { text: `Fiches réunies au fil de ${searches.length} recherches :` }),
+      el('ul', { class: 'dossier-searches' }, searches.map((text) => el('li', { text }))));
+  }
+  const one = searches[0] || searchText(state);
+  return one ? el('p', { class: 'dossier-search', text: one }) : null;
 }
 
 export function tableurUrl(ids) {
@@ -95,7 +107,6 @@ function actions(state, fiches, { onAdopt, onClear }) {
 /** Render the dossier of `fiches` (the ones the API returned), in the order of the selection. */
 export function renderDossier(container, state, fiches, failed, handlers) {
   const count = fiches.length;
-  const search = searchText(state);
   const back = el('a', {
     href: stateUrl(withChanges(state, { selection: [], fiche: null })),
     class: 'back-link',
@@ -108,7 +119,7 @@ export function renderDossier(container, state, fiches, failed, handlers) {
       el('p', { class: 'dossier-kicker', text: 'Dossier d’inspiration' }),
       el('h1', { id: 'dossier-title', tabindex: '-1', text: `Ma sélection : ${formatInteger(count)} ${plural(count, 'fiche', 'fiches')}` }),
       el('p', { class: 'dossier-date', text: `Le ${dateFormat.format(new Date())}` }),
-      search ? el('p', { class: 'dossier-search', text: search }) : null,
+      searchesBlock(state),
       el('p', { class: 'dossier-source', text: 'Fiches actions des centres sociaux et espaces de vie sociale' })),
     actions(state, fiches, handlers),
     failed.length ? el('div', { class: 'alert', role: 'alert' },

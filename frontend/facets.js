@@ -2,7 +2,7 @@
 
 import { FACETS, RANGES } from './state.js';
 import {
-  typo, el, setChildren, fold, formatInteger, formatBudget, formatEtp, plural, parseUserNumber,
+  typo, el, setChildren, fold, displayValue, formatInteger, formatBudget, formatEtp, plural, parseUserNumber,
 } from './format.js';
 
 const SHORT_LIST = 6; // values shown before "voir plus"
@@ -104,76 +104,127 @@ function updateVisibility(fieldset, key) {
   fieldset.querySelector('.facet-none').hidden = shown > 0;
 }
 
-/** The range inputs (budget, ETP, years), applied on change or with the button. */
-export function renderRanges(form, state, onApply) {
-  const blocks = RANGES.map((range) => {
-    const inputs = ['min', 'max'].map((bound) => {
-      const name = `${range.key}_${bound}`;
-      const id = `range-${name}`;
-      return el('div', { class: 'range-bound' },
-        el('label', { for: id, text: bound === 'min' ? 'Minimum' : 'Maximum' }),
-        el('input', {
-          type: 'text',
-          id,
-          name,
-          inputmode: range.key === 'etp' ? 'decimal' : 'numeric',
-          value: state.ranges[name],
-          size: 8,
-          dataset: { key: `range:${name}` },
-          'aria-describedby': 'ranges-error',
-        }));
-    });
-    return el('fieldset', { class: 'range' }, el('legend', { text: range.label }), el('div', { class: 'range-inputs' }, inputs));
-  });
-  const error = el('p', { id: 'ranges-error', class: 'field-error', role: 'alert' });
-  const submit = el('button', { type: 'submit', class: 'secondary', dataset: { key: 'range:apply' }, text: 'Appliquer' });
-  setChildren(form, blocks, error, submit);
+// A range whose key is also a facet's (the years: « Période » and the « Année » boxes) is drawn inside that
+// facet's fieldset, so the two make one control; its inputs still belong to the ranges form (`form=`).
+const attached = new Map(); // facet key → the range block drawn in its fieldset
+let rangeProblems = {}; // input name → message shown next to that field (kept across renders)
 
+const BOUND_WORDS = { min: 'Minimum', max: 'Maximum' };
+const PERIOD_WORDS = { min: 'De', max: 'À' };
+
+function rangeBlock(range, state, form, apply, inFacet) {
+  const words = inFacet ? PERIOD_WORDS : BOUND_WORDS;
+  const inputs = ['min', 'max'].map((bound) => {
+    const name = `${range.key}_${bound}`;
+    const id = `range-${name}`;
+    const problem = rangeProblems[name] || '';
+    return el('div', { class: 'range-bound' },
+      el('label', { for: id, text: words[bound] }),
+      el('input', {
+        type: 'text',
+        id,
+        name,
+        form: form.id,
+        inputmode: range.key === 'etp' ? 'decimal' : 'numeric',
+        value: state.ranges[name],
+        size: 8,
+        dataset: { key: `range:${name}` },
+        'aria-describedby': `${id}-error`,
+        'aria-invalid': problem ? 'true' : null,
+        onchange: () => apply(),
+      }),
+      el('p', { id: `${id}-error`, class: 'field-error', 'aria-live': 'polite', text: problem }));
+  });
+  return el('fieldset', { class: inFacet ? 'range period' : 'range', dataset: { range: range.key } },
+    el('legend', { text: inFacet ? 'Période' : range.label }), el('div', { class: 'range-inputs' }, inputs));
+}
+
+/**
+ * The range inputs (budget, ETP, years), applied on change or with the button. `problems` (input name →
+ * message, e.g. from the API's 422) are shown next to their field. The year range is kept for the Année facet
+ * (`attachedRange`), or drawn here when that facet is not shown.
+ */
+export function renderRanges(form, state, onApply, problems = null) {
+  rangeProblems = { ...(problems || {}), ...inverted(state) }; // ours says it best for an inverted range
   const apply = (event) => {
     if (event) event.preventDefault();
-    const values = readRanges(form, error);
+    const values = readRanges(form);
     if (values) onApply(values);
   };
-  form.onsubmit = apply;
-  form.onchange = () => apply();
-  reportInverted(form, state, error);
-}
-
-/** A minimum above its maximum (a hand-edited URL): say so next to the fields rather than find nothing. */
-function reportInverted(form, state, error) {
-  const problems = [];
+  attached.clear();
+  const blocks = [];
   for (const range of RANGES) {
-    const min = parseUserNumber(state.ranges[`${range.key}_min`]);
-    const max = parseUserNumber(state.ranges[`${range.key}_max`]);
-    if (min === null || max === null || Number.isNaN(min) || Number.isNaN(max) || min <= max) continue;
-    for (const bound of ['min', 'max']) form.elements[`${range.key}_${bound}`].setAttribute('aria-invalid', 'true');
-    problems.push(`${range.label} : le minimum (${state.ranges[`${range.key}_min`]}) est supérieur au maximum (${state.ranges[`${range.key}_max`]}), aucune fiche ne peut correspondre.`);
+    if (FACETS.some((f) => f.key === range.key)) attached.set(range.key, rangeBlock(range, state, form, apply, true));
+    else blocks.push(rangeBlock(range, state, form, apply, false));
   }
-  error.textContent = typo(problems.join(' '));
+  const submit = el('button', { type: 'submit', class: 'secondary', dataset: { key: 'range:apply' }, text: 'Appliquer' });
+  setChildren(form, blocks, submit);
+  form.onsubmit = apply;
 }
 
-function readRanges(form, error) {
+/**
+ * Put each attached range block (the Période) in its facet's fieldset, right under the legend, in place of
+ * the one drawn before; with no such fieldset (the facet has no value), at the top of the ranges form.
+ */
+export function placeAttachedRanges(facets, form) {
+  for (const [key, block] of attached) {
+    const fieldset = facets.querySelector(`fieldset[data-facet="${CSS.escape(key)}"]`);
+    const old = document.querySelector(`fieldset[data-range="${CSS.escape(key)}"]`);
+    if (old === block) continue;
+    if (old) old.remove();
+    if (fieldset) fieldset.querySelector('legend').after(block);
+    else form.prepend(block);
+  }
+}
+
+/** A minimum above its maximum (a hand-edited URL): said next to the minimum rather than find nothing. */
+function inverted(state) {
+  const problems = {};
+  for (const range of RANGES) {
+    const low = state.ranges[`${range.key}_min`];
+    const high = state.ranges[`${range.key}_max`];
+    const min = parseUserNumber(low);
+    const max = parseUserNumber(high);
+    if (min === null || max === null || Number.isNaN(min) || Number.isNaN(max) || min <= max) continue;
+    problems[`${range.key}_min`] = `Le minimum (${low}) est supérieur au maximum (${high}) : aucune fiche ne peut correspondre. Inversez-les ou corrigez l’un des deux.`;
+    problems[`${range.key}_max`] = `Le maximum (${high}) est inférieur au minimum (${low}).`;
+  }
+  return problems;
+}
+
+function showProblem(input, message) {
+  const error = document.getElementById(`${input.id}-error`);
+  if (message) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+  if (error) error.textContent = typo(message || '');
+}
+
+/** The typed bounds as URL values, or null (each problem shown next to its field, the first one focused). */
+function readRanges(form) {
   const values = {};
-  const problems = [];
+  let first = null;
   for (const range of RANGES) {
     const bounds = {};
     for (const bound of ['min', 'max']) {
       const input = form.elements[`${range.key}_${bound}`];
       const number = parseUserNumber(input.value);
-      input.removeAttribute('aria-invalid');
-      if (Number.isNaN(number)) {
-        input.setAttribute('aria-invalid', 'true');
-        problems.push(`${range.label}, ${bound === 'min' ? 'minimum' : 'maximum'} : saisissez un nombre positif, par exemple 1500 ou 0,5.`);
-      }
-      bounds[bound] = number;
-      values[`${range.key}_${bound}`] = number === null || Number.isNaN(number) ? '' : String(number);
+      const bad = Number.isNaN(number);
+      showProblem(input, bad ? `Saisissez un nombre positif, par exemple ${range.key === 'budget' ? '1500, 10k ou 15 k€' : range.key === 'etp' ? '0,5' : '2019'}.` : '');
+      if (bad) first = first || input;
+      bounds[bound] = bad ? null : number;
+      values[`${range.key}_${bound}`] = number === null || bad ? '' : String(number);
     }
     if (bounds.min !== null && bounds.max !== null && bounds.min > bounds.max) {
-      problems.push(`${range.label} : le minimum doit être inférieur ou égal au maximum.`);
+      const input = form.elements[`${range.key}_min`];
+      showProblem(input, 'Le minimum doit être inférieur ou égal au maximum.');
+      form.elements[`${range.key}_max`].setAttribute('aria-invalid', 'true');
+      first = first || input;
     }
   }
-  error.textContent = typo(problems.join(' '));
-  return problems.length ? null : values;
+  if (first) {
+    first.focus();
+    return null;
+  }
+  return values;
 }
 
 /** Describe a range filter for a chip: "Budget : de 1 000 € à 5 000 €". */
@@ -193,7 +244,7 @@ export function activeFilters(state) {
   const list = [];
   for (const facet of FACETS) {
     for (const value of state.filters[facet.key]) {
-      list.push({ key: facet.key, value, text: `${facet.label} : ${value}` });
+      list.push({ key: facet.key, value, text: `${facet.label} : ${displayValue(value)}` });
     }
   }
   for (const range of RANGES) {

@@ -10,7 +10,7 @@ const decimalFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 
 export function typo(text) {
   return String(text)
     .replace(/[ \t]+([:;?!»])/g, '\u00a0$1')
-    .replace(/«[ \t]*/g, '«\u00a0')
+    .replace(/«[ \t\u00a0\u202f]*/g, '«\u00a0')
     .replace(/([^\s\u00a0])»/g, '$1\u00a0»');
 }
 

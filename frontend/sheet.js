@@ -58,5 +58,9 @@ export function setupSheet({ sheet, toggle, close, apply, outside, onShow }) {
     close() {
       if (open) setOpen(false, { focus: 'none' });
     },
+    /** Open it (on narrow screens; on wide ones the filters are always shown). */
+    open() {
+      if (!open) setOpen(true);
+    },
   };
 }

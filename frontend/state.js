@@ -1,6 +1,7 @@
 // The page state lives in the URL: same parameter names as the API, plus `fiche`, and the compare
 // selection (`compare=id1,id2`) with its view (`comparer=1`), and "Ma sélection" shown as a dossier
-// (`selection=id1,id2,…`: the ids are in the URL, so the dossier can be shared).
+// (`selection=id1,id2,…`: the ids are in the URL, so the dossier can be shared), with the searches its fiches
+// were picked from (`recherche=<query string>`, repeated), which its cover names.
 
 // What a search can do comes from the API (`GET /api/catalogue`, derived from the server's field
 // catalogue): facets in display order with their labels, ranges, sorts and page size. `loadCatalogue`
@@ -8,6 +9,7 @@
 export let FACETS = [];
 export let RANGES = [];
 export let SORTS = ['pertinence'];
+export let SORT_LABELS = [{ name: 'pertinence', label: 'Pertinence' }]; // in the catalogue's order, with the way each sorts
 export let PAGE_SIZE = 20;
 let RANGE_KEYS = [];
 
@@ -24,6 +26,7 @@ export function loadCatalogue(catalogue) {
     key: r.name, label: r.label, ...(RANGE_KINDS[r.kind] || { chip: r.label, format: 'number' }),
   }));
   SORTS = catalogue.sorts.map((s) => s.name);
+  SORT_LABELS = catalogue.sorts.map((s) => ({ name: s.name, label: s.label }));
   PAGE_SIZE = catalogue.page_size;
   RANGE_KEYS = RANGES.flatMap((r) => [`${r.key}_min`, `${r.key}_max`]);
 }
@@ -38,7 +41,7 @@ export function emptyState() {
   const ranges = {};
   for (const k of RANGE_KEYS) ranges[k] = '';
   return {
-    q: '', filters, ranges, sort: DEFAULT_SORT, page: 1, fiche: null, compare: [], comparer: false, selection: [],
+    q: '', filters, ranges, sort: DEFAULT_SORT, page: 1, fiche: null, compare: [], comparer: false, selection: [], searches: [],
   };
 }
 
@@ -64,6 +67,7 @@ export function parseState(search) {
   state.compare = idList(params.get('compare')).slice(0, COMPARE_MAX);
   state.comparer = params.get('comparer') === '1' && state.compare.length > 0;
   state.selection = idList(params.get('selection'));
+  state.searches = state.selection.length ? [...new Set(params.getAll('recherche'))].slice(0, 20) : [];
   return state;
 }
 
@@ -78,6 +82,14 @@ export function searchParams(state) {
   return params;
 }
 
+/** The query string of a state's search alone (no page, no view), as `recherche=` keeps it; '' for none. */
+export function searchKey(state) {
+  const params = searchParams(state);
+  params.delete('page');
+  params.delete('sort');
+  return params.toString();
+}
+
 /** The page URL of a state (relative: `?q=…&fiche=…`). */
 export function stateUrl(state) {
   const params = searchParams(state);
@@ -90,6 +102,7 @@ export function stateUrl(state) {
   }
   if (state.selection.length) {
     text += `${text ? '&' : ''}selection=${state.selection.map(encodeURIComponent).join(',')}`;
+    for (const search of state.searches || []) text += `&recherche=${encodeURIComponent(search)}`;
   }
   return text ? `?${text}` : window.location.pathname;
 }
@@ -109,6 +122,7 @@ export function withChanges(state, changes) {
     ranges: { ...state.ranges },
     compare: [...state.compare],
     selection: [...state.selection],
+    searches: [...(state.searches || [])],
     ...changes,
   };
 }

@@ -92,8 +92,8 @@ RANGES: tuple[Range, ...] = (
 SORTS: tuple[Sort, ...] = (
     Sort("pertinence", "Pertinence"),
     Sort("recent", "Plus récentes", aliases=("récent",), column="year"),
-    Sort("budget", "Budget décroissant (le plus élevé d'abord)", aliases=("budget_decroissant",), column="budget"),
-    Sort("budget_croissant", "Budget croissant (le plus faible d'abord)", column="budget", ascending=True),
+    Sort("budget", "Budget décroissant (le plus élevé d’abord)", aliases=("budget_decroissant",), column="budget"),
+    Sort("budget_croissant", "Budget croissant (le plus faible d’abord)", column="budget", ascending=True),
     Sort("titre", "Titre (A → Z)"),
 )
 SORTS_BY_NAME: dict[str, Sort] = {sort.name: sort for sort in SORTS}

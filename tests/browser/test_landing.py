@@ -90,9 +90,13 @@ def test_ranges_accept_thousands_and_report_an_inverted_url(page, app_url):
     expect(page.locator("#count")).to_have_text(re.compile(rf"^{count_re(total)}"))
 
     page.goto("/?etp_min=3&etp_max=1")
-    error = page.locator("#ranges-error")
-    expect(error).to_contain_text("le minimum (3) est supérieur au maximum (1)")
+    error = page.locator("#range-etp_min-error")  # next to its field, and named by it
+    expect(error).to_contain_text("Le minimum (3) est supérieur au maximum (1)")
     expect(page.locator("#range-etp_min")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#range-etp_min")).to_have_attribute("aria-describedby", "range-etp_min-error")
+    expect(page.locator("#range-etp_max")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#alert")).to_contain_text("etp_min")  # the API's 422 says so: no silent 0
+    expect(page.locator("#count")).not_to_contain_text("Aucune fiche trouvée")
 
 
 def test_compare_button_next_to_the_ticked_boxes(page):

@@ -191,7 +191,11 @@ def test_fiche_page_shows_figures_next_to_their_text(page, app_url):
     expect(money.locator(".raw-text")).to_contain_text("30500")
     people = page.locator(".fiche-sub", has=page.locator("h3", has_text="Personnes mobilisées"))
     assert normalise_spaces(people.locator(".figure").inner_text()) == "Équivalent temps plein : 1,4 ETP"
-    headings = page.locator("#fiche-view h2").all_inner_texts()
+    # the computation, from the terms the API read in the text
+    terms = " + ".join(f"{t['etp']:g}".replace(".", ",") for t in fiche["calcul_etp"])
+    assert len(fiche["calcul_etp"]) >= 2
+    assert normalise_spaces(people.locator(".figure-sum").inner_text()) == f"Calcul : {terms} = 1,4 ETP"
+    headings = [normalise_spaces(h) for h in page.locator("#fiche-view h2").all_inner_texts()]
     order = ["Résumé", "L’expérience : objectifs, acteurs et étapes", "Description générale",
              "Moyens mobilisés", "Résultats"]
     assert [h for h in headings if h in order] == order
@@ -238,7 +242,8 @@ def test_range_filters_with_french_numbers_and_errors(page, app_url, ground_trut
 
     page.locator("#range-etp_max").fill("beaucoup")
     page.locator("#range-etp_max").press("Enter")
-    expect(page.locator("#ranges-error")).to_contain_text("saisissez un nombre positif")
+    expect(page.locator("#range-etp_max-error")).to_contain_text("Saisissez un nombre positif")
+    expect(page.locator("#range-etp_max")).to_be_focused()
     expect(page.locator("#range-etp_max")).to_have_attribute("aria-invalid", "true")
     expect_count(page, len(both))
 
