@@ -60,7 +60,7 @@ def api(base_url: str, path: str, params=None) -> dict:
 
 
 def card_titles(page) -> list[str]:
-    return page.locator("#results > li > article .card-title a").all_inner_texts()
+    return [normalise_spaces(t) for t in page.locator("#results > li > article .card-title a").all_inner_texts()]
 
 
 def normalise_spaces(text: str) -> str:

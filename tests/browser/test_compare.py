@@ -34,7 +34,7 @@ def compare_ids(page) -> list[str]:
 
 
 def column_titles(page) -> list[str]:
-    return page.locator("#compare-view thead th[scope='col'] a").all_inner_texts()
+    return [normalise_spaces(t) for t in page.locator("#compare-view thead th[scope='col'] a").all_inner_texts()]
 
 
 def row_cells(page, header: str) -> list[str]:

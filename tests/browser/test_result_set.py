@@ -70,7 +70,7 @@ def test_similar_fiches_say_what_they_share(page, app_url):
     assert similar and all(h["commun"] for h in similar)
     page.goto(f"/?fiche={fiche_id}")
     shared = page.locator(".similar .commun").first
-    expect(shared).to_have_text(re.compile(r"^En commun : "))
+    expect(shared).to_have_text(re.compile(r"^En commun\s: "))
     expect(shared).to_contain_text(similar[0]["commun"][0])
 
 
