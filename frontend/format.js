@@ -122,7 +122,7 @@ export function snippetNodes(snippet) {
     } else if (part === '</mark>') {
       mark = null;
     } else if (part) {
-      const text = document.createTextNode(decodeEntities(part));
+      const text = document.createTextNode(typo(decodeEntities(part)));
       if (mark) mark.append(text); else nodes.push(text);
     }
   }
