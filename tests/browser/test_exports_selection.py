@@ -136,6 +136,11 @@ def test_selection_across_two_searches_reloaded_and_printed_as_a_dossier(open_pa
     expect(cover).to_contain_text("Dossier d’inspiration")
     expect(cover).to_contain_text(re.compile(r"Le \d{1,2} \w+ \d{4}"))
     expect(cover).to_contain_text("Recherche : « parentalité »")
+    # the cover names both searches the fiches were picked from, from the URL alone (the other browser too)
+    expect(cover).to_contain_text("Fiches réunies au fil de 2 recherches")
+    expect(cover.locator(".dossier-searches li")).to_have_text(["Recherche : « repair café »",
+                                                               "Recherche : « parentalité »"])
+    expect(other.locator(".dossier-cover .dossier-searches li")).to_have_count(2)
     for hidden in ("header.site-header", ".dossier-actions", ".fiche-nav", "#filters"):
         expect(page.locator(hidden)).to_be_hidden()
     breaks = page.evaluate("""() => [...document.querySelectorAll('#selection-view article.dossier-fiche')]

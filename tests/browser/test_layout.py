@@ -80,6 +80,10 @@ def test_screenshots_of_the_new_views(open_page, app_url):
     hits = api(app_url, "/api/fiches", {"q": "parentalité"})["hits"]
     ids = ",".join(h["id"] for h in hits[:3])
 
+    repair = api(app_url, "/api/fiches", {"q": "repair café"})["hits"][0]["id"]
+    picked = ",".join([repair] + [h["id"] for h in hits[:2] if h["id"] != repair][:2])
+    searches = "&recherche=q%3Drepair%2Bcaf%C3%A9&recherche=q%3Dparentalit%C3%A9"
+
     page = open_page(app_url, width=1366, height=768)
     page.goto("/?q=parentalit%C3%A9")
     expect(page.locator("#map svg")).to_be_visible()
@@ -88,10 +92,18 @@ def test_screenshots_of_the_new_views(open_page, app_url):
     expect(page.locator("#compare-view thead th[scope='col'] a")).to_have_count(3)
     page.evaluate("document.activeElement.blur()")
     page.screenshot(path=str(SCREENSHOTS / "comparaison.png"))
-    page.goto(f"/?q=parentalit%C3%A9&selection={ids}")
+    page.goto(f"/?q=parentalit%C3%A9&selection={picked}{searches}")
     expect(page.locator("#selection-view article.dossier-fiche")).to_have_count(3)
+    expect(page.locator(".dossier-searches li")).to_have_count(2)
     page.evaluate("document.activeElement.blur()")
     page.screenshot(path=str(SCREENSHOTS / "dossier.png"))
+
+    # the fiche's means, with the ETP computation next to the text it is read from
+    page.goto(f"/?q=repair+caf%C3%A9&fiche={repair}")
+    means = page.locator(".fiche-sub", has=page.locator("h3", has_text="Personnes mobilisées"))
+    expect(means.locator(".figure-sum")).to_be_visible()
+    page.evaluate("document.activeElement.blur()")
+    means.screenshot(path=str(SCREENSHOTS / "fiche-etp.png"))
 
     phone = open_page(app_url, width=390, height=844)
     phone.goto("/?q=parentalit%C3%A9")
@@ -100,5 +112,6 @@ def test_screenshots_of_the_new_views(open_page, app_url):
     phone.locator("#filters-toggle").click()
     expect(phone.locator("#sheet-apply")).to_be_visible()
     phone.screenshot(path=str(SCREENSHOTS / "telephone-filtres.png"))
-    for name in ("carte.png", "comparaison.png", "dossier.png", "telephone-resultats.png", "telephone-filtres.png"):
+    for name in ("carte.png", "comparaison.png", "dossier.png", "telephone-resultats.png", "telephone-filtres.png",
+                 "fiche-etp.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000

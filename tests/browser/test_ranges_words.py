@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.browser.conftest import _start_server
-from tests.browser.helpers import api, count_re, expect, normalise_spaces
+from tests.browser.helpers import SCREENSHOTS, api, count_re, expect, normalise_spaces
 from tests.paths import FIXTURES, SEED
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -73,6 +73,11 @@ def test_annee_facet_and_periode_are_one_control(open_page, dated_app_url, size)
     expect(page.locator('fieldset[data-facet="annee"] #range-annee_max')).to_have_value("2021")
     years = [int(v) for v in page.locator('fieldset[data-facet="annee"] .facet-label').all_text_contents()]
     assert years and all(2019 <= y <= 2021 for y in years)
+    if size == DESKTOP:  # for the README
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.evaluate("document.activeElement.blur()")
+        annee.screenshot(path=str(SCREENSHOTS / "filtre-annee.png"))
+        assert (SCREENSHOTS / "filtre-annee.png").stat().st_size > 3_000
 
 
 def test_periode_without_any_year_stays_with_the_other_ranges(page):
@@ -110,6 +115,10 @@ def test_range_errors_sit_next_to_their_field(open_page, app_url, size):
     expect(page.locator("#range-etp_min-error")).to_be_empty()
     assert "etp_min" not in page.url  # nothing applied while a field is wrong
 
+    if size == DESKTOP:  # for the README
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator('#ranges-form fieldset[data-range="budget"]').screenshot(
+            path=str(SCREENSHOTS / "erreur-intervalle.png"))
     field.fill("15 k€")
     field.press("Enter")
     expect(page).to_have_url(re.compile(r"budget_max=15000"))
