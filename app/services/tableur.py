@@ -17,6 +17,7 @@ from typing import Any
 from unidecode import unidecode
 
 from app.domain.errors import InvalidParameter
+from app.domain.fields import display_values
 from app.domain.models import FichePublic
 from app.search.params import SearchParams
 from app.services.runtime import Runtime
@@ -122,5 +123,6 @@ def _rows(runtime: Runtime, ids: Sequence[str]) -> Iterator[bytes]:
         buffer.truncate()
         for fiche in runtime.store.get_many(ids[start : start + CHUNK]):
             data = FichePublic.model_validate(fiche).model_dump(mode="json")
+            data.update(display_values(data))  # "Familles", as the page writes it
             writer.writerow([read(data) for _, read in COLUMNS])
         yield buffer.getvalue().encode("utf-8")

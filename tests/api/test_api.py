@@ -174,5 +174,8 @@ def test_controlled_values_are_displayed_with_their_capital(client):
     assert body["hits"] and all("Familles" in h["public"] for h in body["hits"])
     fiche = client.get(f"/api/fiches/{body['hits'][0]['id']}").json()
     assert all(v[:1].isupper() for v in fiche["mots_cles"] + fiche["public"])
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/tableur.csv", params={"public": "familles"}).content
+                                           .decode("utf-8-sig")), delimiter=";"))
+    assert rows and all("Familles" in row["Public"] for row in rows)
     sorts = {s["name"]: s["label"] for s in client.get("/api/catalogue").json()["sorts"]}
     assert "décroissant" in sorts["budget"] and "croissant" in sorts["budget_croissant"]
