@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser.conftest import _start_server
 from tests.browser.helpers import SCREENSHOTS, api, count_re, expect, normalise_spaces
+from tests.browser.test_accessibility import assert_no_violations
 from tests.paths import FIXTURES, SEED
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -73,6 +74,7 @@ def test_annee_facet_and_periode_are_one_control(open_page, dated_app_url, size)
     expect(page.locator('fieldset[data-facet="annee"] #range-annee_max')).to_have_value("2021")
     years = [int(v) for v in page.locator('fieldset[data-facet="annee"] .facet-label').all_text_contents()]
     assert years and all(2019 <= y <= 2021 for y in years)
+    assert_no_violations(page, f"the Année facet with its Période at {size}")
     if size == DESKTOP:  # for the README
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.evaluate("document.activeElement.blur()")
@@ -114,6 +116,7 @@ def test_range_errors_sit_next_to_their_field(open_page, app_url, size):
     assert page.locator("#range-etp_min").get_attribute("aria-invalid") is None
     expect(page.locator("#range-etp_min-error")).to_be_empty()
     assert "etp_min" not in page.url  # nothing applied while a field is wrong
+    assert_no_violations(page, f"a range error at {size}")
 
     if size == DESKTOP:  # for the README
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -133,6 +136,7 @@ def test_inverted_url_says_so_next_to_the_field_and_in_the_alert(page, app_url):
     expect(page.locator("#range-budget_min")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#alert")).to_contain_text("budget_min")
     expect(page.locator("#count")).not_to_have_text(re.compile("Aucune fiche"))  # not a silent 0
+    assert_no_violations(page, "an inverted range from the URL")
     page.locator("#alert").get_by_role("button", name="Corriger le filtre").click()
     expect(page.locator("#range-budget_min")).to_be_focused()
 

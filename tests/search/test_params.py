@@ -3,6 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.errors import InvalidParameter
+from app.domain.numbers import parse_amount
 from app.search.params import ALLOWED_PARAMS, SearchParams
 
 
@@ -86,3 +87,12 @@ def test_any_typed_bound_is_a_value_or_an_invalid_parameter(typed):
         assert err.detail["parameter"] in ("budget_min", "etp_max")
     else:
         assert params.budget_min is None or params.budget_min >= 0
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["", " €", "€", " euros", " EUR"]),
+       st.sampled_from([" ", "\u00a0", "\u202f", "."]))
+def test_amounts_written_the_french_way_read_back(amount, currency, thousands):
+    written = f"{amount:,}".replace(",", thousands) + currency
+    assert parse_amount(written) == amount
+    thousands_of = f"{amount / 1000:.3f}".rstrip("0").rstrip(".").replace(".", ",")
+    assert parse_amount(f"{thousands_of} k€") == pytest.approx(amount) == parse_amount(f"{thousands_of}k")
