@@ -5,9 +5,11 @@ import {
   SORT_LABELS,
 } from './state.js';
 import {
-  searchFiches, getSuggestions, exportUrl, cached, isCached, getJSON,
+  searchFiches, exportUrl, cached, isCached, getJSON,
 } from './api.js';
-import { typo, el, setChildren, countLabel, formatInteger, plural } from './format.js';
+import {
+  typo, el, setChildren, countLabel, formatInteger, plural, shortQuery, resultsHeading,
+} from './format.js';
 import {
   renderFacets, renderRanges, renderChips, activeFilters, placeAttachedRanges,
 } from './facets.js';
@@ -23,6 +25,7 @@ import {
 } from './selection.js';
 import { loadDossier } from './dossier.js';
 import { renderLanding } from './landing.js';
+import { setupSuggestions } from './suggest.js';
 
 const SITE = 'Fiches actions des centres sociaux';
 const TYPING_DELAY = 300;
@@ -36,12 +39,6 @@ const dom = {
   compareBar: $('compare-bar'), compareView: $('compare-view'), tableur: $('export-tableur'), exports: $('exports'),
   map: $('map'), selectionBar: $('selection-bar'), selectionView: $('selection-view'), landing: $('landing'),
 };
-const LONG_QUERY = 60; // characters of the query shown in the heading and the title
-
-/** The query as the heading and the title show it: a very long one is shortened. */
-function shortQuery(q) {
-  return q.length > LONG_QUERY ? `${q.slice(0, LONG_QUERY - 1).trimEnd()}…` : q;
-}
 const sheet = setupSheet({
   sheet: dom.filters,
   toggle: dom.filtersToggle,
@@ -70,7 +67,6 @@ let lastFiche = null; // id of the fiche shown last, to put the focus back on it
 let searchController = null;
 let pending = 0;
 let typingTimer = null;
-let suggestTimer = null;
 
 function setBusy(delta) {
   pending = Math.max(0, pending + delta);
@@ -134,7 +130,7 @@ function runSearch(current, focus) {
 function showResults(current, response, focus) {
   const focusKey = focus === 'keep' ? document.activeElement?.dataset?.key : null;
   const total = response.total;
-  dom.heading.textContent = typo(current.q ? `Résultats pour «\u00a0${shortQuery(current.q)}\u00a0»` : 'Toutes les fiches');
+  dom.heading.textContent = resultsHeading(current.q);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const pageText = pages > 1 ? `, page ${formatInteger(current.page)} sur ${formatInteger(pages)}` : '';
   const counted = countLabel(total, response.total_fiches);
@@ -173,7 +169,7 @@ function showResults(current, response, focus) {
  */
 function showError(current, error) {
   const { message } = error;
-  dom.heading.textContent = typo(current.q ? `Résultats pour «\u00a0${shortQuery(current.q)}\u00a0»` : 'Toutes les fiches');
+  dom.heading.textContent = resultsHeading(current.q);
   const field = error.detail?.parameter;
   const rangeField = field && Object.hasOwn(current.ranges, field) ? field : null;
   setChildren(dom.alert, el('p', { text: message }),
@@ -359,8 +355,6 @@ dom.q.addEventListener('input', () => {
   if (dom.q.value.trim()) dom.landing.hidden = true; // at once, with the key press: nothing jumps later
   window.clearTimeout(typingTimer);
   typingTimer = window.setTimeout(() => setQuery(dom.q.value, { typing: true }), TYPING_DELAY);
-  window.clearTimeout(suggestTimer);
-  suggestTimer = window.setTimeout(suggest, 200);
 });
 
 dom.form.addEventListener('submit', (event) => {
@@ -370,17 +364,7 @@ dom.form.addEventListener('submit', (event) => {
   setQuery(dom.q.value);
 });
 
-async function suggest() {
-  const q = dom.q.value.trim();
-  if (q.length < 2) { dom.datalist.replaceChildren(); return; }
-  try {
-    const { suggestions } = await cached(`suggest?${q}`, () => getSuggestions(q));
-    if (dom.q.value.trim() !== q) return;
-    setChildren(dom.datalist, (suggestions || []).slice(0, 8).map((s) => el('option', { value: s })));
-  } catch {
-    dom.datalist.replaceChildren(); // suggestions are a convenience: the search itself reports errors
-  }
-}
+setupSuggestions(dom.q, dom.datalist);
 
 document.addEventListener('change', (event) => {
   const kept = event.target.dataset?.select;

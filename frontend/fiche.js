@@ -1,7 +1,7 @@
 // The fiche page: every section in reading order, as text only.
 
 import {
-  typo, el, setChildren, formatBudget, formatEtp, formatDecimal, safeHttpUrl, displayValue,
+  typo, el, setChildren, formatBudget, formatEtp, formatDecimal, safeHttpUrl,
 } from './format.js';
 import { stateUrl, withChanges } from './state.js';
 import { card, incompleteNotice } from './results.js';

@@ -20,6 +20,18 @@ export function displayValue(value) {
   return text.charAt(0).toLocaleUpperCase('fr-FR') + text.slice(1);
 }
 
+export const LONG_QUERY = 60; // characters of the query shown in the heading and the title
+
+/** The query as the heading and the title show it: a very long one is shortened. */
+export function shortQuery(q) {
+  return q.length > LONG_QUERY ? `${q.slice(0, LONG_QUERY - 1).trimEnd()}…` : q;
+}
+
+/** The results heading of a search: "Résultats pour « … »", or "Toutes les fiches" without words. */
+export function resultsHeading(q) {
+  return q ? `Résultats pour «\u00a0${shortQuery(q)}\u00a0»` : 'Toutes les fiches';
+}
+
 /** Create an element. `attrs` keys: class, text, dataset, on<event>, or any attribute. */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

@@ -1,16 +1,12 @@
 // The first visit: what a fiche action is, where the fiches come from, how many there are, and entries by theme
 // (the mots clés) and by public, as buttons with their counts, so that a first visit starts with a click.
 
-import { el, setChildren, formatInteger, plural } from './format.js';
+import {
+  el, setChildren, formatInteger, plural, displayValue,
+} from './format.js';
 import { hasFilters } from './state.js';
 
 const ENTRIES = 12; // buttons shown per list
-
-/** Capitalise a controlled value for display ("familles" → "Familles"). */
-export function displayValue(value) {
-  const text = String(value);
-  return text.charAt(0).toLocaleUpperCase('fr-FR') + text.slice(1);
-}
 
 function entryList(title, id, facet, values, onPick) {
   if (!values || values.length === 0) return null;
