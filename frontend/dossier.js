@@ -130,7 +130,7 @@ export function renderDossier(container, state, fiches, failed, handlers) {
 
 /** Fetch the selected fiches, render the dossier, title the page and (when asked) focus its heading. */
 export function loadDossier(container, state, { setBusy, site, focus, ...handlers }) {
-  if (storedSelection().length === 0) storeSelection(state.selection); // a shared link starts a selection
+  if (storedSelection().length === 0) storeSelection(state.selection, state.searches); // a shared link starts a selection
   return loadFichesView('dossier', container, state.selection, { setBusy, site, focus },
     (fiches, failed) => renderDossier(container, state, fiches, failed, handlers));
 }
