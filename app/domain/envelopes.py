@@ -173,6 +173,8 @@ class ImportReportOut(Envelope):
     rejections: list[RejectionOut]
     warnings: list[str]
     unusable: list[str]
+    structures: dict[str, int] = Field(default_factory=dict, description="Structures lues (« Fiche identité », "
+                                       "listes) : created, updated, unchanged, fiches_linked.")
     exit_code: int = Field(description="0 : tout importé ; 1 : des fiches rejetées ; 2 : entrée inutilisable ; "
                                        "3 : panne (base ou index).")
     index_error: str | None = Field(default=None, description="Si l'index n'a pas pu être mis à jour : pourquoi "
