@@ -66,6 +66,8 @@ _DIGITS = re.compile(r"\d")
 _NUMBER = re.compile(r"\d{1,3}(?:[ .]\d{3})+(?!\d)|\d+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HTML = re.compile(r"^\s*<(?:!doctype|html|head|body|div|p|h\d|table|section|article|ul|dl)\b", re.I)
+_BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "dt", "dd",
+                     "dl", "section", "article", "header", "footer", "main", "address", "blockquote", "pre"})
 _MAX_NAME = 200
 _MAX_HISTORY = 20_000
 
@@ -91,7 +93,15 @@ def to_lines(content: str) -> list[str]:
         soup = BeautifulSoup(content, "html.parser")
         for tag in soup(["script", "style", "noscript", "template", "head"]):
             tag.decompose()
-        content = soup.get_text("\n")
+        for tag in soup.find_all(True):
+            if tag.name == "br":
+                tag.replace_with("\n")
+            elif tag.name in _BLOCKS:
+                tag.insert_before("\n- " if tag.name == "li" else "\n")
+                tag.insert_after("\n")
+            elif tag.name in ("td", "th"):
+                tag.insert_after(" | ")
+        content = soup.get_text("")
     content = content.replace("\ufeff", "").replace("\u00a0", " ").replace("\u202f", " ").replace("\t", " ")
     return [" ".join(line.split()) for line in re.split(r"\r\n|\r|\n", content)]
 
