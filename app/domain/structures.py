@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Column, Text
 from sqlmodel import Field, SQLModel
 
+from app.domain.fields import Facet
 from app.domain.models import utcnow
 from app.domain.text import compare_key
 
@@ -123,3 +124,22 @@ LINKED_COLUMNS: dict[str, str] = {
     "type_territoire": "type_territoire",
     "mode_gestion": "mode_gestion",
 }
+
+
+def _structure_facets() -> tuple[Facet, ...]:
+    return (
+        Facet("type_structure", "Type de structure", ("type_structure",),
+              labels=(("CS", "Centre social"), ("EVS", "Espace de vie sociale"))),
+        Facet("region", "Région", ("region",), long=True),
+        Facet("departement", "Département", ("departement",), long=True),
+        Facet("commune", "Commune", ("commune",), long=True),
+        Facet("qpv", "Quartier prioritaire (QPV)", ("qpv",), labels=(("True", "En QPV"), ("False", "Hors QPV"))),
+        Facet("type_territoire", "Type de territoire", ("type_territoire",)),
+        Facet("mode_gestion", "Mode de gestion", ("mode_gestion",)),
+    )
+
+
+# The facets of a structure search (GET /api/structures), in display order.
+STRUCTURE_FACETS: tuple[Facet, ...] = _structure_facets()
+# Export columns, in the model's order.
+STRUCTURE_EXPORT_FIELDS: tuple[str, ...] = ("id", *StructureBase.model_fields)
