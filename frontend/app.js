@@ -18,6 +18,7 @@ import { setupSheet } from './sheet.js';
 import { renderSelectionBar, toggleSelected, storeSelection, storedSelection } from './selection.js';
 import { loadDossier } from './dossier.js';
 import { renderLanding } from './landing.js';
+import { loadStructure, structureOf, structureUrl } from './structure.js';
 
 const SITE = 'Fiches actions des centres sociaux';
 const TYPING_DELAY = 300;
@@ -30,6 +31,7 @@ const dom = {
   chips: $('chips'), empty: $('empty'), results: $('results'), pager: $('pager'), ficheView: $('fiche-view'),
   compareBar: $('compare-bar'), compareView: $('compare-view'), tableur: $('export-tableur'), exports: $('exports'),
   map: $('map'), selectionBar: $('selection-bar'), selectionView: $('selection-view'), landing: $('landing'),
+  structureView: $('structure-view'),
 };
 const LONG_QUERY = 60; // characters of the query shown in the heading and the title
 
@@ -81,8 +83,10 @@ function navigate(next, { replace = false, typing = false, focus = 'keep', backS
 }
 
 function render(focus) {
-  const view = viewOf(state);
+  const structureId = structureOf(window.location.search); // `?structure=ID`: the structure page
+  const view = structureId ? 'structure' : viewOf(state);
   document.body.dataset.view = view;
+  dom.structureView.hidden = view !== 'structure';
   dom.searchView.hidden = view !== 'search';
   dom.filters.hidden = view !== 'search';
   dom.ficheView.hidden = view !== 'fiche';
@@ -91,7 +95,8 @@ function render(focus) {
   setPrintOrientation(view);
   if (view !== 'search') sheet.close();
   if (document.activeElement !== dom.q) dom.q.value = state.q;
-  if (view === 'fiche') showFiche(state, focus);
+  if (view === 'structure') showStructure(structureId, focus);
+  else if (view === 'fiche') showFiche(state, focus);
   else if (view === 'compare') showComparison(state, focus);
   else if (view === 'selection') showDossier(state, focus);
   else runSearch(state, focus);
@@ -243,6 +248,22 @@ function backToResults(event) {
   else navigate(withChanges(state, { fiche: null }), { focus: 'return' });
 }
 
+// ---- Structure -------------------------------------------------------------------------
+
+function showStructure(id, focus) {
+  loadStructure(dom.structureView, id, {
+    setBusy,
+    site: SITE,
+    focus: focus !== 'none',
+    onBack: (event) => {
+      if (event && !plainClick(event)) return;
+      if (event) event.preventDefault();
+      if (window.history.state?.fromPage) window.history.back();
+      else navigate(withChanges(state, { fiche: null }), { focus: 'results' });
+    },
+  });
+}
+
 // ---- Comparison ------------------------------------------------------------------------
 
 function setCompare(ids, focus = 'keep') {
@@ -315,7 +336,11 @@ document.addEventListener('click', (event) => {
   }
   const link = event.target.closest('a');
   if (!link || !plainClick(event)) return;
-  if (link.dataset.fiche) {
+  if (link.dataset.structure) {
+    event.preventDefault();
+    window.history.pushState({ typing: false, backSteps: 0, fromPage: true }, '', structureUrl(link.dataset.structure));
+    render('structure');
+  } else if (link.dataset.fiche) {
     event.preventDefault();
     const backSteps = (state.fiche ? window.history.state?.backSteps || 0 : 0) + 1;
     navigate(withChanges(state, { fiche: link.dataset.fiche }), { backSteps, focus: 'fiche' });
@@ -387,5 +412,6 @@ window.addEventListener('popstate', () => {
 });
 
 // First load: the URL alone decides what is shown.
-window.history.replaceState({ typing: false, backSteps: 0 }, '', stateUrl(state));
+const firstStructure = structureOf(window.location.search);
+window.history.replaceState({ typing: false, backSteps: 0 }, '', firstStructure ? structureUrl(firstStructure) : stateUrl(state));
 render('none');
