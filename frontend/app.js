@@ -18,7 +18,7 @@ import { setupSheet } from './sheet.js';
 import { renderSelectionBar, toggleSelected, storeSelection, storedSelection } from './selection.js';
 import { loadDossier } from './dossier.js';
 import { renderLanding } from './landing.js';
-import { loadStructure, structureOf, structureUrl } from './structure.js';
+import { loadStructure, openStructure, structureOf, structureUrl } from './structure.js';
 
 const SITE = 'Fiches actions des centres sociaux';
 const TYPING_DELAY = 300;
@@ -248,19 +248,9 @@ function backToResults(event) {
   else navigate(withChanges(state, { fiche: null }), { focus: 'return' });
 }
 
-// ---- Structure -------------------------------------------------------------------------
-
 function showStructure(id, focus) {
   loadStructure(dom.structureView, id, {
-    setBusy,
-    site: SITE,
-    focus: focus !== 'none',
-    onBack: (event) => {
-      if (event && !plainClick(event)) return;
-      if (event) event.preventDefault();
-      if (window.history.state?.fromPage) window.history.back();
-      else navigate(withChanges(state, { fiche: null }), { focus: 'results' });
-    },
+    setBusy, site: SITE, focus: focus !== 'none', home: () => navigate(withChanges(state, { fiche: null }), { focus: 'results' }),
   });
 }
 
@@ -338,8 +328,7 @@ document.addEventListener('click', (event) => {
   if (!link || !plainClick(event)) return;
   if (link.dataset.structure) {
     event.preventDefault();
-    window.history.pushState({ typing: false, backSteps: 0, fromPage: true }, '', structureUrl(link.dataset.structure));
-    render('structure');
+    openStructure(link.dataset.structure, () => render('structure'));
   } else if (link.dataset.fiche) {
     event.preventDefault();
     const backSteps = (state.fiche ? window.history.state?.backSteps || 0 : 0) + 1;
@@ -412,6 +401,6 @@ window.addEventListener('popstate', () => {
 });
 
 // First load: the URL alone decides what is shown.
-const firstStructure = structureOf(window.location.search);
-window.history.replaceState({ typing: false, backSteps: 0 }, '', firstStructure ? structureUrl(firstStructure) : stateUrl(state));
+const first = structureOf(window.location.search);
+window.history.replaceState({ typing: false, backSteps: 0 }, '', first ? structureUrl(first) : stateUrl(state));
 render('none');

@@ -18,6 +18,22 @@ export function structureUrl(id) {
   return `?structure=${encodeURIComponent(id)}`;
 }
 
+/** Show a structure's page from a link of this page (the back link then goes back in the history). */
+export function openStructure(id, render) {
+  window.history.pushState({ typing: false, backSteps: 0, fromPage: true }, '', structureUrl(id));
+  render();
+}
+
+/** « Retour à la recherche »: back in the history when the page came from here, else to the search `home()`. */
+function backLink(home) {
+  return (event) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    if (window.history.state?.fromPage) window.history.back();
+    else home();
+  };
+}
+
 /** The link from a fiche to its structure's page, when the structure is known (else nothing). */
 export function structureLine(fiche) {
   if (!fiche.structure_id) return null;
@@ -115,7 +131,8 @@ export function renderStructure(container, structure, onBack) {
 let controller = null;
 
 /** Fetch a structure, render it, title the page and (when asked) focus its name. */
-export function loadStructure(container, id, { setBusy, site, focus, onBack }) {
+export function loadStructure(container, id, { setBusy, site, focus, home }) {
+  const onBack = backLink(home);
   if (controller) controller.abort();
   const current = new AbortController();
   controller = current;
