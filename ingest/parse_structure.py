@@ -68,6 +68,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HTML = re.compile(r"^\s*<(?:!doctype|html|head|body|div|p|h\d|table|section|article|ul|dl)\b", re.I)
 _BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "dt", "dd",
                      "dl", "section", "article", "header", "footer", "main", "address", "blockquote", "pre"})
+_MARKERS = re.compile(r"fiche\s+identit|liste\s+des\s+(?:centres\s+sociaux|espaces\s+de\s+vie\s+sociale)", re.I)
+_HEAD = 200_000  # characters read to recognise a structure page
 _MAX_NAME = 200
 _MAX_HISTORY = 20_000
 
@@ -108,7 +110,9 @@ def to_lines(content: str) -> list[str]:
 
 def looks_like_structures(content: str) -> bool:
     """True when the document is a structure list page or holds a « Fiche identité » block."""
-    head = [_key(line) for line in to_lines(content[:200_000])[:3000] if line.strip()]
+    if not _MARKERS.search(content[:_HEAD]):
+        return False  # the common case (a document of fiches), decided without reading it into lines
+    head = [_key(line) for line in to_lines(content[:_HEAD])[:3000] if line.strip()]
     if any(line in LIST_HEADINGS for line in head[:40]):
         return True
     return BLOCK_START in head and IDENTITY in head or head.count(IDENTITY) >= 1 and "adresse" in head

@@ -16,6 +16,7 @@ from ingest.parse_structure import looks_like_structures, parse_structures
 
 log = logging.getLogger("fiches.import")
 BATCH = 200
+HEAD_BYTES = 256 * 1024
 
 
 @dataclass
@@ -38,6 +39,9 @@ def structure_text(source: Source) -> str | None:
     if source.error or not source.content:
         return None
     try:
+        head, _ = decode(source.content[:HEAD_BYTES])  # most sources hold fiches: decide on their head
+        if not looks_like_structures(head):
+            return None
         text, _ = decode(source.content)
     except Exception:  # noqa: BLE001 - an unreadable source is for the fiche parsers to report
         return None
