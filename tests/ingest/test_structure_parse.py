@@ -144,3 +144,36 @@ if __name__ == "__main__":
         _expected_path(golden).write_text(json.dumps(as_json(records), ensure_ascii=False, indent=1) + "\n",
                                           encoding="utf-8")
         print("wrote", _expected_path(golden).name)
+
+
+def test_blocks_opened_by_their_name_above_fiche_identite():
+    text = ("Liste des centres sociaux\nCENTRE SOCIAL A\nFiche identité\nAdresse\n1 rue X\n18100 Vierzon\n"
+            "Spécificités de la structure\nStructure itinérante : Non\nCS B\nFiche identité\nAdresse\n"
+            "CS B2 place Y\n20200 Bastia\nSpécificités de la structure\nStructure itinérante : Oui\n")
+    first, second = parse_structures(text, "x.txt")
+    assert (first.nom, first.commune, first.itinerante) == ("CENTRE SOCIAL A", "Vierzon", False)
+    assert (second.nom, second.adresse, second.departement_code, second.itinerante) == ("CS B", "2 place Y", "2B", True)
+
+
+@pytest.mark.parametrize(("postal", "written", "code", "departement"), [
+    ("18100", "Vierzon", "18279", "18"),
+    ("69009", "Lyon 9e Arrondissement", "69123", "69"),  # an arrondissement is its commune
+    ("13015", "MARSEILLE 15E", "13055", "13"),
+    ("20090", "Ajaccio", "2A004", "2A"),  # 20… is Corse-du-Sud or Haute-Corse: the commune decides
+    ("20200", "Bastia", "2B033", "2B"),
+    ("97400", "Saint-Denis", "97411", "974"),  # not the Saint-Denis of the 93
+    ("93200", "St Denis", "93066", "93"),
+    ("69361", "Lyon Cedex 07", "69123", "69"),  # a cedex code is in no list: the name decides
+])
+def test_communes_from_the_official_list(postal, written, code, departement):
+    from app.domain.communes import find_commune
+
+    commune = find_commune(postal, written)
+    assert commune is not None and (commune.code, commune.departement) == (code, departement)
+
+
+def test_a_postal_code_alone_is_no_departement():
+    from app.domain.communes import find_commune
+
+    assert find_commune("20999", "Nulle Part") is None
+    assert find_commune("99999", "") is None
