@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from itertools import chain
 from pathlib import Path
 from typing import Annotated
 
@@ -16,12 +17,14 @@ from rich.table import Table
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.api.logs import log_config as json_log_config
-from app.domain.errors import FichesError, StoreUnavailable
+from app.domain.errors import FichesError, StoreUnavailable, UnusableInput
 from app.services.imports import catch_up_index
 from app.services.runtime import Runtime
+from ingest.crawl import Crawler, crawl_options
 from ingest.export import export_csv, export_json
 from ingest.fetch import Fetcher
-from ingest.importer import ImportReport, import_paths
+from ingest.importer import ImportReport, import_paths, import_sources
+from ingest.sources import iter_sources
 
 app = typer.Typer(help="Fiches actions des centres sociaux : import, index, recherche.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -40,7 +43,11 @@ def _runtime() -> Runtime:
 
 @app.command("import")
 def import_cmd(
-    paths: Annotated[list[str], typer.Argument(help="Fichiers, dossiers, motifs (*.txt) ou URL http(s).")],
+    paths: Annotated[list[str] | None, typer.Argument(help="Fichiers, dossiers, motifs (*.txt) ou URL http(s).")] = None,
+    crawl: Annotated[str | None, typer.Option(
+        "--crawl", help="Suivre page à page une liste SENACS (fiches ou structures) depuis cette URL ; les pages "
+                        "lues sont gardées (FICHES_CRAWL_CACHE_DIR) : relancer reprend sans tout retélécharger.",
+    )] = None,
     batch_size: Annotated[int | None, typer.Option(help="Fiches par transaction (par défaut : FICHES_BATCH_SIZE).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Sans barre de progression.")] = False,
     json_report: Annotated[bool, typer.Option("--json", help="Rapport en JSON sur la sortie standard.")] = False,
@@ -54,8 +61,18 @@ def import_cmd(
             runtime.migrate()
             task = progress.add_task("import", total=None)
             fetcher = Fetcher(allow_private=runtime.settings.allow_private_urls)
-            report = import_paths(paths, runtime.store, batch_size=batch_size or runtime.settings.batch_size,
-                                  fetcher=fetcher, on_batch=lambda n: progress.advance(task, n))
+            if not paths and not crawl:
+                raise UnusableInput("Rien à importer : indiquez des fichiers, des URL ou --crawl URL.")
+            if crawl:
+                crawler = Crawler(runtime.settings.crawl_cache_dir, crawl_options(runtime.settings))
+                sources = chain(iter_sources(paths or [], fetcher=fetcher), crawler.pages(crawl))
+                report = import_sources(sources, runtime.store, batch_size or runtime.settings.batch_size,
+                                        on_batch=lambda n: progress.advance(task, n))
+                crawler.close()
+            else:
+                report = import_paths(paths or [], runtime.store,
+                                      batch_size=batch_size or runtime.settings.batch_size,
+                                      fetcher=fetcher, on_batch=lambda n: progress.advance(task, n))
             index_error = catch_up_index(runtime)
     except StoreUnavailable as exc:
         console.print(f"[red]Erreur d'infrastructure :[/red] {exc.message}")
@@ -73,6 +90,12 @@ def import_cmd(
         print(json.dumps({**report.as_dict(), "index_error": index_error}, ensure_ascii=False, indent=1))
     else:
         _print_report(report)
+        if crawl:
+            stats = crawler.stats
+            console.print(f"Exploration : {stats.fetched} page(s) téléchargée(s), {stats.from_cache} relue(s) du "
+                          f"cache, {stats.retries} nouvel(s) essai(s), {len(stats.skipped)} ignorée(s).")
+            for item in stats.skipped[:20]:
+                console.print(f"[yellow]Ignorée :[/yellow] {item}")
     if index_error:
         console.print(f"[red]Erreur d'infrastructure :[/red] index inaccessible ({index_error}). Les fiches sont "
                       "enregistrées ; relancez « fiches reindex » une fois le disque réparé.")
@@ -87,6 +110,9 @@ def _print_report(report: ImportReport) -> None:
                          ("Doublons regroupés", report.duplicates_grouped)):
         table.add_row(label, str(value))
     console.print(table)
+    if report.structures:
+        console.print("Structures : {created} créée(s), {updated} mise(s) à jour, {unchanged} inchangée(s), "
+                      "{fiches_linked} fiche(s) reliée(s).".format(**report.structures))
     for item in report.unusable:
         console.print(f"[red]Illisible :[/red] {item}")
     for rejection in report.rejections[:50]:

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app.api import docs, fiches, imports, misc, tableur
+from app.api import docs, fiches, imports, misc, structures, tableur
 from app.api.docs import DOCS_ASSETS
 from app.api.errors import install_error_handlers
 from app.api.limits import Limits
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            allow_headers=["Accept", "Content-Type"])
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestId)  # outermost: every log line of the request carries its id
-    for router in (fiches.router, misc.router, imports.router, tableur.router, docs.router):
+    for router in (fiches.router, misc.router, imports.router, tableur.router, structures.router, docs.router):
         app.include_router(router)
 
     app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")

@@ -26,6 +26,7 @@ import {
 import { loadDossier } from './dossier.js';
 import { renderLanding } from './landing.js';
 import { setupSuggestions } from './suggest.js';
+import { loadStructure, openStructure, structureOf, structureUrl } from './structure.js';
 
 const SITE = 'Fiches actions des centres sociaux';
 const TYPING_DELAY = 300;
@@ -38,6 +39,7 @@ const dom = {
   chips: $('chips'), empty: $('empty'), results: $('results'), pager: $('pager'), ficheView: $('fiche-view'),
   compareBar: $('compare-bar'), compareView: $('compare-view'), tableur: $('export-tableur'), exports: $('exports'),
   map: $('map'), selectionBar: $('selection-bar'), selectionView: $('selection-view'), landing: $('landing'),
+  structureView: $('structure-view'),
 };
 const sheet = setupSheet({
   sheet: dom.filters,
@@ -84,8 +86,10 @@ function navigate(next, { replace = false, typing = false, focus = 'keep', backS
 }
 
 function render(focus) {
-  const view = viewOf(state);
+  const structureId = structureOf(window.location.search); // `?structure=ID`: the structure page
+  const view = structureId ? 'structure' : viewOf(state);
   document.body.dataset.view = view;
+  dom.structureView.hidden = view !== 'structure';
   dom.searchView.hidden = view !== 'search';
   dom.filters.hidden = view !== 'search';
   dom.ficheView.hidden = view !== 'fiche';
@@ -94,7 +98,8 @@ function render(focus) {
   setPrintOrientation(view);
   if (view !== 'search') sheet.close();
   if (document.activeElement !== dom.q) dom.q.value = state.q;
-  if (view === 'fiche') showFiche(state, focus);
+  if (view === 'structure') showStructure(structureId, focus);
+  else if (view === 'fiche') showFiche(state, focus);
   else if (view === 'compare') showComparison(state, focus);
   else if (view === 'selection') showDossier(state, focus);
   else runSearch(state, focus);
@@ -259,6 +264,12 @@ function backToResults(event) {
   else navigate(withChanges(state, { fiche: null }), { focus: 'return' });
 }
 
+function showStructure(id, focus) {
+  loadStructure(dom.structureView, id, {
+    setBusy, site: SITE, focus: focus !== 'none', home: () => navigate(withChanges(state, { fiche: null }), { focus: 'results' }),
+  });
+}
+
 // ---- Comparison ------------------------------------------------------------------------
 
 function setCompare(ids, focus = 'keep') {
@@ -332,7 +343,10 @@ document.addEventListener('click', (event) => {
   }
   const link = event.target.closest('a');
   if (!link || !plainClick(event)) return;
-  if (link.dataset.fiche) {
+  if (link.dataset.structure) {
+    event.preventDefault();
+    openStructure(link.dataset.structure, () => render('structure'));
+  } else if (link.dataset.fiche) {
     event.preventDefault();
     const backSteps = (state.fiche ? window.history.state?.backSteps || 0 : 0) + 1;
     navigate(withChanges(state, { fiche: link.dataset.fiche }), { backSteps, focus: 'fiche' });
@@ -394,5 +408,6 @@ window.addEventListener('popstate', () => {
 });
 
 // First load: the URL alone decides what is shown.
-window.history.replaceState({ typing: false, backSteps: 0 }, '', stateUrl(state));
+const first = structureOf(window.location.search);
+window.history.replaceState({ typing: false, backSteps: 0 }, '', first ? structureUrl(first) : stateUrl(state));
 render('none');

@@ -7,6 +7,7 @@ import { stateUrl, withChanges } from './state.js';
 import { card, incompleteNotice } from './results.js';
 import { cached, getFiche, getSimilar } from './api.js';
 import { enhanceFiche } from './fiche-tools.js';
+import { structureLine } from './structure.js';
 
 /** Free text as paragraphs, with "- " and "•" lines grouped into lists. */
 export function textBlocks(text) {
@@ -157,6 +158,7 @@ export function renderFiche(container, state, fiche, similar, onBack) {
     el('header', { class: 'fiche-header' },
       el('h1', { id: 'fiche-title', tabindex: '-1', text: fiche.title || 'Fiche sans titre' }),
       metaLine(fiche) ? el('p', { class: 'fiche-meta', text: metaLine(fiche) }) : null,
+      structureLine(fiche),
       incompleteNotice(fiche)),
     factRows(fiche),
     classed(textSection('Résumé', fiche.resume), 'fiche-resume'),

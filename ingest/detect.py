@@ -31,7 +31,8 @@ ACCEPTED = (
     "Formats acceptés : export texte SENACS (une ligne « Actions », le titre, puis des rubriques "
     "« - Structure organisatrice », « - Statut de l'action »…), pages « Les actions des centres sociaux » "
     "avec leur tableau « Nom | Département | Année », ancien format action/show (« Thèmes », « Quels furent "
-    "les éléments de diagnostic… »), page HTML d'une fiche, export JSON ou CSV (« ; ») de ce catalogue."
+    "les éléments de diagnostic… »), page HTML d'une fiche, export JSON ou CSV (« ; ») de ce catalogue, pages "
+    "« Fiche identité » et listes de structures (« Liste des centres sociaux »)."
 )
 _SNIFF_LINES = 600
 _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|h[1-6]|dl|table|article|section|ul)\b", re.I)

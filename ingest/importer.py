@@ -24,6 +24,7 @@ from ingest.fetch import Fetcher
 from ingest.normalize import Limits, normalize
 from ingest.reconcile import adopt_years, refuse_poorer
 from ingest.sources import iter_sources
+from ingest.structure_import import StructureOutcome, import_structures, structure_text
 
 log = logging.getLogger("fiches.import")
 
@@ -44,6 +45,7 @@ class ImportReport:
     rejections: list[Rejected] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unusable: list[str] = field(default_factory=list)  # whole inputs that could not be read
+    structures: dict[str, int] = field(default_factory=dict)  # structure pages: created, updated, … linked
 
     @property
     def read(self) -> int:
@@ -74,6 +76,7 @@ class ImportReport:
             "rejections": [{"source": r.source, "line": r.line, "reason": r.reason} for r in self.rejections],
             "warnings": self.warnings,
             "unusable": self.unusable,
+            "structures": self.structures,
             "exit_code": self.exit_code,
         }
 
@@ -240,9 +243,20 @@ def import_sources(
                 report.unusable.append(f"{source.name} : {source.error}")
                 log.error("illisible %s : %s", source.name, source.error)
                 continue
+            text = structure_text(source)
+            if text is not None:  # a « Fiche identité » or a structure list page
+                _add_structures(report, import_structures(text, source.name, store))
+                continue
             yield from parse_document(source.content, source.name)
 
     return import_records(records(), store, batch_size=batch_size, report=report, on_batch=on_batch)
+
+
+def _add_structures(report: ImportReport, outcome: StructureOutcome) -> None:
+    for name, count in outcome.counts().items():
+        report.structures[name] = report.structures.get(name, 0) + count
+    for rejection in outcome.rejections:
+        _reject(report, rejection)
 
 
 def import_paths(

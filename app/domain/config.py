@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     export_rate: str = "30/minute"  # per client address (syntax of the `limits` package)
     write_rate: str = "60/minute"  # imports and deletions, per client address
     allow_private_urls: bool = False  # URL imports may reach private, loopback or link-local addresses
+    # ``fiches import --crawl URL`` (ingest.crawl): politeness and the page cache that makes it resumable
+    crawl_rate: float = Field(default=1.0, gt=0)  # requests per second to the crawled site, all workers together
+    crawl_concurrency: int = Field(default=2, ge=1, le=16)  # requests in flight at once
+    crawl_max_bytes: int = 10 * 1024 * 1024  # a larger page is skipped
+    crawl_max_pages: int = 5_000  # pages per crawl
+    crawl_cache_dir: Path = ROOT / "var" / "crawl"  # pages fetched, kept so an interrupted crawl resumes
 
     @field_validator("import_token")
     @classmethod

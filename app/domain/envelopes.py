@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.models import FichePublic
+from app.domain.structures import StructurePublic
 
 
 class Envelope(BaseModel):
@@ -184,6 +185,8 @@ class ImportReportOut(Envelope):
     rejections: list[RejectionOut]
     warnings: list[str]
     unusable: list[str]
+    structures: dict[str, int] = Field(default_factory=dict, description="Structures lues (« Fiche identité », "
+                                       "listes) : created, updated, unchanged, fiches_linked.")
     exit_code: int = Field(description="0 : tout importé ; 1 : des fiches rejetées ; 2 : entrée inutilisable ; "
                                        "3 : panne (base ou index).")
     index_error: str | None = Field(default=None, description="Si l'index n'a pas pu être mis à jour : pourquoi "
@@ -215,6 +218,49 @@ class Catalogue(Envelope):
     sorts: list[SortInfo]
     page_size: int
     max_page_size: int
+
+
+class StructureHit(Envelope):
+    """One structure of a result page: its identity line and how many fiches it has."""
+
+    id: str
+    nom: str
+    type_structure: str | None = None
+    commune: str | None = None
+    code_postal: str | None = None
+    departement: str | None = None
+    departement_code: str | None = None
+    region: str | None = None
+    mode_gestion: str | None = None
+    type_territoire: str | None = None
+    qpv: bool | None = None
+    fiches: int = Field(description="Fiches actions liées à cette structure.")
+
+
+class StructureSearchResult(Envelope):
+    total: int = Field(description="Structures du résultat.")
+    page: int
+    size: int
+    hits: list[StructureHit]
+    facets: dict[str, list[FacetValue]] = Field(description="Une entrée par facette, dans l'ordre d'affichage.")
+    catalogue: list[FacetInfo] = Field(description="Les facettes des structures (nom, libellé), dans l'ordre.")
+    took_ms: float
+
+
+class StructureFiche(Envelope):
+    """A fiche of a structure (newest first)."""
+
+    id: str
+    title: str
+    year: int | None = None
+    dimension: str | None = None
+    statut: str | None = None
+
+
+class StructureDetail(StructurePublic):
+    """A whole structure (« Fiche identité »), with its fiches."""
+
+    fiches: list[StructureFiche] = Field(default_factory=list)
 
 
 class ErrorBody(Envelope):

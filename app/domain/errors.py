@@ -30,6 +30,11 @@ class FicheNotFound(FichesError):
     code = "not_found"
 
 
+class StructureNotFound(FichesError):
+    status = 404
+    code = "not_found"
+
+
 class Unauthorized(FichesError):
     status = 401
     code = "unauthorized"

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, get_origin
 
-from app.domain.models import SECTION_MARK, FicheBase
+from app.domain.models import SECTION_MARK, FicheBase, FicheLinks
 
 PAGE_SIZE = 20  # results per page unless ``size`` says otherwise
 MAX_PAGE_SIZE = 100
@@ -81,6 +81,13 @@ FACETS: tuple[Facet, ...] = (
     Facet("region", "Région", ("region",), long=True),
     Facet("annee", "Année", ("year",), long=True, numeric=True),
     Facet("etat", "État de la fiche", ("truncated",), labels=(("True", "Incomplète"), ("False", "Complète"))),
+    # what the fiche's structure brings (its « Fiche identité », copied onto the fiche when they are linked)
+    Facet("type_structure", "Type de structure", ("type_structure",),
+          labels=(("CS", "Centre social"), ("EVS", "Espace de vie sociale"))),
+    Facet("commune", "Commune", ("commune",), long=True),
+    Facet("qpv", "Quartier prioritaire (QPV)", ("qpv",), labels=(("True", "En QPV"), ("False", "Hors QPV"))),
+    Facet("type_territoire", "Type de territoire", ("type_territoire",)),
+    Facet("mode_gestion", "Mode de gestion", ("mode_gestion",)),
 )
 
 RANGES: tuple[Range, ...] = (
@@ -140,19 +147,19 @@ LIST_FIELDS: tuple[str, ...] = tuple(
 )
 # Export columns: every field of the model (in its order) but the parser name, plus the id and the group.
 EXPORT_FIELDS: tuple[str, ...] = (
-    "id", *(name for name in FicheBase.model_fields if name != "format"), "duplicate_of"
+    "id", *(name for name in FicheBase.model_fields if name != "format"), "duplicate_of", *FicheLinks.model_fields
 )
 
 
 def label(name: str) -> str:
     """The French label of a fiche field (its ``title`` in the model), or the name itself."""
-    info = FicheBase.model_fields.get(name)
+    info = FicheBase.model_fields.get(name) or FicheLinks.model_fields.get(name)
     return (info.title if info and info.title else None) or name
 
 
 def _check() -> None:
     """Fail at import if the catalogue names a field the model does not have."""
-    known = set(FicheBase.model_fields)
+    known = set(FicheBase.model_fields) | set(FicheLinks.model_fields)
     names = [f for facet in FACETS for f in facet.fields] + [r.field for r in RANGES]
     unknown = [n for n in names if n not in known]
     if unknown:

@@ -75,6 +75,18 @@ class FicheBase(SQLModel):
     format: str | None = Field(default=None, max_length=20, title="Format lu")
 
 
+class FicheLinks(SQLModel):
+    """What a fiche takes from its structure when one is known (copied at link time, see
+    ``app.domain.structures.LINKED_COLUMNS``): not part of its content hash, filled by the store."""
+
+    structure_id: str | None = Field(default=None, max_length=16, index=True, title="Fiche identité de la structure")
+    type_structure: str | None = Field(default=None, max_length=3, title="Type de structure")
+    commune: str | None = Field(default=None, max_length=120, title="Commune")
+    qpv: bool | None = Field(default=None, title="Quartier prioritaire (QPV)")
+    type_territoire: str | None = Field(default=None, max_length=40, title="Type de territoire")
+    mode_gestion: str | None = Field(default=None, max_length=80, title="Mode de gestion")
+
+
 class FicheCreate(FicheBase):
     """A normalised fiche ready to be stored (what ``ingest.normalize`` returns)."""
 
@@ -82,7 +94,7 @@ class FicheCreate(FicheBase):
     content_hash: str = Field(max_length=64)
 
 
-class Fiche(FicheBase, table=True):
+class Fiche(FicheBase, FicheLinks, table=True):
     """The store's table. Deletions are tombstones (``deleted_at``) so the index can catch up.
 
     ``seq`` orders writes without trusting any clock: every write transaction takes the next value of the
@@ -101,6 +113,7 @@ class Fiche(FicheBase, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = Field(default=None)
     seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    structure_key: str = Field(default="", max_length=300, index=True)  # see app.domain.structures
 
 
 # One row: the last write sequence number handed out (see ``Fiche.seq``).
@@ -111,7 +124,7 @@ STORE_SEQ = Table(
 )
 
 
-class FichePublic(FicheBase):
+class FichePublic(FicheBase, FicheLinks):
     """A fiche as the API returns it."""
 
     id: str

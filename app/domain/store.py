@@ -20,6 +20,8 @@ from sqlmodel import Session, SQLModel, col, select
 
 from app.domain.errors import StoreUnavailable
 from app.domain.models import STORE_SEQ, Fiche, FicheCreate, utcnow
+from app.domain.structure_store import NO_LINK, link_values
+from app.domain.structures import structure_key
 from app.domain.text import title_key
 
 _CHUNK = 500  # values per IN (...) clause
@@ -92,10 +94,13 @@ class Store:
             seq = _next_seq(connection)
             existing = {row["id"]: row for row in _rows_in(
                 connection, "id", list(by_id), ("content_hash", "deleted_at", "duplicate_of"), live_only=False)}
+            keys = {f.id: structure_key(f.structure, f.departement_code) for f in by_id.values()}
+            links = link_values(connection, keys.values())  # the fiche's structure, if already imported
             for fiche_id, new in by_id.items():
                 data = new.model_dump()
                 data.update(title_key=title_key(new.title), duplicate_of=groups.get(fiche_id), updated_at=now,
-                            deleted_at=None, seq=seq)
+                            deleted_at=None, seq=seq, structure_key=keys[fiche_id],
+                            **links.get(keys[fiche_id], NO_LINK))
                 old = existing.get(fiche_id)
                 if old is None:
                     inserts.append({**data, "created_at": now})

@@ -13,7 +13,7 @@ TEXT_BOOSTS: dict[str, float] = {"title": 3.0, "kw": 2.2, "resume": 1.5, "body":
 
 # Which fiche fields feed which index field ("body" gets every other text field).
 KW_SOURCES = ("mots_cles", "themes")
-BODY_SOURCES = ("structure", "departement", "region", "public", "partenaires_action", "partenaires_financiers",
+BODY_SOURCES = ("structure", "commune", "departement", "region", "public", "partenaires_action", "partenaires_financiers",
                 *(name for name in TEXT_FIELDS if name != "resume"))
 
 # Facets, in display order: parameter name → its spec (the fields it reads: app.domain.fields).
