@@ -17,11 +17,13 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.api.logs import log_config as json_log_config
 from app.domain.errors import FichesError, StoreUnavailable
+from app.services.documents import import_with_documents
 from app.services.imports import catch_up_index
 from app.services.runtime import Runtime
 from ingest.export import export_csv, export_json
 from ingest.fetch import Fetcher
-from ingest.importer import ImportReport, import_paths
+from ingest.importer import ImportReport
+from ingest.sources import iter_sources
 
 app = typer.Typer(help="Fiches actions des centres sociaux : import, index, recherche.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -54,8 +56,8 @@ def import_cmd(
             runtime.migrate()
             task = progress.add_task("import", total=None)
             fetcher = Fetcher(allow_private=runtime.settings.allow_private_urls)
-            report = import_paths(paths, runtime.store, batch_size=batch_size or runtime.settings.batch_size,
-                                  fetcher=fetcher, on_batch=lambda n: progress.advance(task, n))
+            report, documents = import_with_documents(runtime, iter_sources(list(paths), fetcher=fetcher), batch_size,
+                                                      on_batch=lambda n: progress.advance(task, n))
             index_error = catch_up_index(runtime)
     except StoreUnavailable as exc:
         console.print(f"[red]Erreur d'infrastructure :[/red] {exc.message}")
@@ -70,9 +72,13 @@ def import_cmd(
         console.print(f"[red]Erreur :[/red] {exc.message}")
         raise typer.Exit(2) from exc
     if json_report:
-        print(json.dumps({**report.as_dict(), "index_error": index_error}, ensure_ascii=False, indent=1))
+        print(json.dumps({**report.as_dict(), "index_error": index_error, "documents": documents.stored},
+                         ensure_ascii=False, indent=1))
     else:
         _print_report(report)
+        if documents.stored:
+            console.print(f"Projets sociaux et plans fédéraux : {documents.created} créé(s), {documents.updated} "
+                          f"mis à jour, {documents.unchanged} inchangé(s).")
     if index_error:
         console.print(f"[red]Erreur d'infrastructure :[/red] index inaccessible ({index_error}). Les fiches sont "
                       "enregistrées ; relancez « fiches reindex » une fois le disque réparé.")

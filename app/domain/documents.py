@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Integer, Text
 from sqlmodel import Field, SQLModel
 
+from app.domain.errors import FichesError
 from app.domain.models import utcnow
 from app.domain.text import fold_key
 
@@ -32,6 +33,11 @@ PART_TITLES = {
     "projets_engages": "Projets déjà engagés",
     "pistes_actions": "Pistes d'actions",
 }
+
+
+class DocumentNotFound(FichesError):
+    status = 404
+    code = "not_found"
 
 
 @dataclass

@@ -18,11 +18,17 @@ from sqlalchemy import JSON, Column, Text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col
 
+from app.domain.errors import FichesError
 from app.domain.models import utcnow
 
 PENDING, RUNNING, DONE, FAILED, INTERRUPTED = "en_attente", "en_cours", "termine", "echoue", "interrompu"
 UNFINISHED = (PENDING, RUNNING)
 STALE_SECONDS = 120
+
+
+class ImportJobNotFound(FichesError):
+    status = 404
+    code = "not_found"
 
 
 def this_process() -> str:
