@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, Text, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, col
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.domain.errors import FichesError
 from app.domain.models import utcnow
@@ -102,7 +102,7 @@ class JobStore:
     def interrupt_abandoned(self, keep_owner: str | None = None) -> int:
         """Mark ``interrompu`` every unfinished job whose process is gone (a restart). Returns how many."""
         with Session(self.engine) as session:
-            jobs = session.query(ImportJob).filter(col(ImportJob.state).in_(UNFINISHED)).all()
+            jobs = session.exec(select(ImportJob).where(col(ImportJob.state).in_(UNFINISHED))).all()
             gone = [job.id for job in jobs if job.owner != keep_owner and self._abandoned(job)]
         for job_id in gone:
             self.update(job_id, state=INTERRUPTED, finished_at=utcnow())

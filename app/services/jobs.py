@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 from app.domain.errors import FichesError
@@ -24,6 +25,7 @@ from ingest.fetch import Fetcher
 log = logging.getLogger("fiches.import")
 Sources = Callable[[], Iterator[Source]]
 CatchUp = Callable[[Runtime], str | None]
+FAILURE_WRITES = 8
 
 
 class ImportJobs:
@@ -65,12 +67,22 @@ class ImportJobs:
                                           "documents": documents.stored})
             except FichesError as exc:
                 log.error("import %s en échec : %s", job_id, exc.message)
-                self.store.update(job_id, state=FAILED, error=exc.message, finished_at=utcnow())
+                self._failed(job_id, exc.message)
             except Exception as exc:  # noqa: BLE001 - the job says what failed; the stored batches stay
                 log.exception("import %s en échec", job_id)
-                self.store.update(job_id, state=FAILED, finished_at=utcnow(),
-                                  error=f"{type(exc).__name__} : {exc}. Les lots déjà enregistrés le restent ; "
-                                        "relancez l'import (les fiches déjà là ne seront pas dupliquées).")
+                self._failed(job_id, f"{type(exc).__name__} : {str(exc)[:300]}. Les lots déjà enregistrés le restent ; "
+                                     "relancez l'import (les fiches déjà là ne seront pas dupliquées).")
+
+    def _failed(self, job_id: str, error: str) -> None:
+        """Record the failure, retrying while the database recovers (else the job reads as interrupted once
+        its heartbeat is stale)."""
+        for attempt in range(FAILURE_WRITES):
+            try:
+                self.store.update(job_id, state=FAILED, error=error, finished_at=utcnow())
+                return
+            except Exception:  # noqa: BLE001 - the database may still be down: wait and retry
+                log.warning("état de l'import %s non enregistré (essai %s)", job_id, attempt + 1)
+                time.sleep(0.5 * (attempt + 1))
 
     def get(self, job_id: str) -> ImportJob:
         job = self.store.get(job_id[:64])
