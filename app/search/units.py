@@ -15,10 +15,9 @@ and examples (``resume``); the rest of its text, the parts of a theme, the docum
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import numpy as np
 
@@ -27,11 +26,9 @@ from app.search.analysis import WORD_PATTERN, pairs, terms
 from app.search.clauses import build_query
 from app.search.schema import TEXT_BOOSTS
 from app.search.scoring import rank, score
+from app.search.snapshot import Snapshot
 from app.search.spelling import Vocabulary, build_vocabulary
 from app.search.thesaurus import Thesaurus
-
-if TYPE_CHECKING:
-    from app.search.snapshot import Snapshot
 
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
 _WORD = re.compile(WORD_PATTERN)
@@ -123,8 +120,8 @@ class UnitSnapshot:
         for (name, term), (ids, _) in self._postings.items():
             if name != "pairs":
                 stems[term] = max(stems.get(term, 0), len(ids))
-        self._stems = sorted(stems)
-        self._stem_df = [stems[t] for t in self._stems]
+        keys = sorted(stems)
+        self.stems = (keys, [stems[t] for t in keys])  # every term and its document frequency (for prefixes)
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         return self._postings.get((field, text), _EMPTY)
@@ -135,18 +132,8 @@ class UnitSnapshot:
         return mask
 
     def completions(self, prefix: str, limit: int) -> list[str]:
-        found: dict[str, int] = {}
-        vocab = self.vocabulary
-        for i in range(bisect_left(vocab.folded, prefix), len(vocab.folded)):
-            if not vocab.folded[i].startswith(prefix):
-                break
-            for term in vocab.stems[i]:
-                found[term] = max(found.get(term, 0), vocab.df[i])
-        for i in range(bisect_left(self._stems, prefix), len(self._stems)):
-            if not self._stems[i].startswith(prefix):
-                break
-            found[self._stems[i]] = max(found.get(self._stems[i], 0), self._stem_df[i])
-        return sorted(found, key=lambda t: (-found[t], t))[:limit]
+        """The fiche index's completions, over these units' vocabulary and ``stems``."""
+        return Snapshot.completions(self._as_snapshot(), prefix, limit)
 
     def _as_snapshot(self) -> Snapshot:
         return cast("Snapshot", self)  # the read interface clauses and scoring use (see the docstring)

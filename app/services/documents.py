@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from app.domain.records import Source
 from app.search.thesaurus import Thesaurus
 from app.search.thesaurus import load as load_thesaurus
 from app.search.units import FACETS, UnitRow, UnitSnapshot, search_units
+from app.services.registry import PerRuntime
 from app.services.runtime import Runtime
 from ingest.detect import read_document
 from ingest.importer import ImportReport, import_sources
@@ -92,16 +92,7 @@ class _UnitIndex:
             return self.snapshot
 
 
-_INDEXES: weakref.WeakKeyDictionary[Runtime, _UnitIndex] = weakref.WeakKeyDictionary()
-_INDEXES_LOCK = threading.Lock()
-
-
-def _index(runtime: Runtime) -> _UnitIndex:
-    with _INDEXES_LOCK:
-        found = _INDEXES.get(runtime)
-        if found is None:
-            found = _INDEXES[runtime] = _UnitIndex(DocumentStore(runtime.engine), load_thesaurus())
-        return found
+_index = PerRuntime(lambda runtime: _UnitIndex(DocumentStore(runtime.engine), load_thesaurus()))
 
 
 def _row(doc: Document, unit: DocumentUnit) -> UnitRow:

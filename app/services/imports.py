@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import logging
-import threading
-import weakref
 
 from app.domain.envelopes import ImportJobOut
 from app.domain.errors import InvalidParameter
 from app.domain.jobs import ImportJob, this_process
 from app.services.jobs import ImportJobs, upload_sources
+from app.services.registry import PerRuntime
 from app.services.runtime import Runtime
 from ingest.fetch import Fetcher
 
@@ -43,16 +42,11 @@ def job_out(job: ImportJob) -> ImportJobOut:
     })
 
 
-_JOBS: weakref.WeakKeyDictionary[Runtime, ImportJobs] = weakref.WeakKeyDictionary()
-_JOBS_LOCK = threading.Lock()
+def _jobs(runtime: Runtime) -> ImportJobs:
+    return ImportJobs(runtime, catch_up_index)
 
 
-def jobs_of(runtime: Runtime) -> ImportJobs:
-    with _JOBS_LOCK:
-        found = _JOBS.get(runtime)
-        if found is None:
-            found = _JOBS[runtime] = ImportJobs(runtime, catch_up_index)
-        return found
+jobs_of = PerRuntime(_jobs)
 
 
 def recover_jobs(runtime: Runtime) -> int:

@@ -74,6 +74,8 @@ def test_searches_find_the_indicators_and_the_theme(imported):
     top = found["hits"][:3]
     assert len(top) == 3 and all(h["document"]["title"] == "Projet social" and h["indicateurs"] for h in top)
     assert all(h["axe"].startswith("Axe") for h in top)
+    typing = _units(imported, q="indicateurs particip")["hits"]  # the last word, being typed, is a prefix
+    assert {h["id"] for h in typing[:3]} == {h["id"] for h in top}
     first = _units(imported, q="mesure de l'impact social")["hits"][0]
     assert (first["titre"], first["document"]["type"]) == ("Impact social", "plan_federal")
     federal = _units(imported, q="gouvernance", type="plan_federal")
