@@ -10,12 +10,15 @@ UNFINISHED = ("en_attente", "en_cours")
 
 def follow(client: Any, job: dict[str, Any], headers: dict[str, str], base: str = "",
            timeout: float = 120.0) -> dict[str, Any]:
-    """The job once it has finished (polled every 20 ms), whatever its final state."""
+    """The job once it has finished (polled every 20 ms), whatever its final state. A 503 (the database
+    briefly unreachable, as in the fault tests) is asked again."""
     deadline = time.monotonic() + timeout
     while job["state"] in UNFINISHED:
         assert time.monotonic() < deadline, f"import still {job['state']} after {timeout} s: {job}"
         time.sleep(0.02)
         response = client.get(f"{base}{job['url']}", headers=headers)
+        if response.status_code == 503:
+            continue
         assert response.status_code == 200, response.text
         job = response.json()
     return job

@@ -178,7 +178,7 @@ class ImportReportOut(Envelope):
     index_error: str | None = Field(default=None, description="Si l'index n'a pas pu être mis à jour : pourquoi "
                                     "(les fiches sont enregistrées et seront cherchables après sa mise à jour).")
     documents: int = Field(default=0, description="Projets sociaux et plans fédéraux enregistrés comme documents "
-                                                  "(créés ou mis à jour).")
+                                                  "(créés, mis à jour ou inchangés).")
 
 
 class FacetInfo(Envelope):
