@@ -31,6 +31,7 @@ _SECTION = re.compile(r"^(?P<num>[IVX]+)\.\s+(?P<title>\S.*?)\s*:?\s*$")
 _SUBSECTION = re.compile(r"^[IVX]+\.\d+\.?\s+\S")
 _OBJECTIVE = re.compile(r"^objectif\s*:\s*(?P<text>.+)$", re.I)
 _BULLET = re.compile(r"^\s*(?:[•→·▪●*]|-(?=\s*\S))\s*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # never stored (tabs and newlines are kept)
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*/\s*((?:19|20)\d\d)\b")
 _STRUCTURE = re.compile(r"\b((?:centre|espace)\s+(?:social|de\s+vie\s+sociale)\s+(?:de|d['’]|du|des)\s*"
                         r"[A-ZÀ-Ý][\w'’ -]{1,60})", re.I)
@@ -103,7 +104,7 @@ def sniff_document(text: str) -> str | None:
 
 def parse_document_text(text: str, source: str) -> ParsedDocument | None:
     """The document ``text`` holds, with its units, or None when it is not a projet social or plan."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
     layout = sniff_document(text)
     if layout is None:
         return None

@@ -11,14 +11,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.document_store import DocumentStore
 from app.domain.documents import DOCUMENT_TYPES, Document, DocumentNotFound, DocumentUnit
 from app.domain.envelopes import DocumentDetail, DocumentsResult
-from app.domain.errors import InvalidParameter
-from app.domain.records import Source
+from app.domain.errors import InvalidParameter, StoreUnavailable
+from app.domain.records import Rejected, Source
 from app.search.thesaurus import Thesaurus
 from app.search.thesaurus import load as load_thesaurus
 from app.search.units import FACETS, UnitRow, UnitSnapshot, search_units
@@ -36,6 +36,7 @@ class DocumentCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    refused: list[Rejected] = field(default_factory=list)
 
     @property
     def stored(self) -> int:
@@ -51,7 +52,15 @@ def divert_documents(sources: Iterable[Source], store: DocumentStore, counts: Do
         if source.error is None:
             doc = read_document(source.content, source.name)
             if doc is not None:
-                outcome = store.upsert(doc)
+                try:
+                    outcome = store.upsert(doc)
+                except StoreUnavailable:
+                    raise
+                except Exception as error:  # noqa: BLE001 - the database refused this document: say why, go on
+                    reason = str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0][:300]
+                    counts.refused.append(Rejected(source.name, 1, f"Document refusé par la base de données "
+                                                                   f"({reason}) : corrigez ce texte puis relancez l'import."))
+                    continue
                 setattr(counts, outcome, getattr(counts, outcome) + 1)
                 log.info("document %s : %s (%s parties)", outcome, source.name, len(doc.units))
                 continue
@@ -66,7 +75,9 @@ def import_with_documents(runtime: Runtime, sources: Iterable[Source], batch_siz
     store = DocumentStore(runtime.engine)
     report = import_sources(divert_documents(sources, store, counts, on_source), runtime.store,
                             batch_size=batch_size or runtime.settings.batch_size, on_batch=on_batch)
-    report.sources += counts.stored
+    report.sources += counts.stored + len(counts.refused)
+    report.rejected += len(counts.refused)
+    report.rejections.extend(counts.refused)
     return report, counts
 
 

@@ -104,3 +104,12 @@ def test_document_responses_match_the_schema(imported):
     _check(spec, "/api/documents/{document_id}", "get", imported.get("/api/documents/inconnu"))
     _check(spec, "/api/documents", "get", imported.get("/api/documents", params={"type": "fiche"}))
     assert imported.get("/api/documents", params={"page": 0}).status_code == 422
+
+
+def test_control_characters_never_reach_the_database(client):
+    text = (SEEDS / DOCUMENTS[2]).read_text(encoding="utf-8").replace("Développer", "Dév\x00elopper\x07")
+    files = [("files", ("grille-nul.txt", text.encode("utf-8"), "text/plain"))]
+    report = report_of(client, client.post("/api/imports", files=files, headers=TOKEN), TOKEN)
+    assert (report["documents"], report["rejected"], report["exit_code"]) == (1, 0, 0)
+    titles = [h["titre"] for h in _units(client, q="hors les murs")["hits"]]
+    assert "Développer des actions hors les murs" in titles
