@@ -1,7 +1,7 @@
 """Import jobs: a bulk import runs in the background; its state, progress and report live in the database,
 so any worker or replica can answer ``GET /api/imports/{id}`` (migration ``0006_jobs``).
 
-A job is owned by the process running it (``owner``: host and pid) and beats a heartbeat while it runs. A
+A job is owned by the process running it (``owner``: host, pid and a token of the process) and beats a heartbeat while it runs. A
 job left unfinished by a process that is gone (a restart, a crash) is ``interrompu``: at the next start on
 that host, or when its heartbeat is older than ``STALE_SECONDS`` on any other.
 """
@@ -31,8 +31,11 @@ class ImportJobNotFound(FichesError):
     code = "not_found"
 
 
+_BOOT = uuid.uuid4().hex[:8]  # tells this process from an earlier one that had the same pid (a container restart)
+
+
 def this_process() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{socket.gethostname()}:{os.getpid()}:{_BOOT}"
 
 
 class ImportJob(SQLModel, table=True):
@@ -57,9 +60,11 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _pid_alive(owner: str) -> bool:
-    host, _, pid = owner.rpartition(":")
+    host, pid, boot = (owner.split(":") + ["", "", ""])[:3]
     if host != socket.gethostname() or not pid.isdigit():
         return True  # another host: its heartbeat tells
+    if int(pid) == os.getpid():
+        return boot == _BOOT
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:

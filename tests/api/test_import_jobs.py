@@ -4,6 +4,7 @@ unfinished jobs « interrompu »; posting the same files again is harmless; no t
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -93,13 +94,16 @@ def test_a_restart_marks_unfinished_jobs_interrupted(settings):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     jobs = JobStore(engine)
     here = jobs.create(3)
-    jobs.update(here.id, state=RUNNING, fiches_read=40, owner=f"{here.owner.rsplit(':', 1)[0]}:{dead.stdout.strip()}")
+    host = here.owner.split(":")[0]
+    jobs.update(here.id, state=RUNNING, fiches_read=40, owner=f"{host}:{dead.stdout.strip()}:0")
+    same_pid = jobs.create(1)  # an earlier process with this very pid (a container restarted)
+    jobs.update(same_pid.id, state=RUNNING, owner=f"{host}:{os.getpid()}:ancien")
     elsewhere = jobs.create(2)  # another replica's job, whose heartbeat stopped long ago
     jobs.update(elsewhere.id, state=RUNNING, owner="autre-machine:12", heartbeat_at=utcnow() - timedelta(hours=1))
     live = jobs.create(1)  # another replica's job still beating: left alone
     jobs.update(live.id, state=RUNNING, owner="autre-machine:13")
     with TestClient(create_app(settings)) as client:
-        for job_id in (here.id, elsewhere.id):
+        for job_id in (here.id, elsewhere.id, same_pid.id):
             job = client.get(f"/api/imports/{job_id}", headers=TOKEN).json()
             assert job["state"] == "interrompu" and "redémarré" in job["error"], job
         assert client.get(f"/api/imports/{here.id}", headers=TOKEN).json()["fiches_read"] == 40
