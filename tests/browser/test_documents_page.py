@@ -12,7 +12,7 @@ from app.domain.db import make_engine
 from app.domain.document_store import DocumentStore
 from ingest.detect import read_document
 from tests.browser.conftest import _start_server
-from tests.browser.helpers import expect
+from tests.browser.helpers import SCREENSHOTS, expect
 from tests.browser.test_accessibility import assert_no_violations
 from tests.paths import SEED, SEEDS
 
@@ -69,6 +69,8 @@ def test_units_beside_the_results_then_a_unit_in_its_document(doc_page):
     expect(page.get_by_role("navigation", name="Fil d’Ariane")).to_contain_text("Projet social")
     assert " – Projet social – Fiches actions" in page.title()
     assert_no_violations(page, "a projet social unit")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "projet-social.png"))
 
     page.locator("#whole-document").click()
     expect(page.locator("section.unit")).to_have_count(9)
