@@ -79,9 +79,10 @@ def _theme_part(line: str) -> tuple[str, str] | None:
     return None
 
 
-def _document_type(text: str, layout: str) -> str:
+def _document_type(text: str) -> str:
     head = fold(text[:4000])
-    federal = layout == "themes" and "reseau" in head or "federation" in head[:300] or "plan federal" in head
+    federal = ("enjeux pour le reseau" in head or "federation" in head[:300]
+               or any(words in head for words in ("plan federal", "projet federal")))
     return "plan_federal" if federal else "projet_social"
 
 
@@ -118,7 +119,7 @@ def parse_document_text(text: str, source: str) -> ParsedDocument | None:
     if found:
         territoire = _clean(found.group("name"))
     period = _PERIOD.search(text)
-    doc_type = _document_type(text, layout)
+    doc_type = _document_type(text)
     if not title:
         label = "Plan fédéral" if doc_type == "plan_federal" else "Projet social"
         where = structure or territoire
