@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from app.api.deps import RuntimeDep, errors
 from app.domain.envelopes import DocumentDetail, DocumentsResult
@@ -16,6 +16,7 @@ router = APIRouter(prefix="/api", tags=["documents"], responses=errors(422))
 @router.get("/documents", summary="Rechercher dans les projets sociaux et plans fédéraux (partie par partie)",
             response_model=DocumentsResult, responses=errors(422))
 def search_documents(
+    request: Request,
     runtime: RuntimeDep,
     q: Annotated[str, Query(max_length=500, description="Mots cherchés (mêmes règles que pour les fiches).")] = "",
     type: Annotated[list[Literal["projet_social", "plan_federal"]] | None,
@@ -27,6 +28,7 @@ def search_documents(
     """Les parties (objectif général, thème, section) qui contiennent tous les mots cherchés, ou à défaut
     les plus proches (`approchants`), avec les facettes `type` et `structure`. Les fiches sont dans
     `/api/fiches`."""
+    document_service.check_parameters(request.query_params.keys())
     return document_service.search_documents(runtime, q, list(type or []), structure, page, size)
 
 

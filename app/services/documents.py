@@ -127,6 +127,17 @@ def _unit(row: UnitRow | DocumentUnit) -> dict[str, Any]:
             "exemples": list(row.exemples), "parties": [dict(p) for p in row.parties], "texte": row.texte}
 
 
+PARAMETERS = ("q", "type", "structure", "page", "size")
+
+
+def check_parameters(names: Iterable[str]) -> None:
+    """A parameter this search does not know is an error that lists the ones it does."""
+    unknown = sorted(set(names) - set(PARAMETERS))
+    if unknown:
+        raise InvalidParameter(f"Paramètre inconnu : {', '.join(unknown[:5])}. Paramètres permis : "
+                               f"{', '.join(PARAMETERS)}.", unknown=unknown[:20], allowed=list(PARAMETERS))
+
+
 def search_documents(runtime: Runtime, q: str = "", types: list[str] | None = None,
                      structures: list[str] | None = None, page: int = 1, size: int = 20) -> DocumentsResult:
     bad = [t for t in types or [] if t not in DOCUMENT_TYPES]

@@ -113,3 +113,8 @@ def test_control_characters_never_reach_the_database(client):
     assert (report["documents"], report["rejected"], report["exit_code"]) == (1, 0, 0)
     titles = [h["titre"] for h in _units(client, q="hors les murs")["hits"]]
     assert "Développer des actions hors les murs" in titles
+
+
+def test_an_unknown_parameter_lists_the_allowed_ones(client):
+    body = client.get("/api/documents", params={"taille": 3}).json()
+    assert body["error"]["status"] == 422 and "Paramètres permis : q, type, structure, page, size" in body["error"]["message"]
