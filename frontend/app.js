@@ -18,7 +18,6 @@ import { setupSheet } from './sheet.js';
 import { renderSelectionBar, toggleSelected, storeSelection, storedSelection } from './selection.js';
 import { loadDossier } from './dossier.js';
 import { renderLanding } from './landing.js';
-import { documentSection, renderDocumentHits } from './document.js';
 
 const SITE = 'Fiches actions des centres sociaux';
 const TYPING_DELAY = 300;
@@ -58,9 +57,6 @@ try {
 // The places named in the query, offered as filters, just below "Vouliez-vous dire … ?".
 dom.places = el('p', { id: 'places', class: 'places', hidden: true });
 dom.didYouMean.after(dom.places);
-// The units of projets sociaux and federation plans that match the query, after the fiche results.
-dom.documents = documentSection();
-dom.pager.after(dom.documents);
 
 let state = parseState(window.location.search);
 let lastFiche = null; // id of the fiche shown last, to put the focus back on its link
@@ -152,7 +148,6 @@ function showResults(current, response, focus) {
   renderChips(dom.chips, current, removeFilter, clearFilters);
   renderResults(dom.results, current, response.hits || []);
   renderPager(dom.pager, current, total);
-  renderDocumentHits(dom.documents, current.q);
   renderSuggestion(dom.didYouMean, current, response, (q) => { dom.q.value = q; setQuery(q); });
   renderPlaces(dom.places, response, (label) => toggleFacet('departement', label, true));
   renderEmpty(dom.empty, current, response, { removeFilter });

@@ -50,8 +50,8 @@ function unitBody(unit) {
 
 // ---- Beside the fiche results ----------------------------------------------------------
 
-/** The (empty, hidden) section app.js places after the fiche results. */
-export function documentSection() {
+/** The (empty, hidden) section placed after the fiche results. */
+function documentSection() {
   return el('section', { id: 'documents-results', class: 'documents-results', 'aria-labelledby': 'documents-heading', hidden: true });
 }
 
@@ -70,7 +70,7 @@ function hitCard(hit) {
 }
 
 /** Units of projets sociaux and plans matching `q`, shown beside the fiche results (none without a query). */
-export async function renderDocumentHits(section, q) {
+async function renderDocumentHits(section, q) {
   const ticket = ++latest;
   if (!q) {
     section.hidden = true;
@@ -96,6 +96,21 @@ export async function renderDocumentHits(section, q) {
     el('p', { class: 'count', text: `${formatInteger(total)} ${plural(total, 'partie contient', 'parties contiennent')} ces mots${total > HITS_SHOWN ? ` ; les ${HITS_SHOWN} premières` : ''}.` }),
     el('ol', { class: 'results' }, result.hits.map(hitCard)));
   section.hidden = false;
+}
+
+/**
+ * Show the matching units after the fiche results of the search page, whenever they change: the results'
+ * count (a live region every search rewrites) says when; the address gives the query.
+ */
+export function attachDocumentHits() {
+  const pager = document.getElementById('pager');
+  const count = document.getElementById('count');
+  if (!pager || !count) return;
+  const section = documentSection();
+  pager.after(section);
+  const update = () => renderDocumentHits(section, (new URLSearchParams(window.location.search).get('q') || '').trim());
+  new MutationObserver(update).observe(count, { childList: true, characterData: true, subtree: true });
+  update();
 }
 
 // ---- The document page -----------------------------------------------------------------
