@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
-from app.domain.errors import FichesError
+from app.domain.errors import FichesError, TooManyRequests
 from app.domain.jobs import DONE, FAILED, RUNNING, ImportJob, ImportJobNotFound, JobStore
 from app.domain.models import utcnow
 from app.domain.records import Source
@@ -26,6 +26,7 @@ log = logging.getLogger("fiches.import")
 Sources = Callable[[], Iterator[Source]]
 CatchUp = Callable[[Runtime], str | None]
 FAILURE_WRITES = 8
+MAX_WAITING = 16
 
 
 class ImportJobs:
@@ -36,14 +37,31 @@ class ImportJobs:
         self.catch_up = catch_up  # brings the index up to the store; returns what went wrong, or None
         self.store = JobStore(runtime.engine)
         self.one_at_a_time = threading.Lock()
+        self.counter = threading.Lock()
+        self.waiting = 0  # jobs queued in this process, not yet running
 
     def submit(self, sources: Sources, total: int) -> ImportJob:
-        job = self.store.create(total)
+        """Queue an import (its files wait in memory): refused while ``MAX_WAITING`` already wait here."""
+        with self.counter:
+            if self.waiting >= MAX_WAITING:
+                raise TooManyRequests(f"{MAX_WAITING} imports attendent déjà leur tour sur ce serveur : "
+                                      "réessayez quand l'un d'eux aura commencé.", headers={"Retry-After": "30"})
+            self.waiting += 1
+        try:
+            job = self.store.create(total)
+        except BaseException:
+            self._started()
+            raise
         threading.Thread(target=self._run, args=(job.id, sources), name=f"import-{job.id[:8]}", daemon=True).start()
         return job
 
+    def _started(self) -> None:
+        with self.counter:
+            self.waiting -= 1
+
     def _run(self, job_id: str, sources: Sources) -> None:
         with self.one_at_a_time:
+            self._started()
             self.store.update(job_id, state=RUNNING)
             pulled = [0]
             stored = [0]

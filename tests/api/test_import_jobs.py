@@ -110,3 +110,20 @@ def test_a_restart_marks_unfinished_jobs_interrupted(settings):
         assert client.get(f"/api/imports/{live.id}", headers=TOKEN).json()["state"] == "en_cours"
         assert client.get("/api/imports/inconnu", headers=TOKEN).status_code == 404
     engine.dispose()
+
+
+def test_a_full_queue_is_refused_with_retry_after(job_client, files):
+    from app.services.imports import jobs_of
+    from app.services.jobs import MAX_WAITING
+
+    jobs = jobs_of(job_client.app.state.runtime)
+    small = files[:1]
+    with jobs.one_at_a_time:  # the running import: the others wait their turn
+        queued = [job_client.post("/api/imports", files=small, headers=TOKEN) for _ in range(MAX_WAITING)]
+        assert [r.status_code for r in queued] == [202] * MAX_WAITING
+        refused = job_client.post("/api/imports", files=small, headers=TOKEN)
+        assert refused.status_code == 429 and refused.headers["retry-after"] == "30"
+        assert "attendent déjà leur tour" in refused.json()["error"]["message"]
+        assert job_client.get(queued[0].json()["url"], headers=TOKEN).json()["state"] == "en_attente"
+    reports = [follow(job_client, r.json(), TOKEN)["report"] for r in queued]
+    assert sum(r["created"] for r in reports) == 50 and all(r["exit_code"] == 0 for r in reports)
