@@ -18,12 +18,13 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.api.logs import log_config as json_log_config
 from app.domain.errors import FichesError, StoreUnavailable, UnusableInput
+from app.services.documents import import_with_documents
 from app.services.imports import catch_up_index
 from app.services.runtime import Runtime
 from ingest.crawl import Crawler, crawl_options
 from ingest.export import export_csv, export_json
 from ingest.fetch import Fetcher
-from ingest.importer import ImportReport, import_paths, import_sources
+from ingest.importer import ImportReport
 from ingest.sources import iter_sources
 
 app = typer.Typer(help="Fiches actions des centres sociaux : import, index, recherche.", no_args_is_help=True)
@@ -63,16 +64,16 @@ def import_cmd(
             fetcher = Fetcher(allow_private=runtime.settings.allow_private_urls)
             if not paths and not crawl:
                 raise UnusableInput("Rien à importer : indiquez des fichiers, des URL ou --crawl URL.")
-            if crawl:
-                crawler = Crawler(runtime.settings.crawl_cache_dir, crawl_options(runtime.settings))
-                sources = chain(iter_sources(paths or [], fetcher=fetcher), crawler.pages(crawl))
-                report = import_sources(sources, runtime.store, batch_size or runtime.settings.batch_size,
-                                        on_batch=lambda n: progress.advance(task, n))
-                crawler.close()
-            else:
-                report = import_paths(paths or [], runtime.store,
-                                      batch_size=batch_size or runtime.settings.batch_size,
-                                      fetcher=fetcher, on_batch=lambda n: progress.advance(task, n))
+            crawler = Crawler(runtime.settings.crawl_cache_dir, crawl_options(runtime.settings)) if crawl else None
+            sources = iter_sources(paths or [], fetcher=fetcher)
+            if crawler is not None and crawl:
+                sources = chain(sources, crawler.pages(crawl))
+            try:
+                report, documents = import_with_documents(runtime, sources, batch_size,
+                                                          on_batch=lambda n: progress.advance(task, n))
+            finally:
+                if crawler is not None:
+                    crawler.close()
             index_error = catch_up_index(runtime)
     except StoreUnavailable as exc:
         console.print(f"[red]Erreur d'infrastructure :[/red] {exc.message}")
@@ -87,10 +88,14 @@ def import_cmd(
         console.print(f"[red]Erreur :[/red] {exc.message}")
         raise typer.Exit(2) from exc
     if json_report:
-        print(json.dumps({**report.as_dict(), "index_error": index_error}, ensure_ascii=False, indent=1))
+        print(json.dumps({**report.as_dict(), "index_error": index_error, "documents": documents.stored},
+                         ensure_ascii=False, indent=1))
     else:
         _print_report(report)
-        if crawl:
+        if documents.stored:
+            console.print(f"Projets sociaux et plans fédéraux : {documents.created} créé(s), {documents.updated} "
+                          f"mis à jour, {documents.unchanged} inchangé(s).")
+        if crawler is not None:
             stats = crawler.stats
             console.print(f"Exploration : {stats.fetched} page(s) téléchargée(s), {stats.from_cache} relue(s) du "
                           f"cache, {stats.retries} nouvel(s) essai(s), {len(stats.skipped)} ignorée(s).")

@@ -9,13 +9,14 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app.api import docs, fiches, imports, misc, structures, tableur
+from app.api import docs, documents, fiches, imports, misc, structures, tableur
 from app.api.docs import DOCS_ASSETS
 from app.api.errors import install_error_handlers
 from app.api.limits import Limits
 from app.api.logs import RequestId
 from app.api.security import BodyLimit, SecurityHeaders
 from app.domain.config import Settings, get_settings
+from app.services.imports import recover_jobs
 from app.services.runtime import Runtime
 
 log = logging.getLogger("fiches.api")
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         runtime.start()  # one writer of the index per replica, elected among the worker processes
+        recover_jobs(runtime)  # imports left unfinished by a previous process are « interrompu »
         loop = runtime.start_index_loop()
         yield
         loop.stop()
@@ -49,7 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            allow_headers=["Accept", "Content-Type"])
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestId)  # outermost: every log line of the request carries its id
-    for router in (fiches.router, misc.router, imports.router, tableur.router, structures.router, docs.router):
+    for router in (fiches.router, misc.router, imports.router, documents.router, tableur.router, structures.router,
+                   docs.router):
         app.include_router(router)
 
     app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")

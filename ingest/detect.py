@@ -11,10 +11,12 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
+from app.domain.documents import ParsedDocument
 from app.domain.records import ParsedFiche, Rejected
 from ingest.blocks import parse_blocks
 from ingest.decoding import decode
 from ingest.labels import BLOCK_START, LEGACY_GROUPS, PAGE_HEADER, TEXT_GROUPS, is_marker, match_label
+from ingest.parse_document import parse_document_text, sniff_document
 from ingest.parse_export import parse_csv_export, parse_json_export
 from ingest.parse_html import parse_html
 from ingest.parse_text import split_lines
@@ -38,7 +40,7 @@ _SNIFF_LINES = 600
 _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|h[1-6]|dl|table|article|section|ul)\b", re.I)
 _BINARY_SHARE = 0.05  # NUL or other control bytes beyond this share of the head: not a text document
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
-__all__ = ["ACCEPTED", "PARSERS", "decode", "detect_format", "parse_document"]
+__all__ = ["ACCEPTED", "PARSERS", "decode", "detect_format", "parse_document", "read_document"]
 _EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}
 
 
@@ -117,6 +119,10 @@ def parse_document(content: str | bytes, source: str) -> Iterator[ParsedFiche | 
         yield _not_recognised(source, "fichier binaire (PDF, image, tableur ?), convertissez-le en texte")
         return
     fmt = detect_format(text, source)
+    if fmt is None and sniff_document(text):
+        yield Rejected(source, 1, "Projet social ou plan fédéral, pas une fiche : importez-le avec « fiches import » "
+                                  "ou POST /api/imports, qui l'enregistrent comme document.", whole=True)
+        return
     if fmt is None:
         yield _not_recognised(source, "ce document ne contient pas de fiche action (aucune rubrique connue)")
         return
@@ -133,3 +139,22 @@ def parse_document(content: str | bytes, source: str) -> Iterator[ParsedFiche | 
         return
     if count == 0:
         yield _not_recognised(source, f"aucune fiche trouvée dans ce document ({fmt})")
+
+
+_SNIFF_BYTES = 65_536
+
+
+def read_document(content: str | bytes, source: str) -> ParsedDocument | None:
+    """The projet social or federation plan ``content`` holds, or None when it is anything else (a fiche
+    format first: a document is only what no fiche parser reads). Never raises on bad input."""
+    try:
+        head, _ = decode(content[:_SNIFF_BYTES])
+        if not head.strip() or _looks_binary(head) or detect_format(head, source) is not None:
+            return None
+        text, _ = decode(content)
+        if detect_format(text, source) is not None:
+            return None
+        return parse_document_text(text, source)
+    except Exception:  # noqa: BLE001 - bad input never crashes an import: the fiche path reports it
+        log.exception("lecture de document impossible : %s", source)
+        return None

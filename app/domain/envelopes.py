@@ -191,6 +191,8 @@ class ImportReportOut(Envelope):
                                        "3 : panne (base ou index).")
     index_error: str | None = Field(default=None, description="Si l'index n'a pas pu être mis à jour : pourquoi "
                                     "(les fiches sont enregistrées et seront cherchables après sa mise à jour).")
+    documents: int = Field(default=0, description="Projets sociaux et plans fédéraux enregistrés comme documents "
+                                                  "(créés, mis à jour ou inchangés).")
 
 
 class FacetInfo(Envelope):
@@ -276,3 +278,82 @@ class ErrorResponse(Envelope):
     model_config = ConfigDict(extra="forbid")
 
     error: ErrorBody
+
+
+# --- documents (projets sociaux, plans fédéraux) and import jobs --------------------------------------------
+
+class DocumentRef(Envelope):
+    """The document a unit belongs to."""
+
+    id: str
+    title: str
+    type: Literal["projet_social", "plan_federal"]
+    type_label: str = Field(description="« Projet social » ou « Plan fédéral ».")
+    structure: str | None = None
+    territoire: str | None = None
+    periode: str | None = Field(default=None, description="Période du projet, par exemple « 2021/2024 ».")
+
+
+class UnitPart(Envelope):
+    cle: str = Field(description="contexte, enjeux, actions_precedentes, objectifs_operationnels, projets_engages, "
+                                 "pistes_actions…")
+    titre: str
+    texte: str
+
+
+class UnitOut(Envelope):
+    """One unit of a document: an objectif général, a theme, a section or a slide."""
+
+    id: str
+    position: int = Field(description="Rang de la partie dans son document (0 pour la première).")
+    titre: str
+    axe: str | None = None
+    objectifs_operationnels: list[str] = Field(default_factory=list)
+    indicateurs: list[str] = Field(default_factory=list, description="Indicateurs de résultats.")
+    exemples: list[str] = Field(default_factory=list)
+    parties: list[UnitPart] = Field(default_factory=list)
+    texte: str | None = None
+
+
+class UnitHit(UnitOut):
+    document: DocumentRef
+    score: float
+
+
+class DocumentFacetValue(Envelope):
+    value: str
+    label: str
+    count: int = Field(description="Parties du résultat qui ont cette valeur (hors sélection de cette facette).")
+    selected: bool
+
+
+class DocumentsResult(Envelope):
+    """Units of projets sociaux and federation plans matching a search (the fiches are in /api/fiches)."""
+
+    total: int
+    page: int
+    size: int
+    hits: list[UnitHit]
+    approchants: list[UnitHit] = Field(description="Si aucune partie ne contient tous les mots : les plus proches.")
+    facets: dict[str, list[DocumentFacetValue]] = Field(description="type (projet social, plan fédéral), structure.")
+
+
+class DocumentDetail(DocumentRef):
+    source_file: str | None = None
+    units: list[UnitOut] = Field(description="Ses parties, dans l'ordre du document.")
+
+
+class ImportJobOut(Envelope):
+    """A background import: its state, its progress, then its report."""
+
+    id: str
+    state: Literal["en_attente", "en_cours", "termine", "echoue", "interrompu"]
+    sources_total: int = Field(description="Fichiers et adresses à lire.")
+    sources_done: int = Field(description="Fichiers et adresses lus jusqu'ici.")
+    fiches_read: int = Field(description="Fiches lues et enregistrées jusqu'ici (lot par lot).")
+    documents: int = Field(description="Projets sociaux et plans fédéraux enregistrés jusqu'ici.")
+    created_at: str
+    finished_at: str | None = None
+    error: str | None = Field(default=None, description="Pourquoi l'import a échoué ou a été interrompu.")
+    report: ImportReportOut | None = Field(default=None, description="Le rapport d'import, une fois terminé.")
+    url: str = Field(description="Adresse où suivre l'import.")

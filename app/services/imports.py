@@ -1,37 +1,60 @@
-"""Service function behind the import endpoint: uploaded bytes and URLs → importer → index sync."""
+"""Service functions behind the import endpoints: an upload (files and URLs) becomes a background job
+(``app.services.jobs``): importer, documents, index sync batch by batch, then the CLI's report."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
-from app.domain.envelopes import ImportReportOut
+from app.domain.envelopes import ImportJobOut
 from app.domain.errors import InvalidParameter
-from app.domain.records import Source
+from app.domain.jobs import ImportJob, this_process
+from app.services.jobs import ImportJobs, upload_sources
+from app.services.registry import PerRuntime
 from app.services.runtime import Runtime
 from ingest.fetch import Fetcher
-from ingest.importer import import_sources
 
 log = logging.getLogger("fiches.import")
 
 
-def run_import(runtime: Runtime, files: list[tuple[str, bytes]], urls: list[str],
-               fetcher: Fetcher | None = None) -> ImportReportOut:
+def start_import(runtime: Runtime, files: list[tuple[str, bytes]], urls: list[str],
+                 fetcher: Fetcher | None = None) -> ImportJobOut:
+    """Start importing ``files`` and ``urls`` in the background; the job as it starts (``en_attente``)."""
     bad = [u for u in urls if not u.startswith(("http://", "https://"))]
     if bad:
         raise InvalidParameter("Seules les URL http(s) sont acceptées : " + ", ".join(bad[:5]), invalid=bad[:20])
+    job = jobs_of(runtime).submit(upload_sources(runtime, files, urls, fetcher), len(files) + len(urls))
+    return job_out(job)
 
-    def sources() -> Iterator[Source]:
-        for name, data in files:
-            yield Source(f"envoi:{name}", data)
-        if urls:
-            fetch = fetcher or Fetcher(allow_private=runtime.settings.allow_private_urls)
-            for url in urls:
-                yield fetch.fetch(url)
 
-    report = import_sources(sources(), runtime.store, batch_size=runtime.settings.batch_size)
-    index_error = catch_up_index(runtime)
-    return ImportReportOut.model_validate({**report.as_dict(), "index_error": index_error})
+def import_status(runtime: Runtime, job_id: str) -> ImportJobOut:
+    """A job's state and progress, then its report."""
+    return job_out(jobs_of(runtime).get(job_id))
+
+
+def job_out(job: ImportJob) -> ImportJobOut:
+    return ImportJobOut.model_validate({
+        "id": job.id, "state": job.state, "sources_total": job.sources_total, "sources_done": job.sources_done,
+        "fiches_read": job.fiches_read, "documents": job.documents, "created_at": job.created_at.isoformat(),
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "error": job.error or ("Le serveur a redémarré pendant l'import : relancez-le (les fiches déjà "
+                               "enregistrées ne seront pas dupliquées)." if job.state == "interrompu" else None),
+        "report": job.report, "url": f"/api/imports/{job.id}",
+    })
+
+
+def _jobs(runtime: Runtime) -> ImportJobs:
+    return ImportJobs(runtime, catch_up_index)
+
+
+jobs_of = PerRuntime(_jobs)
+
+
+def recover_jobs(runtime: Runtime) -> int:
+    """At start-up: the unfinished jobs of processes that are gone become ``interrompu``. Returns how many."""
+    count = jobs_of(runtime).store.interrupt_abandoned(keep_owner=this_process())
+    if count:
+        log.warning("%s import(s) interrompu(s) par un redémarrage", count)
+    return count
 
 
 def catch_up_index(runtime: Runtime) -> str | None:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from tests.importing import report_of
 from tests.paths import GROUND_TRUTH, SEED
 
 TOKEN = {"Authorization": "Bearer jeton-de-test"}
@@ -96,7 +97,8 @@ def test_import_endpoint_requires_a_token_and_reports(client):
     _error_shape(client.post("/api/imports", files={"files": ("a.txt", b"x")},
                              headers={"Authorization": "Bearer faux"}), 401)
     text = SEED.read_text(encoding="utf-8").replace("CAFE DES PARENTS", "CAFÉ DES GRANDS-PARENTS")
-    report = client.post("/api/imports", files={"files": ("lot.txt", text.encode())}, headers=TOKEN).json()
+    report = report_of(client, client.post("/api/imports", files={"files": ("lot.txt", text.encode())},
+                                           headers=TOKEN), TOKEN)
     assert (report["created"], report["unchanged"], report["rejected"]) == (1, 24, 0)
     hits = client.get("/api/fiches", params={"q": "grands-parents"}).json()["hits"]
     assert hits and hits[0]["title"] == "CAFÉ DES GRANDS-PARENTS"

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from tests.importing import follow
+
 TOKEN = {"Authorization": "Bearer jeton-de-test"}
 
 
@@ -63,6 +65,9 @@ def test_real_responses_match_the_schema(client, spec):
     report = client.post("/api/imports", headers=TOKEN,
                          files=[("files", ("une.txt", b"Titre seul sans rien\n", "text/plain"))])
     _check(spec, "/api/imports", "post", report)
+    job = follow(client, report.json(), TOKEN)
+    _check(spec, "/api/imports/{job_id}", "get", client.get(job["url"], headers=TOKEN))
+    assert job["state"] == "termine" and job["report"]["exit_code"] == 2
     _check(spec, "/api/fiches/{fiche_id}", "delete", client.delete(f"/api/fiches/{fiche_id}", headers=TOKEN))
 
 
@@ -72,6 +77,10 @@ def test_error_responses_match_the_schema(client, spec):
     _check(spec, "/api/fiches/{fiche_id}/similaires", "get", client.get("/api/fiches/inconnue/similaires"))
     _check(spec, "/api/imports", "post", client.post("/api/imports", json={"urls": []}))
     _check(spec, "/api/imports", "post", client.post("/api/imports", headers=TOKEN, json={"urls": "x"}))
+    _check(spec, "/api/imports/{job_id}", "get", client.get("/api/imports/inconnu", headers=TOKEN))
+    _check(spec, "/api/imports/{job_id}", "get", client.get("/api/imports/inconnu"))
+    _check(spec, "/api/documents", "get", client.get("/api/documents", params={"size": 0}))
+    _check(spec, "/api/documents/{document_id}", "get", client.get("/api/documents/inconnu"))
     _check(spec, "/api/fiches/{fiche_id}", "delete", client.delete("/api/fiches/inconnue", headers=TOKEN))
     _check(spec, "/api/suggest", "get", client.get("/api/suggest", params={"limit": 99}))
 

@@ -19,6 +19,7 @@ import pytest
 from bench.synth import generate, write_fiches
 from deploy.topology import NGINX, Topology
 from tests.conftest import _require
+from tests.importing import follow
 from tests.paths import SEED
 
 pytestmark = [pytest.mark.postgres]
@@ -68,8 +69,16 @@ def healthy(client: httpx.Client, base_url: str) -> bool:
 
 
 def post_files(client: httpx.Client, url: str, token: str, *paths: Path) -> httpx.Response:
+    """Import ``paths`` and wait for the job: its report as a 200, a failed job as a 500, a refusal as is."""
     files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in paths]
-    return client.post(f"{url}/api/imports", files=files, headers={"Authorization": f"Bearer {token}"})
+    auth = {"Authorization": f"Bearer {token}"}
+    response = client.post(f"{url}/api/imports", files=files, headers=auth)
+    if response.status_code != 202:
+        return response
+    job = follow(client, response.json(), auth, base=url)
+    if job["state"] == "termine":
+        return httpx.Response(200, json=job["report"])
+    return httpx.Response(500, json=job)
 
 
 @pytest.fixture

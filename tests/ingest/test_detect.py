@@ -9,7 +9,7 @@ import pytest
 
 from app.domain.records import ParsedFiche, Rejected
 from ingest.decoding import decode
-from ingest.detect import detect_format, parse_document
+from ingest.detect import detect_format, parse_document, read_document
 from ingest.export import export_csv, export_json
 from tests.fixtures.golden import GOLDEN, assert_matches_golden
 from tests.paths import FIXTURES, SEEDS
@@ -23,10 +23,18 @@ def test_golden_through_parse_document(name: str) -> None:
 
 @pytest.mark.parametrize("seed", ["000_486432dee1cf7a83.txt", "002_2fcf364e08e6fce9.txt",
                                   "003_8480cdf5dfdc581a.txt", "004_603e9f97119bd15b.txt"])
-def test_projets_sociaux_are_not_fiches(seed: str) -> None:
+def test_projets_sociaux_are_not_fiches_but_documents(seed: str) -> None:
     (record,) = parse_document((SEEDS / seed).read_bytes(), seed)
-    assert isinstance(record, Rejected) and record.line == 1
-    assert record.reason.startswith("Format non reconnu") and "Formats acceptés" in record.reason
+    assert isinstance(record, Rejected) and record.line == 1 and record.whole
+    assert record.reason.startswith("Projet social ou plan fédéral, pas une fiche")
+    document = read_document((SEEDS / seed).read_bytes(), seed)
+    assert document is not None and document.units
+
+
+def test_fiche_formats_are_never_read_as_documents() -> None:
+    assert read_document(SEED_FICHES.read_bytes(), "001.txt") is None
+    assert read_document(b"\x00\x01binaire" * 100, "x.bin") is None
+    assert read_document(b"", "vide.txt") is None
 
 
 def test_seed_dump_is_text() -> None:

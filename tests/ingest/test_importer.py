@@ -65,13 +65,14 @@ def test_missing_path_is_unusable_and_imports_nothing(store, seed_dir):
     assert store.count() == 0
 
 
-def test_document_in_no_known_format_is_reported(store, tmp_path):
+def test_a_projet_social_given_to_the_fiche_importer_alone_is_reported(store, tmp_path):
+    # the CLI and the API divert documents first (app.services.documents); the fiche importer says what it is
     path = tmp_path / "projet-social.txt"
     path.write_text(PROJET_SOCIAL.read_text(encoding="utf-8"))
     report = import_paths([str(path)], store)
     assert (report.created, report.rejected, report.exit_code) == (0, 0, 2)
     (unusable,) = report.unusable
-    assert unusable.startswith(f"{path} : Format non reconnu")
+    assert unusable.startswith(f"{path} : Projet social ou plan fédéral, pas une fiche")
 
 
 def test_glob_and_reimport_after_edit_updates(store, tmp_path):

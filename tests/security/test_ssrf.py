@@ -7,6 +7,7 @@ import pytest
 
 from ingest.fetch import Fetcher
 from ingest.netguard import refused_address
+from tests.importing import report_of
 
 PUBLIC = "http://93.184.216.34/fiches.txt"  # a public address literal: the mock answers, nothing is sent
 
@@ -53,7 +54,8 @@ def test_public_addresses_pass_and_a_setting_allows_private_ones():
 
 
 def test_the_import_endpoint_reports_a_refused_address(client):
-    report = client.post("/api/imports", json={"urls": ["http://169.254.169.254/latest/meta-data/"]},
-                         headers={"Authorization": "Bearer jeton-de-test"}).json()
+    auth = {"Authorization": "Bearer jeton-de-test"}
+    report = report_of(client, client.post("/api/imports", json={"urls": ["http://169.254.169.254/latest/meta-data/"]},
+                                           headers=auth), auth)
     assert report["created"] == 0 and report["exit_code"] == 2
     assert any("adresse non publique refusée" in item for item in report["unusable"])

@@ -1,0 +1,175 @@
+"""Projets sociaux and federation plans: stored on import, searched unit by unit, read whole.
+
+On import, each source is first offered to ``ingest.detect.read_document``: a projet social or federation
+plan is stored as a document (with its units) and does not reach the fiche importer; every other source
+goes on to it unchanged. The unit index (``app.search.units``) is built from the store, per process, and
+rebuilt when the store's documents change (a cheap version check on each search).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.domain.document_store import DocumentStore
+from app.domain.documents import DOCUMENT_TYPES, Document, DocumentNotFound, DocumentUnit
+from app.domain.envelopes import DocumentDetail, DocumentsResult
+from app.domain.errors import InvalidParameter, StoreUnavailable
+from app.domain.records import Rejected, Source
+from app.search.thesaurus import Thesaurus
+from app.search.thesaurus import load as load_thesaurus
+from app.search.units import FACETS, UnitRow, UnitSnapshot, search_units
+from app.services.registry import PerRuntime
+from app.services.runtime import Runtime
+from ingest.detect import read_document
+from ingest.importer import ImportReport, import_sources
+
+log = logging.getLogger("fiches.import")
+MAX_SIZE = 100
+
+
+@dataclass
+class DocumentCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: list[Rejected] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def divert_documents(sources: Iterable[Source], store: DocumentStore, counts: DocumentCounts,
+                     on_source: Callable[[], None] | None = None) -> Iterator[Source]:
+    """``sources`` without their projets sociaux and federation plans, which are stored on the way."""
+    for source in sources:
+        if on_source:
+            on_source()
+        if source.error is None:
+            doc = read_document(source.content, source.name)
+            if doc is not None:
+                try:
+                    outcome = store.upsert(doc)
+                except StoreUnavailable:
+                    raise
+                except Exception as error:  # noqa: BLE001 - the database refused this document: say why, go on
+                    reason = str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0][:300]
+                    counts.refused.append(Rejected(source.name, 1, f"Document refusé par la base de données "
+                                                                   f"({reason}) : corrigez ce texte puis relancez l'import."))
+                    continue
+                setattr(counts, outcome, getattr(counts, outcome) + 1)
+                log.info("document %s : %s (%s parties)", outcome, source.name, len(doc.units))
+                continue
+        yield source
+
+
+def import_with_documents(runtime: Runtime, sources: Iterable[Source], batch_size: int | None = None,
+                          on_batch: Callable[[int], None] | None = None,
+                          on_source: Callable[[], None] | None = None) -> tuple[ImportReport, DocumentCounts]:
+    """Import fiches and documents from ``sources`` (the CLI and the import jobs both come here)."""
+    counts = DocumentCounts()
+    store = DocumentStore(runtime.engine)
+    report = import_sources(divert_documents(sources, store, counts, on_source), runtime.store,
+                            batch_size=batch_size or runtime.settings.batch_size, on_batch=on_batch)
+    report.sources += counts.stored + len(counts.refused)
+    report.rejected += len(counts.refused)
+    report.rejections.extend(counts.refused)
+    return report, counts
+
+
+# --- search ---------------------------------------------------------------------------------------------------
+
+class _UnitIndex:
+    """The unit index of one runtime, rebuilt when the store's documents change."""
+
+    def __init__(self, store: DocumentStore, thesaurus: Thesaurus) -> None:
+        self.store = store
+        self.thesaurus = thesaurus
+        self.lock = threading.Lock()
+        self.version: tuple[Any, ...] | None = None
+        self.snapshot = UnitSnapshot([], thesaurus)
+
+    def current(self) -> UnitSnapshot:
+        version = self.store.version()
+        with self.lock:
+            if version != self.version:
+                rows = [_row(doc, unit) for doc, unit in self.store.all_units()]
+                self.snapshot = UnitSnapshot(rows, self.thesaurus)
+                self.version = version
+            return self.snapshot
+
+
+_index = PerRuntime(lambda runtime: _UnitIndex(DocumentStore(runtime.engine), load_thesaurus()))
+
+
+def _row(doc: Document, unit: DocumentUnit) -> UnitRow:
+    return UnitRow(
+        id=unit.id, document_id=doc.id, document_title=doc.title, type=doc.type, titre=unit.titre,
+        position=unit.position, structure=doc.structure, territoire=doc.territoire, periode=doc.periode,
+        axe=unit.axe, objectifs_operationnels=list(unit.objectifs_operationnels), indicateurs=list(unit.indicateurs),
+        exemples=list(unit.exemples), parties=list(unit.parties), texte=unit.texte,
+    )
+
+
+def _document_ref(row: UnitRow) -> dict[str, Any]:
+    return {"id": row.document_id, "title": row.document_title, "type": row.type,
+            "type_label": DOCUMENT_TYPES.get(row.type, row.type), "structure": row.structure,
+            "territoire": row.territoire, "periode": row.periode}
+
+
+def _unit(row: UnitRow | DocumentUnit) -> dict[str, Any]:
+    return {"id": row.id, "position": row.position, "titre": row.titre, "axe": row.axe,
+            "objectifs_operationnels": list(row.objectifs_operationnels), "indicateurs": list(row.indicateurs),
+            "exemples": list(row.exemples), "parties": [dict(p) for p in row.parties], "texte": row.texte}
+
+
+PARAMETERS = ("q", "type", "structure", "page", "size")
+
+
+def check_parameters(names: Iterable[str]) -> None:
+    """A parameter this search does not know is an error that lists the ones it does."""
+    unknown = sorted(set(names) - set(PARAMETERS))
+    if unknown:
+        raise InvalidParameter(f"Paramètre inconnu : {', '.join(unknown[:5])}. Paramètres permis : "
+                               f"{', '.join(PARAMETERS)}.", unknown=unknown[:20], allowed=list(PARAMETERS))
+
+
+def search_documents(runtime: Runtime, q: str = "", types: list[str] | None = None,
+                     structures: list[str] | None = None, page: int = 1, size: int = 20) -> DocumentsResult:
+    bad = [t for t in types or [] if t not in DOCUMENT_TYPES]
+    if bad:
+        raise InvalidParameter(f"Type de document inconnu : {', '.join(bad)}. Valeurs permises : "
+                               f"{', '.join(DOCUMENT_TYPES)}.", invalid=bad)
+    if page < 1 or not 1 <= size <= MAX_SIZE:
+        raise InvalidParameter(f"page commence à 1 ; size va de 1 à {MAX_SIZE}.")
+    index = _index(runtime)
+    filters = {"type": types or [], "structure": structures or []}
+    found = search_units(index.current(), index.thesaurus, q[:500], filters, page, size)
+    facets = {name: [{"value": value, "label": DOCUMENT_TYPES.get(value, value) if name == "type" else value,
+                      "count": count, "selected": value in filters[name]}
+                     for value, count in found["facets"][name]]
+              for name in FACETS}
+    return DocumentsResult.model_validate({
+        "total": found["total"], "page": page, "size": size,
+        "hits": [{**_unit(row), "document": _document_ref(row), "score": round(s, 4)} for row, s in found["hits"]],
+        "approchants": [{**_unit(row), "document": _document_ref(row), "score": 0.0}
+                        for row, _ in found["approchants"]],
+        "facets": facets,
+    })
+
+
+def document_detail(runtime: Runtime, doc_id: str) -> DocumentDetail:
+    found = DocumentStore(runtime.engine).get(doc_id)
+    if found is None:
+        raise DocumentNotFound(f"Aucun document « {doc_id[:40]} » : cherchez-le avec /api/documents?q=…",
+                               id=doc_id[:40])
+    doc, units = found
+    return DocumentDetail.model_validate({
+        "id": doc.id, "title": doc.title, "type": doc.type, "type_label": DOCUMENT_TYPES.get(doc.type, doc.type),
+        "structure": doc.structure, "territoire": doc.territoire, "periode": doc.periode,
+        "source_file": doc.source_file, "units": [_unit(unit) for unit in units],
+    })

@@ -1,0 +1,120 @@
+"""Projets sociaux and federation plans through the API: the four seed documents imported by an import job,
+their units searched with the fiche search's rules (type facet, indicators field), a document read whole
+(both backends)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.test_openapi import _check
+from tests.importing import report_of
+from tests.paths import SEEDS
+
+TOKEN = {"Authorization": "Bearer jeton-de-test"}
+DOCUMENTS = ["000_486432dee1cf7a83.txt", "002_2fcf364e08e6fce9.txt", "003_8480cdf5dfdc581a.txt",
+             "004_603e9f97119bd15b.txt"]
+
+
+def _post(client, names):
+    files = [("files", (name, (SEEDS / name).read_bytes(), "text/plain")) for name in names]
+    return report_of(client, client.post("/api/imports", files=files, headers=TOKEN), TOKEN)
+
+
+@pytest.fixture
+def imported(client):
+    report = _post(client, DOCUMENTS)
+    assert (report["documents"], report["sources"], report["created"], report["unusable"]) == (4, 4, 0, [])
+    assert report["exit_code"] == 0
+    return client
+
+
+def _units(client, **params):
+    response = client.get("/api/documents", params={"size": 100, **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _document_of(client, title):
+    everything = _units(client)["hits"]
+    hit = next(h for h in everything if h["document"]["title"] == title)
+    return client.get(f"/api/documents/{hit['document']['id']}").json()
+
+
+def test_the_four_seed_documents_become_documents_and_units(imported):
+    client = imported
+    result = _units(client)
+    assert result["total"] == 32 + 8 + 9 + 3
+    assert {f["value"]: f["count"] for f in result["facets"]["type"]} == {"projet_social": 49, "plan_federal": 3}
+    grid = _document_of(client, "Projet social")
+    assert (grid["type_label"], len(grid["units"]), grid["structure"], grid["periode"]) == ("Projet social", 9, None, None)
+    plan = _document_of(client, "Des organisations sur les territoires")
+    assert [u["titre"] for u in plan["units"]] == ["Impact social", "Gouvernance", "Fonction accueil"]
+    assert [len(u["parties"]) for u in plan["units"]] == [6, 6, 5]
+    assert plan["type"] == "plan_federal" and plan["source_file"] == "004_603e9f97119bd15b.txt"
+    sections = _document_of(client, "Projet social — Thiers Dore et Montagne")
+    assert (sections["periode"], sections["territoire"], len(sections["units"])) == (
+        "2021/2024", "Thiers Dore et Montagne", 8)
+    slides = _document_of(client, "Benoit Stamcar, présentation UC3 & UC4")
+    assert slides["structure"] == "Centre Social de Remiremont" and len(slides["units"]) == 32
+    assert [u["position"] for u in slides["units"]] == list(range(32))
+
+
+def test_grid_units_keep_their_objectives_and_indicators(imported):
+    hits = _units(imported, q="hors les murs")["hits"]
+    unit = next(h for h in hits if h["titre"] == "Développer des actions hors les murs")
+    assert unit["axe"].startswith("Axe I : IDENTIFIER LE CENTRE SOCIAL")
+    assert len(unit["objectifs_operationnels"]) == 3 and len(unit["indicateurs"]) == 3
+    whole = imported.get(f"/api/documents/{unit['document']['id']}").json()
+    assert len(whole["units"]) == 9
+    assert all(len(u["indicateurs"]) == 3 for u in whole["units"])
+
+
+def test_searches_find_the_indicators_and_the_theme(imported):
+    found = _units(imported, q="indicateurs participation des habitants")
+    top = found["hits"][:3]
+    assert len(top) == 3 and all(h["document"]["title"] == "Projet social" and h["indicateurs"] for h in top)
+    assert all(h["axe"].startswith("Axe") for h in top)
+    typing = _units(imported, q="indicateurs particip")["hits"]  # the last word, being typed, is a prefix
+    assert {h["id"] for h in typing[:3]} == {h["id"] for h in top}
+    first = _units(imported, q="mesure de l'impact social")["hits"][0]
+    assert (first["titre"], first["document"]["type"]) == ("Impact social", "plan_federal")
+    federal = _units(imported, q="gouvernance", type="plan_federal")
+    assert [h["titre"] for h in federal["hits"]] == ["Gouvernance"]
+    facet = {f["value"]: f for f in federal["facets"]["type"]}
+    assert facet["plan_federal"]["selected"] and facet["projet_social"]["count"] >= 3  # counts ignore its own filter
+    by_structure = _units(imported, q="gouvernance", structure="Centre Social de Remiremont")["hits"]
+    assert by_structure and all(h["document"]["structure"] == "Centre Social de Remiremont" for h in by_structure)
+    near = _units(imported, q="gouvernance zorglub")
+    assert near["total"] == 0 and near["approchants"]
+
+
+def test_reimporting_the_same_documents_changes_nothing(imported):
+    before = _units(imported)["hits"]
+    report = _post(imported, DOCUMENTS)
+    assert report["documents"] == 4 and report["created"] == 0
+    assert _units(imported)["hits"] == before
+
+
+def test_document_responses_match_the_schema(imported):
+    spec = imported.get("/openapi.json").json()
+    result = imported.get("/api/documents", params={"q": "habitants", "size": 5})
+    _check(spec, "/api/documents", "get", result)
+    doc_id = result.json()["hits"][0]["document"]["id"]
+    _check(spec, "/api/documents/{document_id}", "get", imported.get(f"/api/documents/{doc_id}"))
+    _check(spec, "/api/documents/{document_id}", "get", imported.get("/api/documents/inconnu"))
+    _check(spec, "/api/documents", "get", imported.get("/api/documents", params={"type": "fiche"}))
+    assert imported.get("/api/documents", params={"page": 0}).status_code == 422
+
+
+def test_control_characters_never_reach_the_database(client):
+    text = (SEEDS / DOCUMENTS[2]).read_text(encoding="utf-8").replace("Développer", "Dév\x00elopper\x07")
+    files = [("files", ("grille-nul.txt", text.encode("utf-8"), "text/plain"))]
+    report = report_of(client, client.post("/api/imports", files=files, headers=TOKEN), TOKEN)
+    assert (report["documents"], report["rejected"], report["exit_code"]) == (1, 0, 0)
+    titles = [h["titre"] for h in _units(client, q="hors les murs")["hits"]]
+    assert "Développer des actions hors les murs" in titles
+
+
+def test_an_unknown_parameter_lists_the_allowed_ones(client):
+    body = client.get("/api/documents", params={"taille": 3}).json()
+    assert body["error"]["status"] == 422 and "Paramètres permis : q, type, structure, page, size" in body["error"]["message"]
