@@ -30,7 +30,8 @@ COORDINATION_POWER = 2.0
 ALT_BONUS = 0.5  # a fiche matching the typed words gets this share of its best alternative too
 DUPLICATE_DAMPING = 0.5
 PLACE_LEAD = 1.0  # added to the normalised score of the fiches of a place's département: they come first
-APPROCHANTS = 10
+APPROCHANTS = 10  # close results listed, counting the short result set they follow
+SHORT_SET = 10  # a result set smaller than this is followed by close results
 
 Array = np.ndarray
 
@@ -149,14 +150,27 @@ def score(snapshot: Snapshot, query: TextQuery) -> Scored:
         final = np.where(lead, final / top + PLACE_LEAD, final / top)
     live = snapshot.live_mask
     docs = np.flatnonzero((satisfied == len(query.clauses)) & live)
-    if len(docs) or len(query.clauses) < 2:
+    if len(docs) >= SHORT_SET or len(query.clauses) < 2:
         return Scored(docs, final[docs], empty, np.zeros(0))
-    best = int(satisfied[live].max()) if live.any() else 0
+    near, near_scores = _close_results(snapshot, docs, satisfied, final)
+    keep = max(APPROCHANTS - len(docs), 0)
+    return Scored(docs, final[docs], near[:keep], near_scores[:keep])
+
+
+def _close_results(snapshot: Snapshot, docs: Array, satisfied: Array, final: Array) -> tuple[Array, Array]:
+    """The live documents outside the set ``docs`` that satisfy the most clauses (at least one), ranked;
+    never a near-duplicate of a document of the set (its action is already shown)."""
+    outside = snapshot.live_mask.copy()
+    outside[docs] = False
+    codes = snapshot.group_code[docs]
+    codes = codes[codes >= 0]
+    if len(codes):
+        outside &= ~np.isin(snapshot.group_code, codes)
+    best = int(satisfied[outside].max()) if outside.any() else 0
     if best == 0:
-        return Scored(docs, final[docs], empty, np.zeros(0))
-    near = np.flatnonzero((satisfied == best) & live)
-    near, near_scores = rank(near, final[near], snapshot)
-    return Scored(docs, final[docs], near[:APPROCHANTS], near_scores[:APPROCHANTS])
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    near = np.flatnonzero((satisfied == best) & outside)
+    return rank(near, final[near], snapshot)
 
 
 def rank(docs: Array, scores: Array, snapshot: Snapshot) -> tuple[Array, Array]:
