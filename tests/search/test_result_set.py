@@ -56,6 +56,41 @@ def test_approchants_when_nothing_matches_every_concept(devset_service):
     assert devset_service.export_ids(SearchParams(q="chorale apiculture")) == []
 
 
+def test_a_short_result_set_is_followed_by_its_close_results(devset_service):
+    """« mobilité rurale »: one fiche says both; the mobility-only fiches follow it, apart and uncounted."""
+    result = search(devset_service, q="mobilité rurale")
+    assert ids(result) == {"sen5"} and result["total"] == 1 and result["total_fiches"] == 1
+    near = [h["id"] for h in result["approchants"]]
+    assert {"emp3", "env4"} <= set(near) and "sen5" not in near
+    assert sum(f["count"] for f in result["facets"]["dimension"]) == 1  # the facets count the set only
+    assert devset_service.export_ids(SearchParams(q="mobilité rurale")) == ["sen5"]
+
+
+def test_close_results_only_after_the_last_hits_of_an_unfiltered_short_set(devset_service):
+    pages = [search(devset_service, q="quartier enfants", size=2, page=p) for p in (1, 2)]
+    assert pages[0]["total"] == 4 and pages[0]["approchants"] == []  # more hits come on the next page
+    assert pages[1]["approchants"] and pages[1]["approchants"] == search(devset_service, q="quartier enfants")[
+        "approchants"]
+    assert search(devset_service, q="mobilité rurale", dimension="Services")["approchants"] == []  # filtered
+    assert search(devset_service, q="mobilité rurale", budget_min=1)["approchants"] == []  # a range
+    two = search(devset_service, q="jardin", size=1)  # a one-concept query has no close results
+    assert two["total"] > 1 and two["approchants"] == []
+    big = [search(devset_service, q="enfants parents", size=5, page=p) for p in (1, 2, 3)]
+    assert big[0]["total_fiches"] >= 10 and not any(page["approchants"] for page in big)  # a long set: none
+
+
+def test_a_close_result_is_never_a_near_duplicate_of_a_hit(service, store):
+    load_devset(store, [
+        fiche("a", "Transport solidaire rural", "Des chauffeurs bénévoles en milieu rural."),
+        dict(fiche("b", "Transport solidaire", "Des chauffeurs bénévoles pour les courses."), duplicate_of="a"),
+        fiche("c", "Transport à la demande", "Un minibus pour les courses."),
+    ])
+    service.sync()
+    result = search(service, q="transport rural")
+    assert ids(result) == {"a"}
+    assert [h["id"] for h in result["approchants"]] == ["c"]
+
+
 def test_a_query_no_fiche_answers_finds_nothing(devset_service):
     for q in ("piscine olympique", "tournoi d'échecs"):
         assert search(devset_service, q=q)["total"] == 0
