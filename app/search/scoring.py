@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 K1 = 1.2
 B = {"title": 0.3, "kw": 0.3, "resume": 0.6, "body": 0.75}
 COORDINATION_POWER = 2.0
-ALT_BONUS = 0.5  # a fiche matching the typed words gets this share of its best alternative too
+ALT_BONUS = 0.5
+CONTROLLED_WEIGHT = 0.7  # a concept met by a controlled value only: about a single mention in the mots clés  # a fiche matching the typed words gets this share of its best alternative too
 DUPLICATE_DAMPING = 0.5
 PLACE_LEAD = 1.0  # added to the normalised score of the fiches of a place's département: they come first
 APPROCHANTS = 10  # close results listed, counting the short result set they follow
@@ -118,6 +119,10 @@ class _Scorer:
             weight = max(weight, alt_weight)
             np.maximum(best_alt, alt_score, out=best_alt)
             np.maximum(met, np.where(alt_met, alt.weight, 0.0), out=met)
+        for facet, value in clause.controlled:  # a controlled value implying the concept (thesaurus ``@``)
+            holds = self.snapshot.facets.mask(facet, value)
+            np.maximum(met, np.where(holds, CONTROLLED_WEIGHT, 0.0), out=met)
+            np.maximum(best_alt, np.where(holds, CONTROLLED_WEIGHT * weight, 0.0), out=best_alt)
         score = np.where(typed_hit, typed_score + ALT_BONUS * best_alt, best_alt)
         if clause.place is not None:
             met = np.maximum(met, self.snapshot.facets.mask("departement", clause.place.departement))

@@ -82,7 +82,7 @@ def test_devset_beats_plain_bm25(devset_service):
     print("\nDevelopment set\n" + table(rows) + f"\nmean nDCG@10: shown {shown:.3f} (result set alone {in_set:.3f}),"
           f" plain BM25 {base:.3f}")
     assert shown > base
-    assert in_set >= 0.95 and shown >= in_set
+    assert shown >= 0.951 and shown >= in_set  # 0.951 before the close results followed short sets
 
 
 def test_devset_result_sets(devset_service):
@@ -98,7 +98,7 @@ def test_devset_result_sets(devset_service):
     print("\nDevelopment set, result sets\n" + set_table(rows))
     precision, recall, f1 = (sum(row[2][j] for row in rows) / len(rows) for j in range(3))
     base_f1 = sum(row[4][2] for row in rows) / len(rows)
-    assert f1 >= 0.75 and recall >= 0.90, (precision, recall, f1)
+    assert f1 >= 0.945 and recall >= 0.99, (precision, recall, f1)  # issue 7: F1 0.945, recall 1.000
     assert f1 > base_f1
     for entry, row in zip(queries, rows):
         if not entry["relevant"]:  # nothing answers it: nothing is found (close results come apart)
