@@ -175,6 +175,9 @@ def _close_results(snapshot: Snapshot, docs: Array, satisfied: Array, final: Arr
     if best == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     near = np.flatnonzero((satisfied == best) & outside)
+    if len(near) > 4 * APPROCHANTS:  # only the first few are listed: rank the best-scored ones only
+        near = near[np.argpartition(-final[near], 4 * APPROCHANTS)[: 4 * APPROCHANTS]]
+        near.sort()
     return rank(near, final[near], snapshot)
 
 
