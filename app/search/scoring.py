@@ -63,10 +63,13 @@ def term_scores(snapshot: Snapshot, term: str, boosts: dict[str, float] = TEXT_B
         acc[ids] += tfs / (k + c * snapshot.lengths[fname][ids])
     acc = finite(acc)
     present = acc > 0.0
-    n = max(snapshot.n_live, 1)
-    df = int(np.count_nonzero(present & snapshot.live_mask))
-    idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    idf = _idf(snapshot, int(np.count_nonzero(present & snapshot.live_mask)))
     return Term(idf * (K1 + 1.0) * acc / (K1 + acc), present, idf)
+
+
+def _idf(snapshot: Snapshot, df: int) -> float:
+    n = max(snapshot.n_live, 1)
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
 @dataclass
@@ -96,12 +99,27 @@ class _Scorer:
             mask &= self.snapshot.has_term("pairs", pair_term(first, second))
         return mask
 
+    def idf(self, term: str) -> float:
+        """The idf of ``term`` (as ``term_scores`` gives it), without scoring every document."""
+        found = self.cache.get(term)
+        if found is not None:
+            return found.idf
+        present = np.zeros(self.snapshot.n_docs, dtype=bool)
+        for fname in TEXT_BOOSTS:
+            present[self.snapshot.postings(fname, term)[0]] = True
+        return _idf(self.snapshot, int(np.count_nonzero(present & self.snapshot.live_mask)))
+
     def alternative(self, alt: Alternative) -> tuple[Array, Array, float]:
         """(where it is met, its score there, its weight as a clause)."""
+        if alt.phrase and len(alt.terms) > 1:
+            together = self.phrase(alt.terms)
+            if not together.any():  # no document has the phrase: skip scoring its words everywhere
+                empty = np.zeros(self.snapshot.n_docs)
+                return together, empty, alt.weight * max(self.idf(t) for t in alt.terms)
         parts = [self.term(t) for t in alt.terms]
         met = np.logical_and.reduce([p.present for p in parts])
         if alt.phrase and len(alt.terms) > 1:
-            met &= self.phrase(alt.terms)
+            met &= together
         alt_score = alt.weight * sum(p.scores for p in parts) / len(parts) ** 0.5
         return met, np.where(met, alt_score, 0.0), alt.weight * max((p.idf for p in parts), default=0.0)
 
