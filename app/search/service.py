@@ -182,7 +182,7 @@ class SearchService:
         hits = self._hits(snap, page_docs, scores, query, result)
         near: list[dict[str, Any]] = []
         # close results: when nothing matches every concept, or after the last hits of a short, unfiltered set
-        last_page = start + params.size >= len(actions) and not filters and all(
+        last_page = start < len(actions) <= start + params.size and not filters and all(
             params.bounds(spec.name) == (None, None) for spec in RANGES)
         if text is not None and len(text.near) and (text.total == 0 or last_page):
             near_scores = np.zeros(snap.n_docs, dtype=np.float32)

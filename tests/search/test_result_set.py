@@ -72,6 +72,7 @@ def test_close_results_only_after_the_last_hits_of_an_unfiltered_short_set(devse
     assert pages[0]["total"] == 4 and pages[0]["approchants"] == []  # more hits come on the next page
     assert pages[1]["approchants"] and pages[1]["approchants"] == search(devset_service, q="quartier enfants")[
         "approchants"]
+    assert search(devset_service, q="quartier enfants", size=2, page=3)["approchants"] == []  # past the end
     assert search(devset_service, q="mobilité rurale", dimension="Services")["approchants"] == []  # filtered
     assert search(devset_service, q="mobilité rurale", budget_min=1)["approchants"] == []  # a range
     two = search(devset_service, q="jardin", size=1)  # a one-concept query has no close results
