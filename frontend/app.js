@@ -14,7 +14,7 @@ import {
   renderFacets, renderRanges, renderChips, activeFilters, placeAttachedRanges,
 } from './facets.js';
 import {
-  renderResults, renderPager, renderEmpty, renderSuggestion, renderPlaces,
+  renderResults, renderPager, renderEmpty, renderNear, renderSuggestion, renderPlaces,
 } from './results.js';
 import { loadFiche } from './fiche.js';
 import { renderCompareBar, loadComparison, setPrintOrientation } from './compare.js';
@@ -36,7 +36,7 @@ const dom = {
   filters: $('filters'), filtersToggle: $('filters-toggle'), filtersCount: $('filters-toggle-count'),
   ranges: $('ranges-form'), facets: $('facets'), searchView: $('search-view'), heading: $('results-heading'),
   count: $('count'), alert: $('alert'), didYouMean: $('did-you-mean'), sort: $('sort'), csv: $('export-csv'), json: $('export-json'),
-  chips: $('chips'), empty: $('empty'), results: $('results'), pager: $('pager'), ficheView: $('fiche-view'),
+  chips: $('chips'), empty: $('empty'), results: $('results'), near: $('near'), pager: $('pager'), ficheView: $('fiche-view'),
   compareBar: $('compare-bar'), compareView: $('compare-view'), tableur: $('export-tableur'), exports: $('exports'),
   map: $('map'), selectionBar: $('selection-bar'), selectionView: $('selection-view'), landing: $('landing'),
   structureView: $('structure-view'),
@@ -160,6 +160,7 @@ function showResults(current, response, focus) {
   renderSuggestion(dom.didYouMean, current, response, (q) => { dom.q.value = q; setQuery(q); });
   renderPlaces(dom.places, response, (label) => toggleFacet('departement', label, true));
   renderEmpty(dom.empty, current, response, { removeFilter });
+  renderNear(dom.near, current, response);
   renderCompareBar(dom.compareBar, current, { onOpen: openComparison, onClear: () => setCompare([]) });
   renderSelectionBar(dom.selectionBar, current, { onClear: clearSelection });
   const active = activeFilters(current).length;

@@ -167,6 +167,20 @@ export function renderSuggestion(node, state, response, setQuery) {
     ' ?');
 }
 
+/** After the last hits of a short result set: the close results, apart, under a line that says what they are. */
+export function renderNear(container, state, response) {
+  const near = (response && response.total > 0 && response.approchants) || [];
+  container.hidden = !near.length;
+  if (!near.length) {
+    container.replaceChildren();
+    return;
+  }
+  setChildren(container,
+    el('h2', { text: 'Fiches approchantes' }),
+    el('p', { text: `${formatInteger(near.length)} ${plural(near.length, 'autre fiche contient', 'autres fiches contiennent')} une partie des mots de votre recherche, pas tous\u00a0:` }),
+    el('ol', { class: 'results approchants' }, near.map((hit) => el('li', {}, card(state, hit, hit.autres || [], 3)))));
+}
+
 /** No result: say so, show the close results, and list the filters to remove ("did you mean" sits above). */
 export function renderEmpty(container, state, response, handlers) {
   if (!response || response.total > 0) {

@@ -83,8 +83,10 @@ class SearchResult(Envelope):
     page: int
     size: int
     hits: list[Hit]
-    approchants: list[Hit] = Field(description="Quand aucune fiche ne contient tous les mots : les plus proches "
-                                               "(hors total, facettes et exports).")
+    approchants: list[Hit] = Field(description="Fiches qui ne contiennent qu'une partie des mots, les plus proches "
+                                               "d'abord (hors total, facettes et exports) : quand aucune fiche ne "
+                                               "les contient tous, ou après la dernière page d'un résultat de moins "
+                                               "de 10 fiches, sans filtre.")
     lieux: list[Lieu] = Field(description="Communes ou départements reconnus dans la recherche.")
     facets: dict[str, list[FacetValue]] = Field(
         description="Une entrée par facette, dans l'ordre d'affichage (voir /api/catalogue).")

@@ -9,7 +9,8 @@ result set when it satisfies every clause. A clause is satisfied by its typed wo
 field) or by one of its *alternatives*, which weigh less: a thesaurus expansion (several words: a phrase,
 matched only on words standing together, never word by word), the parts of a hyphenated word, or, for the
 last word while it is being typed, the words it starts. A place is also satisfied by every fiche of its
-département.
+département, and a concept the thesaurus ties to a controlled value (Public « Enfance » for « enfants ») by
+every fiche holding that value.
 
 A word that the index or the thesaurus knows is never "corrected"; an unknown word is replaced by its
 closest frequent spelling (``corrected`` then says which spelling was searched).
@@ -52,6 +53,7 @@ class Clause:
     words: tuple[str, ...]
     alternatives: list[Alternative] = field(default_factory=list)
     place: Place | None = None  # a place: the fiches of its département also satisfy the clause
+    controlled: list[tuple[str, str]] = field(default_factory=list)  # (facet, value): its fiches satisfy it
 
     def all_terms(self) -> set[str]:
         out = set(self.typed)
@@ -124,11 +126,12 @@ def _word_clauses(words: list[Word], snapshot: Snapshot, thesaurus: Thesaurus, f
             # an expansion containing every typed word only narrows them: the typed words cover it
             alts = [Alternative(exp, SYNONYM_WEIGHT, synonym=True, phrase=len(exp) > 1) for exp in sorted(expansions)
                     if not set(stems[i:end]) <= set(exp)]
-            clauses.append(Clause(typed, tuple(w for w, _, _ in words[i:end]), alts))
+            controlled = _controlled(thesaurus, [tuple(stems[i:end]), *sorted(expansions)])
+            clauses.append(Clause(typed, tuple(w for w, _, _ in words[i:end]), alts, controlled=controlled))
             i = end
             continue
         word, stem, parts = words[i]
-        clause = Clause((stem,), (word,))
+        clause = Clause((stem,), (word,), controlled=_controlled(thesaurus, [(stem,)]))
         if parts:
             clause.alternatives.append(Alternative(parts, PARTS_WEIGHT))
         if i == last and not parts:
@@ -137,6 +140,14 @@ def _word_clauses(words: list[Word], snapshot: Snapshot, thesaurus: Thesaurus, f
         clauses.append(clause)
         i += 1
     return clauses
+
+
+def _controlled(thesaurus: Thesaurus, concepts: list[tuple[str, ...]]) -> list[tuple[str, str]]:
+    """The controlled values (facet, value) that satisfy any of ``concepts`` (a term and its synonyms)."""
+    out: list[tuple[str, str]] = []
+    for concept in concepts:
+        out.extend(p for p in thesaurus.controlled.get(concept, ()) if p not in out)
+    return out
 
 
 def _place_clause(place: Place, written: str) -> Clause:

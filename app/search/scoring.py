@@ -27,10 +27,12 @@ if TYPE_CHECKING:
 K1 = 1.2
 B = {"title": 0.3, "kw": 0.3, "resume": 0.6, "body": 0.75}
 COORDINATION_POWER = 2.0
-ALT_BONUS = 0.5  # a fiche matching the typed words gets this share of its best alternative too
+ALT_BONUS = 0.5
+CONTROLLED_WEIGHT = 0.7  # a concept met by a controlled value only: about a single mention in the mots clés  # a fiche matching the typed words gets this share of its best alternative too
 DUPLICATE_DAMPING = 0.5
 PLACE_LEAD = 1.0  # added to the normalised score of the fiches of a place's département: they come first
-APPROCHANTS = 10
+APPROCHANTS = 10  # close results listed, counting the short result set they follow
+SHORT_SET = 10  # a result set smaller than this is followed by close results
 
 Array = np.ndarray
 
@@ -61,10 +63,13 @@ def term_scores(snapshot: Snapshot, term: str, boosts: dict[str, float] = TEXT_B
         acc[ids] += tfs / (k + c * snapshot.lengths[fname][ids])
     acc = finite(acc)
     present = acc > 0.0
-    n = max(snapshot.n_live, 1)
-    df = int(np.count_nonzero(present & snapshot.live_mask))
-    idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    idf = _idf(snapshot, int(np.count_nonzero(present & snapshot.live_mask)))
     return Term(idf * (K1 + 1.0) * acc / (K1 + acc), present, idf)
+
+
+def _idf(snapshot: Snapshot, df: int) -> float:
+    n = max(snapshot.n_live, 1)
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
 @dataclass
@@ -94,12 +99,27 @@ class _Scorer:
             mask &= self.snapshot.has_term("pairs", pair_term(first, second))
         return mask
 
+    def idf(self, term: str) -> float:
+        """The idf of ``term`` (as ``term_scores`` gives it), without scoring every document."""
+        found = self.cache.get(term)
+        if found is not None:
+            return found.idf
+        present = np.zeros(self.snapshot.n_docs, dtype=bool)
+        for fname in TEXT_BOOSTS:
+            present[self.snapshot.postings(fname, term)[0]] = True
+        return _idf(self.snapshot, int(np.count_nonzero(present & self.snapshot.live_mask)))
+
     def alternative(self, alt: Alternative) -> tuple[Array, Array, float]:
         """(where it is met, its score there, its weight as a clause)."""
+        if alt.phrase and len(alt.terms) > 1:
+            together = self.phrase(alt.terms)
+            if not together.any():  # no document has the phrase: skip scoring its words everywhere
+                empty = np.zeros(self.snapshot.n_docs)
+                return together, empty, alt.weight * max(self.idf(t) for t in alt.terms)
         parts = [self.term(t) for t in alt.terms]
         met = np.logical_and.reduce([p.present for p in parts])
         if alt.phrase and len(alt.terms) > 1:
-            met &= self.phrase(alt.terms)
+            met &= together
         alt_score = alt.weight * sum(p.scores for p in parts) / len(parts) ** 0.5
         return met, np.where(met, alt_score, 0.0), alt.weight * max((p.idf for p in parts), default=0.0)
 
@@ -117,6 +137,10 @@ class _Scorer:
             weight = max(weight, alt_weight)
             np.maximum(best_alt, alt_score, out=best_alt)
             np.maximum(met, np.where(alt_met, alt.weight, 0.0), out=met)
+        for facet, value in clause.controlled:  # a controlled value implying the concept (thesaurus ``@``)
+            holds = self.snapshot.facets.mask(facet, value)
+            np.maximum(met, np.where(holds, CONTROLLED_WEIGHT, 0.0), out=met)
+            np.maximum(best_alt, np.where(holds, CONTROLLED_WEIGHT * weight, 0.0), out=best_alt)
         score = np.where(typed_hit, typed_score + ALT_BONUS * best_alt, best_alt)
         if clause.place is not None:
             met = np.maximum(met, self.snapshot.facets.mask("departement", clause.place.departement))
@@ -149,14 +173,30 @@ def score(snapshot: Snapshot, query: TextQuery) -> Scored:
         final = np.where(lead, final / top + PLACE_LEAD, final / top)
     live = snapshot.live_mask
     docs = np.flatnonzero((satisfied == len(query.clauses)) & live)
-    if len(docs) or len(query.clauses) < 2:
+    if len(docs) >= SHORT_SET or len(query.clauses) < 2:
         return Scored(docs, final[docs], empty, np.zeros(0))
-    best = int(satisfied[live].max()) if live.any() else 0
+    near, near_scores = _close_results(snapshot, docs, satisfied, final)
+    keep = max(APPROCHANTS - len(docs), 0)
+    return Scored(docs, final[docs], near[:keep], near_scores[:keep])
+
+
+def _close_results(snapshot: Snapshot, docs: Array, satisfied: Array, final: Array) -> tuple[Array, Array]:
+    """The live documents outside the set ``docs`` that satisfy the most clauses (at least one), ranked;
+    never a near-duplicate of a document of the set (its action is already shown)."""
+    outside = snapshot.live_mask.copy()
+    outside[docs] = False
+    codes = snapshot.group_code[docs]
+    codes = codes[codes >= 0]
+    if len(codes):
+        outside &= ~np.isin(snapshot.group_code, codes)
+    best = int(satisfied[outside].max()) if outside.any() else 0
     if best == 0:
-        return Scored(docs, final[docs], empty, np.zeros(0))
-    near = np.flatnonzero((satisfied == best) & live)
-    near, near_scores = rank(near, final[near], snapshot)
-    return Scored(docs, final[docs], near[:APPROCHANTS], near_scores[:APPROCHANTS])
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    near = np.flatnonzero((satisfied == best) & outside)
+    if len(near) > 4 * APPROCHANTS:  # only the first few are listed: rank the best-scored ones only
+        near = near[np.argpartition(-final[near], 4 * APPROCHANTS)[: 4 * APPROCHANTS]]
+        near.sort()
+    return rank(near, final[near], snapshot)
 
 
 def rank(docs: Array, scores: Array, snapshot: Snapshot) -> tuple[Array, Array]:

@@ -4,7 +4,8 @@ The scored text query is cached (LRU keyed by index generation and normalised te
 (another facet, sort or page) only filters, counts and sorts the cached hit set. Facets are counted
 from in-memory value columns. The result set holds the fiches that satisfy every concept of the query;
 near-duplicates are folded into one entry per action (``total`` counts actions, ``total_fiches`` fiches),
-and when no fiche satisfies every concept the closest fiches come apart as ``approchants``. Reads are thread-safe; ``sync()`` may run while reads happen, and several
+and when no fiche satisfies every concept, or after the last hits of a short set, the closest fiches come
+apart as ``approchants``. Reads are thread-safe; ``sync()`` may run while reads happen, and several
 processes may share the index directory (each reopens its reader when the index changed).
 """
 
@@ -180,7 +181,10 @@ class SearchService:
         query = text.query if text is not None else None
         hits = self._hits(snap, page_docs, scores, query, result)
         near: list[dict[str, Any]] = []
-        if text is not None and text.total == 0 and len(text.near):
+        # close results: when nothing matches every concept, or after the last hits of a short, unfiltered set
+        last_page = start < len(actions) <= start + params.size and not filters and all(
+            params.bounds(spec.name) == (None, None) for spec in RANGES)
+        if text is not None and len(text.near) and (text.total == 0 or last_page):
             near_scores = np.zeros(snap.n_docs, dtype=np.float32)
             near_scores[text.near] = text.near_scores
             near_docs = groups.collapse(snap, text.near.astype(np.int64)).tolist()
@@ -255,14 +259,16 @@ class SearchService:
             hit["commun"] = shared.get(hit["id"], [])
         return hits
 
-    def ranked_ids(self, q: str, baseline: bool = False) -> list[str]:
-        """Ids of the result set of ``q`` by relevance (``baseline``: plain BM25 over any word, for
-        evaluation only)."""
+    def ranked_ids(self, q: str, baseline: bool = False, near: bool = False) -> list[str]:
+        """Ids of the result set of ``q`` by relevance, then (``near``) its close results as listed
+        (``baseline``: plain BM25 over any word, for evaluation only)."""
         snap = self._open()
         if baseline:
             return [snap.ids[d] for d in plain_bm25(snap, q).tolist()]
         text = self._text(snap, q)
-        return [snap.ids[d] for d in text.ranked.tolist()] if text is not None else []
+        if text is None:
+            return []
+        return [snap.ids[d] for d in (text.ranked.tolist() + (text.near.tolist() if near else []))]
 
     def sync(self) -> int:
         changed = indexer.sync(self.index_dir, self.store)

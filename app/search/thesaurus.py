@@ -2,6 +2,10 @@
 
 Each entry is turned into its sequence of stems, so plurals, accents and elisions don't matter.
 A query's stems are scanned left to right for the longest entry starting at each position.
+
+Lines ``@facet Value | Value => term | term`` are *controlled values*: a fiche whose facet (Public, Mots
+clés…) holds one of the values satisfies a query concept that is one of the terms, even when its text
+never says it (the value implies the concept: Public « Enfance » is about « enfants »).
 """
 
 from __future__ import annotations
@@ -10,10 +14,12 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from app.domain.fields import FACETS
 from app.domain.text import fold
 from app.search.analysis import pair_term, query_words
 
 THESAURUS_PATH = Path(__file__).with_name("thesaurus.txt")
+FACET_NAMES = frozenset(facet.name for facet in FACETS)
 
 Phrase = tuple[str, ...]
 
@@ -24,6 +30,8 @@ class Thesaurus:
     expansions: dict[Phrase, set[Phrase]] = field(default_factory=dict)
     max_len: int = 1
     words: set[str] = field(default_factory=set)  # every stem of every term (known vocabulary)
+    # a concept (stems) → the (facet, value) pairs whose fiches satisfy it
+    controlled: dict[Phrase, list[tuple[str, str]]] = field(default_factory=dict)
 
     def add_group(self, sources: list[Phrase], targets: list[Phrase]) -> None:
         for src in sources:
@@ -67,6 +75,9 @@ def parse(text: str) -> Thesaurus:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
+        if line.startswith("@"):
+            _add_controlled(thesaurus, line)
+            continue
         left, arrow, right = line.partition("=>")
         sources = _phrases(left)
         targets = _phrases(right) if arrow else sources
@@ -74,6 +85,19 @@ def parse(text: str) -> Thesaurus:
             targets = sources + targets
         thesaurus.add_group(sources, targets)
     return thesaurus
+
+
+def _add_controlled(thesaurus: Thesaurus, line: str) -> None:
+    """``@facet Value | Value => term | term``: the fiches holding a value satisfy each term's concept."""
+    head, arrow, right = line[1:].partition("=>")
+    facet, _, values = head.strip().partition(" ")
+    if not arrow or facet not in FACET_NAMES or not values.strip():
+        raise ValueError(f"ligne du thésaurus illisible : « {line} » (attendu : @facette Valeur => terme | terme)")
+    pairs = [(facet, v.strip()) for v in values.split("|") if v.strip()]
+    for concept in _phrases(right):
+        known = thesaurus.controlled.setdefault(concept, [])
+        known.extend(p for p in pairs if p not in known)
+        thesaurus.words.update(concept)
 
 
 def _phrases(text: str) -> list[Phrase]:
@@ -91,7 +115,7 @@ def display_terms(path: Path = THESAURUS_PATH) -> tuple[tuple[str, str], ...]:
     out: dict[str, None] = {}
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
-        if line and not line.startswith("#"):
+        if line and not line.startswith(("#", "@")):
             for item in line.replace("=>", "|").split("|"):
                 term = " ".join(item.split())
                 if term and not term.isupper():

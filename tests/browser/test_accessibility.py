@@ -58,6 +58,9 @@ def test_axe_results_page_with_filters_and_no_result(page):
     page.goto("/?q=zzzqqqxxx&statut=Termin%C3%A9e")
     expect(page.locator("#empty h2")).to_be_visible()
     assert_no_violations(page, "a page without results")
+    page.goto("/?q=mobilit%C3%A9+rurale")  # a short set followed by its close results
+    expect(page.locator("#near ol.approchants > li").first).to_be_visible()
+    assert_no_violations(page, "a short result set with its close results")
 
 
 def test_axe_fiche_page(page, app_url):

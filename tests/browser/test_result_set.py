@@ -1,5 +1,6 @@
-"""The result set on the page: places offered as filters, close results when nothing has every word, folded
-near-duplicates with what differs, what similar fiches share, previous results kept while searching."""
+"""The result set on the page: places offered as filters, close results when nothing has every word or after a
+short set, folded near-duplicates with what differs, what similar fiches share, previous results kept while
+searching."""
 
 from __future__ import annotations
 
@@ -48,6 +49,23 @@ def test_close_results_when_no_fiche_has_every_word(page, app_url):
     expect(empty.locator("ol.approchants > li").first).to_contain_text(answer["approchants"][0]["title"])
     expect(page.locator("#results > li")).to_have_count(0)
     expect(page.locator("#export-csv")).to_be_hidden()
+
+
+def test_close_results_follow_a_short_result_set(page, app_url):
+    """« mobilité rurale »: the fiches saying both come first, then, apart, those that say only one."""
+    answer = api(app_url, "/api/fiches", {"q": "mobilité rurale"})
+    assert answer["total"] >= 1 and answer["approchants"]
+    page.goto("/?q=mobilité rurale")
+    expect(page.locator("#results > li")).to_have_count(len(answer["hits"]))
+    near = page.locator("#near")
+    expect(near.locator("h2")).to_have_text("Fiches approchantes")
+    expect(near.locator("> p")).to_contain_text("une partie des mots de votre recherche, pas tous")
+    expect(near.locator("ol.approchants > li")).to_have_count(len(answer["approchants"]))
+    expect(near.locator("ol.approchants > li").first).to_contain_text(answer["approchants"][0]["title"])
+    expect(page.locator("#empty h2")).to_have_count(0)
+    page.goto("/?q=café apiculture")  # nothing has every word: the close results are the empty state's
+    expect(page.locator("#empty ol.approchants > li").first).to_be_visible()
+    expect(page.locator("#near")).to_be_hidden()
 
 
 def test_near_duplicates_come_folded_with_what_differs(page, app_url):

@@ -402,6 +402,21 @@ _RAW = [
      "Prestations familiales, aides au logement, prime d'activité : les habitants n'ont plus à se déplacer en "
      "ville pour leurs dossiers.",
      0, 0.1),
+    # --- what controlled values and the rural/seniors vocabulary must (and must not) do ------------------------
+    ("ext5", "Campagne d'affichage sur le tri des déchets", ["développement durable"], ["Tous publics"],
+     "Citoyenneté", "59", 2022,
+     "Une campagne de sensibilisation au tri sélectif dans les halls d'immeubles, préparée avec le bailleur.",
+     "Des affiches dessinées par les habitants et une tournée d'information porte à porte avec les gardiens.",
+     1500, 0.1),
+    ("ext6", "Navette solidaire vers le marché", ["mobilité / transport", "Solidarité"], ["Adultes"],
+     "Services", "46", 2022,
+     "Dans cette zone rurale sans bus, un minibus conduit chaque jeudi les habitants des hameaux au marché.",
+     "Des chauffeurs bénévoles assurent aussi les rendez-vous chez le médecin sur réservation.",
+     6000, 0.3),
+    ("ext7", "Après-midi jeux de société", [], ["Seniors"], "Services", "33", 2023,
+     "Belote, scrabble et goûter chaque mardi dans la salle du centre social.",
+     "Les habitués accueillent les nouveaux venus ; une animatrice prépare un tournoi au printemps.",
+     800, 0.1),
 ]
 
 

@@ -32,10 +32,11 @@ def set_scores(found: list[str], relevant: dict[str, int]) -> tuple[float, float
     return precision, recall, f1
 
 
-def table(rows: list[tuple[str, float, float | None, str]]) -> str:
-    lines = [f"{'query':40} {'nDCG@10':>8} {'baseline':>9}  misses"]
-    for q, ours, base, note in rows:
-        lines.append(f"{q[:40]:40} {ours:8.3f} {'' if base is None else f'{base:9.3f}'}  {note}")
+def table(rows: list[tuple[str, float, float, float, str]]) -> str:
+    """Per query: nDCG@10 of the shown list (set, then close results), of the set alone, of the baseline."""
+    lines = [f"{'query':40} {'shown':>6} {'set':>6} {'BM25':>6}  misses"]
+    for q, shown, in_set, base, note in rows:
+        lines.append(f"{q[:40]:40} {shown:6.3f} {in_set:6.3f} {base:6.3f}  {note}")
     return "\n".join(lines)
 
 

@@ -1,5 +1,8 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.search.analysis import fold, query_words, terms
-from app.search.thesaurus import load, parse
+from app.search.thesaurus import FACET_NAMES, load, parse
 
 
 def test_accents_are_folded_before_stemming():
@@ -53,3 +56,20 @@ def test_shipped_thesaurus_is_large_and_knows_the_field():
     assert len(thesaurus) >= 200  # phrases; the file has 80+ groups
     for phrase in ("CLAS", "LAEP", "ASL", "QPV", "ados", "mamans solos", "repair café", "épicerie solidaire", "EVS"):
         assert thesaurus.match([w[1] for w in query_words(phrase)]), phrase
+
+
+LINE_PARTS = st.sampled_from(["@", "@public", "@mots_cles", "@inconnu", " ", "|", "=>", "Enfance", "Tous publics",
+                              "enfants", "aînés", "é", "\u200b", "🙂", "#", "\n", "d'", "-", "0-3 ans"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(LINE_PARTS, max_size=30).map("".join) | st.text(max_size=80))
+def test_any_thesaurus_text_parses_or_says_which_line_is_wrong(text):
+    """A controlled-value line (« @facette Valeur => terme ») is read or refused with a message; nothing else."""
+    try:
+        thesaurus = parse(text)
+    except ValueError as error:
+        assert "@facette" in str(error)
+        return
+    for concept, pairs in thesaurus.controlled.items():
+        assert concept and all(facet in FACET_NAMES and value.strip() for facet, value in pairs)

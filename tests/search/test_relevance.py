@@ -41,39 +41,48 @@ def seed_service(tmp_path_factory):
 
 
 def _rank_rows(service, queries, id_of):
-    rows, ours_all, base_all, misses = [], [], [], []
+    """Per query: nDCG@10 of the list as the page shows it (the result set, then its close results), of
+    the result set alone, and of plain BM25; the grade-2 fiches outside the top 5 of the shown list."""
+    rows, ours_all, set_all, base_all, misses = [], [], [], [], []
     for entry in queries:
         relevant = id_of(entry)
-        ours = service.ranked_ids(entry["q"])
+        shown = service.ranked_ids(entry["q"], near=True)
         base = service.ranked_ids(entry["q"], baseline=True)
-        late = [f"{i}@{ours.index(i) + 1 if i in ours else '-'}" for i, g in relevant.items()
-                if g == 2 and i not in ours[:5]]
+        late = [f"{i}@{shown.index(i) + 1 if i in shown else '-'}" for i, g in relevant.items()
+                if g == 2 and i not in shown[:5]]
         misses += [(entry["q"], m) for m in late]
-        n_ours, n_base = ndcg(ours, relevant), ndcg(base, relevant)
+        n_ours, n_set, n_base = ndcg(shown, relevant), ndcg(service.ranked_ids(entry["q"]), relevant), ndcg(base, relevant)
         if relevant:  # a query no fiche answers has no nDCG
             ours_all.append(n_ours)
+            set_all.append(n_set)
             base_all.append(n_base)
-        rows.append((entry["q"], n_ours, n_base, " ".join(late) if relevant else "(aucune fiche attendue)"))
-    return rows, sum(ours_all) / len(ours_all), sum(base_all) / len(base_all), misses
+        rows.append((entry["q"], n_ours, n_set, n_base, " ".join(late) if relevant else "(aucune fiche attendue)"))
+    return rows, mean(ours_all), mean(set_all), mean(base_all), misses
+
+
+def mean(values):
+    return sum(values) / len(values)
 
 
 def test_seed_queries(seed_service):
     service, ids = seed_service
     queries = json.loads(SEED_QUERIES.read_text(encoding="utf-8"))["queries"]
-    rows, mean, base, misses = _rank_rows(
+    rows, shown, in_set, base, misses = _rank_rows(
         service, queries, lambda e: {ids[r["index"]]: r["grade"] for r in e["relevant"]})
-    print("\nSeed queries\n" + table(rows) + f"\nmean nDCG@10: ours {mean:.3f}, plain BM25 {base:.3f}")
+    print("\nSeed queries\n" + table(rows) + f"\nmean nDCG@10: shown {shown:.3f} (result set alone {in_set:.3f}),"
+          f" plain BM25 {base:.3f}")
     assert not misses, f"grade-2 fiches outside the top 5: {misses}"
-    assert mean >= 0.90
+    assert shown >= 0.989  # as before result sets required every concept (0.989, issue 7)
 
 
 def test_devset_beats_plain_bm25(devset_service):
     queries = json.loads(DEV_QUERIES.read_text(encoding="utf-8"))["queries"]
     assert len(queries) >= 40 and sum(1 for e in queries if not e["relevant"]) >= 5
-    rows, mean, base, _ = _rank_rows(devset_service, queries, lambda e: e["relevant"])
-    print("\nDevelopment set\n" + table(rows) + f"\nmean nDCG@10: ours {mean:.3f}, plain BM25 {base:.3f}")
-    assert mean > base
-    assert mean >= 0.95
+    rows, shown, in_set, base, _ = _rank_rows(devset_service, queries, lambda e: e["relevant"])
+    print("\nDevelopment set\n" + table(rows) + f"\nmean nDCG@10: shown {shown:.3f} (result set alone {in_set:.3f}),"
+          f" plain BM25 {base:.3f}")
+    assert shown > base
+    assert shown >= 0.951 and shown >= in_set  # 0.951 before the close results followed short sets
 
 
 def test_devset_result_sets(devset_service):
@@ -89,7 +98,7 @@ def test_devset_result_sets(devset_service):
     print("\nDevelopment set, result sets\n" + set_table(rows))
     precision, recall, f1 = (sum(row[2][j] for row in rows) / len(rows) for j in range(3))
     base_f1 = sum(row[4][2] for row in rows) / len(rows)
-    assert f1 >= 0.75 and recall >= 0.90, (precision, recall, f1)
+    assert f1 >= 0.945 and recall >= 0.99, (precision, recall, f1)  # issue 7: F1 0.945, recall 1.000
     assert f1 > base_f1
     for entry, row in zip(queries, rows):
         if not entry["relevant"]:  # nothing answers it: nothing is found (close results come apart)

@@ -7,6 +7,7 @@ import pytest
 from app.domain.places import departement_name, find_places
 from app.search.analysis import ACRONYMS, STEM_OVERRIDES, terms
 from app.search.params import SearchParams
+from app.search.thesaurus import display_terms, load, parse
 from tests.devset.fiches import devset_fiches
 from tests.search.conftest import load_devset, search
 
@@ -56,9 +57,85 @@ def test_approchants_when_nothing_matches_every_concept(devset_service):
     assert devset_service.export_ids(SearchParams(q="chorale apiculture")) == []
 
 
+def test_a_short_result_set_is_followed_by_its_close_results(devset_service):
+    """« mobilité rurale »: two fiches say both; the mobility-only fiches follow them, apart and uncounted."""
+    result = search(devset_service, q="mobilité rurale")
+    assert ids(result) == {"sen5", "ext6"} and result["total"] == 2 and result["total_fiches"] == 2
+    near = [h["id"] for h in result["approchants"]]
+    assert {"emp3", "env4"} <= set(near) and not {"sen5", "ext6"} & set(near)
+    assert sum(f["count"] for f in result["facets"]["dimension"]) == 2  # the facets count the set only
+    assert sorted(devset_service.export_ids(SearchParams(q="mobilité rurale"))) == ["ext6", "sen5"]
+
+
+def test_close_results_only_after_the_last_hits_of_an_unfiltered_short_set(devset_service):
+    pages = [search(devset_service, q="quartier enfants", size=2, page=p) for p in (1, 2)]
+    assert pages[0]["total"] == 4 and pages[0]["approchants"] == []  # more hits come on the next page
+    assert pages[1]["approchants"] and pages[1]["approchants"] == search(devset_service, q="quartier enfants")[
+        "approchants"]
+    assert search(devset_service, q="quartier enfants", size=2, page=3)["approchants"] == []  # past the end
+    assert search(devset_service, q="mobilité rurale", dimension="Services")["approchants"] == []  # filtered
+    assert search(devset_service, q="mobilité rurale", budget_min=1)["approchants"] == []  # a range
+    two = search(devset_service, q="jardin", size=1)  # a one-concept query has no close results
+    assert two["total"] > 1 and two["approchants"] == []
+    big = [search(devset_service, q="enfants parents", size=5, page=p) for p in (1, 2, 3)]
+    assert big[0]["total_fiches"] >= 10 and not any(page["approchants"] for page in big)  # a long set: none
+
+
+def test_a_close_result_is_never_a_near_duplicate_of_a_hit(service, store):
+    load_devset(store, [
+        fiche("a", "Transport solidaire rural", "Des chauffeurs bénévoles en milieu rural."),
+        dict(fiche("b", "Transport solidaire", "Des chauffeurs bénévoles pour les courses."), duplicate_of="a"),
+        fiche("c", "Transport à la demande", "Un minibus pour les courses."),
+    ])
+    service.sync()
+    result = search(service, q="transport rural")
+    assert ids(result) == {"a"}
+    assert [h["id"] for h in result["approchants"]] == ["c"]
+
+
 def test_a_query_no_fiche_answers_finds_nothing(devset_service):
     for q in ("piscine olympique", "tournoi d'échecs"):
         assert search(devset_service, q=q)["total"] == 0
+
+
+# -- concepts met by controlled values (thesaurus « @ » lines) and by the field's vocabulary -------------
+
+def test_a_public_value_satisfies_the_concept_it_implies(devset_service):
+    """sp17 « Théâtre » never says « jeunes », but its Public is « Jeunesse »; sp01's Public is « Enfance »."""
+    assert {"sp17", "cul2"} <= ids(search(devset_service, q="théâtre jeunes"))
+    assert {"sco1", "sp01"} <= ids(search(devset_service, q="soutien scolaire enfants"))
+    assert "ext7" in ids(search(devset_service, q="aînés", size=100))  # Public « Seniors », from another source
+
+
+def test_controlled_values_do_not_fire_beyond_what_they_imply(devset_service):
+    # « Tous publics » implies no public: the repair cafés open to all are not young people's
+    nothing = search(devset_service, q="jeunes repair café")
+    assert nothing["total"] == 0 and {"env1", "sp02"} <= {h["id"] for h in nothing["approchants"]}
+    assert "num2" not in ids(search(devset_service, q="numérique seniors"))  # an EPN « Tous publics »
+    # « Jeunesse » implies « jeunes », not « ados »: the youth theatre comes only as a close result
+    ados = search(devset_service, q="ados théâtre")
+    assert ids(ados) == {"jeu5"} and "sp17" in {h["id"] for h in ados["approchants"]}
+    # the word alone still needs the concept: a fiche about « jeunesse » that is for adults is not found
+    assert "sen1" not in ids(search(devset_service, q="jeunes", size=100))
+
+
+def test_rural_is_said_many_ways_but_a_campaign_is_not_rural(devset_service):
+    assert ids(search(devset_service, q="rural")) == {"sen5", "ext6"}  # « milieu rural », « zone rurale »
+    assert ids(search(devset_service, q="mobilité rurale")) == {"sen5", "ext6"}
+    assert "ext5" in ids(search(devset_service, q="campagne"))  # « campagne de sensibilisation »
+
+
+def test_controlled_lines_of_the_thesaurus():
+    thesaurus = parse("@public Enfance | Petite enfance => enfants | enfance\nseniors | aînés\n")
+    assert thesaurus.controlled[("enfant",)] == [("public", "Enfance"), ("public", "Petite enfance")]
+    assert "enfant" in thesaurus.words
+    with pytest.raises(ValueError, match="@facette"):
+        parse("@nimporte Valeur => mot\n")
+    with pytest.raises(ValueError):
+        parse("@public Enfance enfants\n")  # no arrow
+    assert load().controlled[("jeun",)] == [("public", "Jeunesse"), ("public", "Jeunes adultes")]
+    assert ("public", "Tous publics") not in {p for pairs in load().controlled.values() for p in pairs}
+    assert all(not term.startswith("@") for term, _ in display_terms())
 
 
 # -- words that must not merge -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.search.params import SearchParams
+from app.search.scoring import SHORT_SET
 from app.search.service import SearchService
 from tests.devset.fiches import devset_fiches
 from tests.search.conftest import load_devset, make_store
@@ -62,8 +63,14 @@ def check_response(result: dict, expected_ids: list[str] | None = None) -> None:
     assert len(result["hits"]) <= result["size"]
     if not result["hits"] and result["page"] == 1:
         assert result["total"] == 0
-    if result["total"]:
-        assert not result["approchants"]
+    if result["total"] and result["approchants"]:  # close results follow only the last hits of a short set
+        assert result["total_fiches"] < SHORT_SET
+        assert (result["page"] - 1) * result["size"] + len(result["hits"]) == result["total"]
+        assert not {h["id"] for h in result["approchants"]} & {h["id"] for h in result["hits"]}
+    if expected_ids is not None:  # a close result is never in the result set, nor a near-duplicate of one
+        shown = {h["id"] for h in result["approchants"]} | {a["id"] for h in result["approchants"]
+                                                            for a in h.get("autres") or []}
+        assert not shown & set(expected_ids)
     for values in result["facets"].values():
         assert all(v["count"] >= 0 for v in values)
         assert len({v["value"] for v in values}) == len(values)  # each value once
