@@ -295,7 +295,7 @@ function showComparison(current, focus) {
 
 function clearSelection() {
   storeSelection([]);
-  for (const box of dom.results.querySelectorAll('input[data-select]')) box.checked = false;
+  for (const box of document.querySelectorAll('input[data-select]')) box.checked = false;
   renderSelectionBar(dom.selectionBar, state, { onClear: clearSelection });
   dom.heading.focus();
 }
