@@ -30,7 +30,7 @@ from app.search.generations import (
     read_watermark,
     remove_old_generations,
     verify,
-    write_manifest,
+    write_columns,
     write_watermark,
 )
 from app.search.schema import BODY_SOURCES, FACETS, KW_SOURCES
@@ -130,7 +130,7 @@ def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int
         if writer is not None:
             writer.commit()
             writer = None
-            write_manifest(gen_dir)
+            write_columns(gen_dir)
             write_watermark(gen_dir, last)
     finally:
         if writer is not None:

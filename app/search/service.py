@@ -241,9 +241,9 @@ class SearchService:
         fiche = self.store.get(fiche_id)
         if fiche is None:
             return []
-        own = snap.docnum_of.get(fiche_id)
+        own = snap.ids.docnum(fiche_id)
         group = fiche.duplicate_of or fiche_id  # the group key (see Snapshot._build_groups)
-        excluded = {d for d in (own, snap.docnum_of.get(group)) if d is not None}
+        excluded = {d for d in (own, snap.ids.docnum(group)) if d is not None}
         excluded.update(snap.group_members.get(group, ()))
         found = similar_docs(snap, fiche.model_dump(), excluded, limit)
         scores = np.zeros(snap.n_docs, dtype=np.float32)
@@ -281,7 +281,7 @@ class SearchService:
         if problem is not None:
             return {"problem": problem, "missing_in_index": [], "missing_in_store": []}
         snap = self._current(force=True)
-        in_index = set(snap.docnum_of)
+        in_index = set(snap.ids.live())
         in_store = self.store.live_ids()
         return {"problem": None, "missing_in_index": sorted(in_store - in_index),
                 "missing_in_store": sorted(in_index - in_store)}
@@ -291,7 +291,7 @@ class SearchService:
         snap = self._current()
         pending, oldest = self.store.pending_after(read_watermark(snap.gen_dir) or 0)
         lag = (time.time() - oldest.timestamp()) if oldest is not None else 0.0
-        return {"generation": snap.gen_dir.name, "documents": len(snap.docnum_of),
+        return {"generation": snap.gen_dir.name, "documents": snap.ids.n_live,
                 "lag_writes": pending, "lag_seconds": round(max(0.0, lag), 1)}
 
     def close(self) -> None:

@@ -23,9 +23,10 @@ class RankedText(Protocol):
     def dense_scores(self, n_docs: int) -> np.ndarray: ...
 
 
-def title_rank(title_keys: list[str]) -> np.ndarray:
-    """Position of each document in (folded title, docnum) order."""
-    by_title = sorted(range(len(title_keys)), key=title_keys.__getitem__)  # stable: docnum breaks ties
+def title_rank(title_keys: np.ndarray) -> np.ndarray:
+    """Position of each document in (folded title, docnum) order. ``title_keys`` are the folded titles in
+    UTF-8 (bytes order is code point order, as for ``str``)."""
+    by_title = np.argsort(title_keys, kind="stable")  # stable: docnum breaks ties
     found = np.empty(len(title_keys), dtype=np.int64)
     found[by_title] = np.arange(len(title_keys))
     return found
