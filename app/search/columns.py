@@ -32,6 +32,7 @@ import numpy as np
 
 from app.domain.text import fold
 from app.search.schema import FACETS, TEXT_BOOSTS
+from app.search.segments import length_table
 
 NUMBERS = ("budget", "etp", "year")
 ARRAYS = ("ids", "numbers", "lengths", "titles", "codes", "pairs")
@@ -57,12 +58,6 @@ class SegmentColumns:
 
 def _path(gen_dir: Path, segment_id: str, name: str) -> Path:
     return gen_dir / f"{segment_id}.fc_{name}.npy" if name != "labels" else gen_dir / f"{segment_id}.{LABELS}"
-
-
-def _length(segreader: Any, docnum: int, field: str) -> float:
-    """A field's length in a document: 0 when the field is empty or missing (Whoosh says None)."""
-    value = segreader.doc_field_length(docnum, field, 0)
-    return float(value) if isinstance(value, (int, float)) and np.isfinite(value) and value > 0 else 0.0
 
 
 def _number(value: object) -> float:
@@ -122,7 +117,8 @@ def from_stored(segreader: Any) -> SegmentColumns:
                 pairs.append((docnum, f, facet_labels[f].number(value)))
     lengths = np.zeros((n, len(TEXT_BOOSTS)), dtype=np.float32)
     for j, field in enumerate(TEXT_BOOSTS):
-        lengths[:, j] = np.fromiter((_length(segreader, d, field) for d in range(n)), dtype=np.float64, count=n)
+        table = length_table(segreader._perdoc, field)[:n]
+        lengths[: len(table), j] = [value or 0 for value in table]
     return SegmentColumns(
         ids=_bytes_array(ids), numbers=numbers, lengths=lengths, titles=_bytes_array(titles), codes=codes,
         pairs=np.asarray(pairs, dtype=np.int32).reshape(-1, 3), facet_labels=[f.items for f in facet_labels],

@@ -127,8 +127,20 @@ def write_columns(gen_dir: Path) -> None:
 
 
 def write_manifest(gen_dir: Path) -> None:
-    """Record the size and checksum of every index file (call it right after a commit)."""
-    files = {p.name: {"size": p.stat().st_size, "crc32": _crc(p)} for p in _index_files(gen_dir)}
+    """Record the size and checksum of every index file (call it right after a commit). Segment files
+    never change once written: a file listed with the same size and modification time keeps its checksum."""
+    try:
+        known = json.loads((gen_dir / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        known = {}
+    files = {}
+    for path in _index_files(gen_dir):
+        stat = path.stat()
+        entry = known.get(path.name) if isinstance(known, dict) else None
+        if not (isinstance(entry, dict) and entry.get("size") == stat.st_size
+                and entry.get("mtime_ns") == stat.st_mtime_ns and "crc32" in entry):
+            entry = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "crc32": _crc(path)}
+        files[path.name] = entry
     _write_json(gen_dir / MANIFEST, {"files": files})
 
 

@@ -34,6 +34,7 @@ from app.search.generations import (
     write_watermark,
 )
 from app.search.schema import BODY_SOURCES, FACETS, KW_SOURCES
+from app.search.segments import LIMIT_MB, SEGMENT_DOCS, fast_flush, merge_policy, no_merge
 from app.search.thesaurus import load
 
 LOCK_TIMEOUT = 60.0
@@ -107,17 +108,25 @@ def _stamp(value: object) -> str | None:
 def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int:
     """Apply store rows (tombstones included, in write order) to the index in ``gen_dir``.
 
-    Returns the number applied. The watermark moves to the last row's sequence number only after the
-    commit, and the manifest is rewritten with it: a crash in between re-applies rows, which is harmless."""
+    Returns the number applied. A commit comes every ``SEGMENT_DOCS`` rows (at a sequence boundary), so a
+    segment's postings sort in memory; a build never merges its segments, a catch-up merges only the small
+    ones (``segments.merge_policy``). The watermark moves to the last committed row's sequence number only
+    after its commit, and the manifest is rewritten with it: a crash in between re-applies rows, which is
+    harmless."""
     ix = whoosh_index.open_dir(str(gen_dir))
     writer = None
-    changed = 0
+    changed = pending = 0
     last = read_watermark(gen_dir) or 0
+    merge = no_merge if fresh else merge_policy
     try:
         for fiche in changes:
+            seq = int(fiche["seq"])
+            if writer is not None and pending >= SEGMENT_DOCS and seq > last:
+                _commit(gen_dir, writer, last, merge)
+                writer, pending = None, 0
             if writer is None:
                 writer = _open_writer(ix)
-            last = max(last, int(fiche["seq"]))
+            last = max(last, seq)
             if fiche.get("deleted_at") is not None:
                 if fresh:
                     continue  # nothing to remove from a new index
@@ -127,16 +136,21 @@ def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int
             else:
                 writer.update_document(**fiche_to_doc(fiche))
             changed += 1
+            pending += 1
         if writer is not None:
-            writer.commit()
+            _commit(gen_dir, writer, last, merge)
             writer = None
-            write_columns(gen_dir)
-            write_watermark(gen_dir, last)
     finally:
         if writer is not None:
             writer.cancel()
         ix.close()
     return changed
+
+
+def _commit(gen_dir: Path, writer: Any, last: int, merge: Any) -> None:
+    writer.commit(mergetype=merge)
+    write_columns(gen_dir)
+    write_watermark(gen_dir, last)
 
 
 class IndexWriteError(OSError):
@@ -151,7 +165,7 @@ def _open_writer(ix: Any) -> Any:
     and every later writer would wait for it. So the failure is reported only after a collection."""
     problem = None
     try:
-        return ix.writer(timeout=LOCK_TIMEOUT, limitmb=256, compound=False)
+        return fast_flush(ix.writer(timeout=LOCK_TIMEOUT, limitmb=LIMIT_MB, compound=False))
     except OSError as exc:
         problem = f"{type(exc).__name__} : {exc}"
     gc.collect()  # outside the except block: the traceback no longer holds the half-built writer
