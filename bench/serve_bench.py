@@ -178,6 +178,8 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, float]:
     _cached(folder, "store", lambda: load_store(store, n, args.seed))
     fts = Fts5Baseline(folder / "fts.db")
     _cached(folder, "fts", lambda: fts.load(store))
+    if args.data_only:
+        return {}
     cwd = args.server_path or REPO
     index = folder / f"index-{args.label}"
     env = _env(folder / "fiches.db", index, args.server_path)
@@ -258,9 +260,11 @@ def main() -> None:
     parser.add_argument("--label", default="courant", help="names the cached index of this code")
     parser.add_argument("--no-service", action="store_true", help="HTTP only (no in-process service, no FTS5)")
     parser.add_argument("--fts-queries", type=int, default=None, help="FTS5 on a sample of K fresh queries")
+    parser.add_argument("--data-only", action="store_true", help="generate (or find) the store and FTS5 table, then stop")
     args = parser.parse_args()
     results = {n: run_size(n, args) for n in args.sizes}
-    report(results, args.label)
+    if not args.data_only:
+        report(results, args.label)
 
 
 if __name__ == "__main__":

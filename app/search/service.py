@@ -34,7 +34,7 @@ from app.search.schema import RANGE_COLUMNS, SNIPPET_SOURCES
 from app.search.scoring import finite, plain_bm25, rank, score
 from app.search.similar import similar_docs
 from app.search.snapshot import Snapshot
-from app.search.sorts import order
+from app.search.sorts import order, page
 from app.search.spelling import complete, did_you_mean
 from app.search.thesaurus import THESAURUS_PATH, display_terms, load
 
@@ -82,6 +82,7 @@ class SearchService:
         self.thesaurus = load(thesaurus_path)
         self.thesaurus_path = thesaurus_path
         self._lock = threading.RLock()
+        self._opening = threading.Lock()  # one thread opens a new generation at a time
         self._snapshot: Snapshot | None = None
         self._checked_at = 0.0
         self._retired: list[tuple[float, Snapshot]] = []
@@ -89,31 +90,45 @@ class SearchService:
 
     # -- snapshot management ---------------------------------------------------------------------------
     def _current(self, force: bool = False) -> Snapshot:
+        """The snapshot to serve. Every ``REOPEN_CHECK_SECONDS`` a request looks whether the index changed
+        and opens the new generation; meanwhile other requests are served the previous one (they never
+        wait for an open), unless ``force``d (after this process's own catch-up)."""
         now = time.monotonic()
         snap = self._snapshot
         if snap is not None and not force and now - self._checked_at < REOPEN_CHECK_SECONDS:
             return snap
+        if snap is not None and not force:
+            if not self._opening.acquire(blocking=False):
+                return snap  # another thread is looking: serve the current generation meanwhile
+        else:
+            self._opening.acquire()
+        try:
+            return self._refresh(now)
+        finally:
+            self._opening.release()
+
+    def _refresh(self, now: float) -> Snapshot:
+        snap = self._snapshot
+        try:
+            gen_dir = ensure_index(self.index_dir)
+            stale = snap is None or snap.gen_dir != gen_dir or snap.ix.latest_generation() != snap.generation[1]
+            fresh = Snapshot(gen_dir) if stale else None
+        except Exception as exc:  # a damaged generation: keep serving the last good one
+            self._checked_at = now
+            if snap is not None:
+                log.error("index illisible, l'ancienne génération reste servie : %s : %s", type(exc).__name__, exc)
+                return snap
+            raise IndexUnavailable("L'index de recherche est en reconstruction. Réessayez dans quelques "
+                                   "secondes.", headers={"Retry-After": "5"}) from exc
         with self._lock:
-            snap = self._snapshot
-            try:
-                gen_dir = ensure_index(self.index_dir)
-                stale = snap is None or snap.gen_dir != gen_dir or snap.ix.latest_generation() != snap.generation[1]
-                fresh = Snapshot(gen_dir) if stale else None
-            except Exception as exc:  # a damaged generation: keep serving the last good one
-                self._checked_at = now
-                if snap is not None:
-                    log.error("index illisible, l'ancienne génération reste servie : %s : %s", type(exc).__name__, exc)
-                    return snap
-                raise IndexUnavailable("L'index de recherche est en reconstruction. Réessayez dans quelques "
-                                       "secondes.", headers={"Retry-After": "5"}) from exc
             if fresh is not None:
                 if snap is not None:
                     self._retired.append((now, snap))
                 self._snapshot = snap = fresh
             self._checked_at = now
             self._close_retired(now)
-            assert snap is not None
-            return snap
+        assert snap is not None
+        return snap
 
     def _open(self) -> Snapshot:
         """The current snapshot; if there is none readable yet, the index is healed once (rebuilt from the
@@ -173,9 +188,9 @@ class SearchService:
         started = time.perf_counter()
         snap = self._open()
         text, base, filters, selections, result = self._result_set(snap, params)
-        actions = self._actions(snap, result, text, params.sort)
         start = (params.page - 1) * params.size
-        page_docs = actions[start : start + params.size].tolist()
+        top, total = page(snap, result, text, params.sort, start + params.size)
+        page_docs = top[start:].tolist()
         scores = text.dense_scores(snap.n_docs) if text is not None else None
         query = text.query if text is not None else None
         hits = self._hits(snap, page_docs, scores, query, result)
@@ -191,7 +206,7 @@ class SearchService:
         if suggestion is None and params.q and (text is None or text.total < FEW_RESULTS):
             suggestion = self._suggestion(snap, params.q, text.total if text else 0)
         return {
-            "total": len(actions),
+            "total": total,
             "total_fiches": int(np.count_nonzero(result)),
             "page": params.page,
             "size": params.size,
