@@ -11,8 +11,11 @@ from __future__ import annotations
 import gc
 import logging
 import math
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +41,7 @@ from app.search.segments import LIMIT_MB, SEGMENT_DOCS, fast_flush, merge_policy
 from app.search.thesaurus import load
 
 LOCK_TIMEOUT = 60.0
+BUILD_ELSEWHERE_ROWS = 5_000  # a serving worker hands a rebuild or a catch-up this large to a builder process
 log = logging.getLogger("fiches.index")
 _WORD = re.compile(WORD_PATTERN)
 
@@ -172,10 +176,11 @@ def _open_writer(ix: Any) -> Any:
     raise IndexWriteError(problem)
 
 
-def sync(index_dir: Path, store: Store) -> int:
+def sync(index_dir: Path, store: Store, elsewhere: bool = False) -> int:
     """Bring the current generation up to the store; a damaged one is replaced by a rebuilt generation.
 
-    Returns the number of rows applied (or indexed by the rebuild)."""
+    ``elsewhere`` (a serving worker): a rebuild or a catch-up of ``BUILD_ELSEWHERE_ROWS`` rows or more runs
+    in a builder process (``app.search.builder``). Returns the number of rows applied (or indexed)."""
     gen_dir = ensure_index(index_dir)
     problem = verify(gen_dir)
     mark = read_watermark(gen_dir)
@@ -183,13 +188,39 @@ def sync(index_dir: Path, store: Store) -> int:
         problem = "filigrane de l'index absent"
     if problem is not None:
         log.warning("index %s à reconstruire : %s", gen_dir.name, problem)
-        return rebuild(index_dir, store)
+        return _rebuild(index_dir, store, elsewhere)
+    if elsewhere and store.pending_after(mark or 0)[0] >= BUILD_ELSEWHERE_ROWS:
+        return build_elsewhere(index_dir, store, "sync")
     changed = _apply(gen_dir, store.changes_after(mark or 0), fresh=mark is None)
     problem = _count_mismatch(gen_dir, store)
     if problem is not None:
         log.warning("index %s à reconstruire : %s", gen_dir.name, problem)
-        return rebuild(index_dir, store)
+        return _rebuild(index_dir, store, elsewhere)
     return changed
+
+
+def _rebuild(index_dir: Path, store: Store, elsewhere: bool) -> int:
+    if elsewhere and store.count() >= BUILD_ELSEWHERE_ROWS:
+        return build_elsewhere(index_dir, store, "rebuild")
+    return rebuild(index_dir, store)
+
+
+class IndexBuildFailed(RuntimeError):
+    """The builder process failed (its last lines of output say why)."""
+
+
+def build_elsewhere(index_dir: Path, store: Store, task: str) -> int:
+    """Run ``sync`` or ``rebuild`` in a builder process (``python -m app.search.builder``) and wait."""
+    url = store.engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return rebuild(index_dir, store) if task == "rebuild" else sync(index_dir, store)  # nothing to share
+    env = dict(os.environ, FICHES_BUILD_DATABASE_URL=url.render_as_string(hide_password=False))
+    log.info("index %s : %s confié à un processus de construction", index_dir, task)
+    done = subprocess.run([sys.executable, "-m", "app.search.builder", task, str(index_dir)], env=env,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise IndexBuildFailed(f"builder ({task}) exited with {done.returncode}: {done.stderr[-2000:]}")
+    return int(done.stdout.strip().splitlines()[-1])
 
 
 def _count_mismatch(gen_dir: Path, store: Store) -> str | None:

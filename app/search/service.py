@@ -81,6 +81,7 @@ class SearchService:
         self.store = store
         self.thesaurus = load(thesaurus_path)
         self.thesaurus_path = thesaurus_path
+        self.build_elsewhere = False  # a serving worker: large builds run in a builder process
         self._lock = threading.RLock()
         self._opening = threading.Lock()  # one thread opens a new generation at a time
         self._snapshot: Snapshot | None = None
@@ -280,7 +281,7 @@ class SearchService:
         return [snap.ids[d] for d in text.ranked.tolist()] if text is not None else []
 
     def sync(self) -> int:
-        changed = indexer.sync(self.index_dir, self.store)
+        changed = indexer.sync(self.index_dir, self.store, elsewhere=self.build_elsewhere)
         if changed:
             self._current(force=True)
         return changed

@@ -7,6 +7,7 @@ a failing disk or an operator would, and checks what users and operators see.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
+from app.search import indexer
 from app.search.generations import MANIFEST, current_dir
 from tests.paths import REPO, SEED
 
@@ -216,3 +218,19 @@ def test_fiches_check_finds_a_corrupt_column_and_rebuilds(database_url, tmp_path
     found = fiches("check")
     assert found.returncode == 1 and "somme de contrôle" in found.stderr and ".fc_numbers.npy" in found.stderr
     assert fiches("check").returncode == 0
+
+
+def test_a_serving_worker_hands_large_builds_to_a_builder_process(settings, monkeypatch, caplog):
+    """A serving worker never builds a large index itself: the first build and the rebuild of a deleted
+    index run in ``python -m app.search.builder`` (here « large » is lowered to one fiche)."""
+    monkeypatch.setattr(indexer, "BUILD_ELSEWHERE_ROWS", 1)
+    caplog.set_level(logging.INFO, logger="fiches.index")
+    with _restart(settings) as client:
+        expected = _searchable(client)
+        assert "sync confié à un processus de construction" in caplog.text
+    assert expected > 0
+    shutil.rmtree(settings.index_dir)
+    caplog.clear()
+    with _restart(settings) as client:
+        assert _searchable(client) == expected
+        assert "processus de construction" in caplog.text
