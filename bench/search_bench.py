@@ -85,7 +85,7 @@ def time_service(service: SearchService, queries: list[list[tuple]], fresh: bool
     samples = []
     for items in queries:
         if fresh:
-            service._results.clear()
+            service.clear_cache()
         params = SearchParams.from_query(items)
         started = time.perf_counter()
         service.search(params)

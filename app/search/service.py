@@ -1,6 +1,7 @@
 """The search service: the only thing the API and the CLI call.
 
-The scored text query is cached (LRU keyed by index generation and normalised text), so a refinement
+The scored text query is cached (LRU keyed by index generation and normalised text, bounded in entries
+and in bytes), so a refinement
 (another facet, sort or page) only filters, counts and sorts the cached hit set. Facets are counted
 from in-memory value columns. The result set holds the fiches that satisfy every concept of the query;
 near-duplicates are folded into one entry per action (``total`` counts actions, ``total_fiches`` fiches),
@@ -44,6 +45,7 @@ HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "re
 ROW_FIELDS = tuple(dict.fromkeys(HIT_FIELDS + SNIPPET_SOURCES))
 OTHER_FIELDS = ("id", "title", "structure", "year")  # the other fiches of a near-duplicate group
 RESULT_CACHE_SIZE = 64
+RESULT_CACHE_BYTES = 24 << 20  # scored text queries kept (each: its hits and a mask of every document)
 REOPEN_CHECK_SECONDS = 0.5
 RETIRED_GRACE_SECONDS = 60.0
 FEW_RESULTS = 3
@@ -65,6 +67,11 @@ class _TextResult:
         self.total = len(ranked)
         self.near = scored.near.astype(np.int32)
         self.near_scores = finite(scored.near_scores).astype(np.float32)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.ranked.nbytes + self.scores.nbytes + self.mask.nbytes + self.near.nbytes
+                   + self.near_scores.nbytes)
 
     def dense_scores(self, n_docs: int) -> np.ndarray:
         out = np.zeros(n_docs, dtype=np.float32)
@@ -88,6 +95,7 @@ class SearchService:
         self._checked_at = 0.0
         self._retired: list[tuple[float, Snapshot]] = []
         self._results: OrderedDict[tuple[object, ...], _TextResult] = OrderedDict()
+        self._results_bytes = 0
 
     # -- snapshot management ---------------------------------------------------------------------------
     def _current(self, force: bool = False) -> Snapshot:
@@ -165,8 +173,11 @@ class SearchService:
         result = _TextResult(build_query(spaced, snap, self.thesaurus), snap)
         with self._lock:
             self._results[key] = result
-            while len(self._results) > RESULT_CACHE_SIZE:
-                self._results.popitem(last=False)
+            self._results_bytes += result.nbytes
+            while len(self._results) > 1 and (len(self._results) > RESULT_CACHE_SIZE
+                                              or self._results_bytes > RESULT_CACHE_BYTES):
+                _, old = self._results.popitem(last=False)
+                self._results_bytes -= old.nbytes
         return result
 
     def _result_set(self, snap: Snapshot, params: SearchParams) -> tuple[
@@ -310,6 +321,12 @@ class SearchService:
         return {"generation": snap.gen_dir.name, "documents": snap.ids.n_live,
                 "lag_writes": pending, "lag_seconds": round(max(0.0, lag), 1)}
 
+    def clear_cache(self) -> None:
+        """Forget the scored text queries (benchmarks of fresh queries)."""
+        with self._lock:
+            self._results.clear()
+            self._results_bytes = 0
+
     def close(self) -> None:
         with self._lock:
             for _, snap in self._retired:
@@ -319,6 +336,7 @@ class SearchService:
                 self._snapshot.close()
                 self._snapshot = None
             self._results.clear()
+            self._results_bytes = 0
 
     # -- helpers ---------------------------------------------------------------------------------------
     def _hits(self, snap: Snapshot, docs: list[int], scores: np.ndarray | None, query: TextQuery | None,
