@@ -7,9 +7,11 @@ For each N the store (SQLite) and the FTS5 table are generated once and cached i
 (shared with ``bench.search_bench``); then:
   build     ``fiches reindex`` in a subprocess (the index of the code under test, cached per --label)
   cold      ``python -m app.cli serve`` in a subprocess on that store and index: process start → first
-            answered GET /api/fiches?q=… (median of --starts starts)
+            answered GET /api/fiches?q=… (median of --starts starts), and the server's CPU seconds by then
+            (a figure the machine's load barely changes)
   http      a --queries mix over HTTP: 60 % fresh (a q never sent: one word, three words, a word + 2 facets),
-            40 % refinements (the previous q with a facet, sort or page); p50/p95/p99 in ms
+            40 % refinements (the previous q with a facet, sort or page); p50/p95/p99 in ms, and the
+            server's CPU milliseconds per request
   rss       the serving process after the mix: VmRSS, peak (VmHWM), anonymous and file-backed (mmap) parts
   catch-up  on a copy of the store and index, a server catching up every second while --catchup fiches
             are written to the store and a client queries it: the longest request, p99
@@ -87,6 +89,11 @@ class Server:
             except httpx.TransportError:
                 time.sleep(0.01)
         self.cold = time.perf_counter() - started
+        self.cold_cpu = self.cpu()  # the server's own CPU seconds to its first answer (the machine's load aside)
+
+    def cpu(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def get_ms(self, params: list[tuple[str, str]]) -> float:
         started = time.perf_counter()
@@ -112,13 +119,16 @@ def http_mix(server: Server, fresh: list[list[tuple]], refine: list[list[tuple]]
         suffix = next(busts)
         return [(k, v + suffix) if k == "q" else (k, v) for k, v in items]
 
+    cpu = server.cpu()
     fresh_ms = [server.get_ms(busted(items)) for items in fresh]
     refine_ms = []
     for items in refine:
         base = busted([p for p in items if p[0] == "q"])
         server.get_ms(base)
         refine_ms.append(server.get_ms(base + [p for p in items if p[0] != "q"]))
-    out = dict(zip(("http_fresh_p50", "http_fresh_p95", "http_fresh_p99"), quantiles(fresh_ms)))
+    requests = len(fresh) + 2 * len(refine)
+    out = {"cpu_per_request_ms": (server.cpu() - cpu) * 1000 / max(requests, 1)}
+    out.update(zip(("http_fresh_p50", "http_fresh_p95", "http_fresh_p99"), quantiles(fresh_ms)))
     out.update(zip(("http_refine_p50", "http_refine_p95", "http_refine_p99"), quantiles(refine_ms)))
     out.update(zip(("http_all_p50", "http_all_p95", "http_all_p99"), quantiles(fresh_ms + refine_ms)))
     return out
@@ -186,14 +196,17 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, float]:
     build = _cached(folder, f"index-{args.label}", lambda: subprocess.run(
         [sys.executable, "-m", "app.cli", "reindex"], env=env, cwd=cwd, check=True, capture_output=True))
     figures: dict[str, float] = {"build_s": build, "build_rate": n / build}
-    colds = []
+    colds, cold_cpus = [], []
     for _ in range(args.starts - 1):
         server = Server(env, cwd)
         colds.append(server.cold)
+        cold_cpus.append(server.cold_cpu)
         server.stop()
     server = Server(env, cwd)
     colds.append(server.cold)
+    cold_cpus.append(server.cold_cpu)
     figures["cold_s"] = statistics.median(colds)
+    figures["cold_cpu_s"] = statistics.median(cold_cpus)
     figures["rss_start_mb"] = proc_status(server.proc.pid)["VmRSS"]
     first = server.client.get("/api/fiches").json()
     facet_values = {f: [e["value"] for e in first["facets"][f][:8]] for f in ("dimension", "public", "mots_cles")}

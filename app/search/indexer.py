@@ -41,7 +41,7 @@ from app.search.segments import LIMIT_MB, SEGMENT_DOCS, fast_flush, merge_policy
 from app.search.thesaurus import load
 
 LOCK_TIMEOUT = 60.0
-BUILD_ELSEWHERE_ROWS = 5_000  # a serving worker hands a rebuild or a catch-up this large to a builder process
+BUILD_ELSEWHERE_ROWS = 1_000  # a serving worker hands a rebuild or a catch-up this large to a builder process
 log = logging.getLogger("fiches.index")
 _WORD = re.compile(WORD_PATTERN)
 

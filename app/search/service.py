@@ -100,15 +100,16 @@ class SearchService:
     # -- snapshot management ---------------------------------------------------------------------------
     def _current(self, force: bool = False) -> Snapshot:
         """The snapshot to serve. Every ``REOPEN_CHECK_SECONDS`` a request looks whether the index changed
-        and opens the new generation; meanwhile other requests are served the previous one (they never
-        wait for an open), unless ``force``d (after this process's own catch-up)."""
+        and opens (and warms, ``Snapshot.warm``) the new generation; meanwhile the other requests are served
+        the previous one, never waiting. After this process's own catch-up (``force``) the writer's thread
+        opens it, so requests find it ready."""
         now = time.monotonic()
         snap = self._snapshot
         if snap is not None and not force and now - self._checked_at < REOPEN_CHECK_SECONDS:
             return snap
         if snap is not None and not force:
             if not self._opening.acquire(blocking=False):
-                return snap  # another thread is looking: serve the current generation meanwhile
+                return snap  # another thread is opening it
         else:
             self._opening.acquire()
         try:
@@ -122,6 +123,8 @@ class SearchService:
             gen_dir = ensure_index(self.index_dir)
             stale = snap is None or snap.gen_dir != gen_dir or snap.ix.latest_generation() != snap.generation[1]
             fresh = Snapshot(gen_dir) if stale else None
+            if fresh is not None and snap is not None:  # a reopen (a cold start builds them when asked)
+                fresh.warm()
         except Exception as exc:  # a damaged generation: keep serving the last good one
             self._checked_at = now
             if snap is not None:

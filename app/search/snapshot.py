@@ -201,6 +201,10 @@ class Snapshot:
         for code, (_, docs) in enumerate(groups):
             self.group_code[docs] = code
 
+    def warm(self) -> None:
+        """Build the derived data the first queries need (before a reopened generation is served)."""
+        _ = (self.vocabulary, self.title_rank, self.static_order("recent"))
+
     # -- derived data, built once under the snapshot's own lock ---------------------------------------------
     @cached_property
     def vocabulary(self) -> Vocabulary:
