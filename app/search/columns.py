@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from app.domain.text import fold
+from app.search import lexicons
 from app.search.schema import FACETS, TEXT_BOOSTS
 from app.search.segments import length_table
 
@@ -196,6 +197,7 @@ def write_missing(gen_dir: Path, reader: Any) -> int:
         segment = segreader.segment()
         if segment is None or present(gen_dir, segment.segment_id()):
             continue
+        lexicons.write(gen_dir, segreader, _atomic)
         write(gen_dir, segment.segment_id(), from_stored(segreader))
         written += 1
     return written

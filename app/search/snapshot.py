@@ -27,7 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
-from app.search import columns
+from app.search import columns, lexicons
 from app.search.columns import NUMBERS, SegmentColumns
 from app.search.facets import FacetColumns, FacetPairs
 from app.search.schema import FACETS, TEXT_BOOSTS
@@ -210,12 +210,16 @@ class Snapshot:
     def vocabulary(self) -> Vocabulary:
         """The spelling vocabulary (unstemmed words of the ``spell`` field)."""
         with self._derive_lock:
-            return build_vocabulary(self.lexicon("spell"))
+            found = lexicons.merged(self.gen_dir, self._leaves, "spell")
+            return build_vocabulary(self.lexicon("spell") if found is None else lexicons.as_lexicon(found))
 
     @cached_property
     def stems(self) -> tuple[list[str], list[int]]:
         """Every term of the text fields, sorted, and the number of documents having it (for prefixes)."""
         with self._derive_lock:
+            saved = lexicons.stems(self.gen_dir, self._leaves)
+            if saved is not None:
+                return saved
             df: dict[str, int] = {}
             for fname in TEXT_BOOSTS:
                 for text, info in self.lexicon(fname):

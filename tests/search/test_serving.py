@@ -11,12 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.search import columns, groups
+from app.search import columns, groups, lexicons
 from app.search.generations import MANIFEST, current_dir
 from app.search.params import SearchParams
+from app.search.schema import TEXT_BOOSTS
 from app.search.service import SearchService
 from app.search.snapshot import Snapshot
 from app.search.sorts import order, page
+from app.search.spelling import build_vocabulary
 from tests.search.conftest import load_devset, make_store
 
 WORDS = ["jeunes", "familles", "jardin", "numérique", "parentalité", "seniors", "culture", "alimentation",
@@ -105,3 +107,18 @@ def test_leaders_are_the_most_recent_member_of_each_group(served):
     for members in snap.group_members.values():
         chosen = [d for d in members if kept[d]]
         assert chosen == [groups.members(snap, members[0], snap.live_mask)[0]]
+
+
+def test_saved_lexicons_give_what_whoosh_gives(served):
+    """The vocabulary and the completion stems from the saved lexicons equal those read through Whoosh."""
+    snap = Snapshot(_gen(served))
+    saved = lexicons.merged(snap.gen_dir, snap._leaves, "spell")
+    assert saved is not None and len(saved[0]) > 0
+    assert build_vocabulary(lexicons.as_lexicon(saved)) == build_vocabulary(snap.lexicon("spell"))
+    df: dict[str, int] = {}
+    for field in TEXT_BOOSTS:
+        for text, info in snap.lexicon(field):
+            term = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+            df[term] = max(df.get(term, 0), info.doc_frequency())
+    assert snap.stems == (sorted(df), [df[k] for k in sorted(df)])
+    snap.close()
