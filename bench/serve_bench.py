@@ -24,6 +24,7 @@ and the build from another checkout (e.g. main, for a before/after in the same r
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import shutil
@@ -134,6 +135,10 @@ def http_mix(server: Server, fresh: list[list[tuple]], refine: list[list[tuple]]
     return out
 
 
+def _write(db: Path, count: int, seed: int) -> None:
+    load_store(Store(make_engine(f"sqlite:///{db}")), count, seed=seed, prefix="rattrapage ")
+
+
 def catch_up(folder: Path, index: Path, server_path: Path | None, cwd: Path, n: int, count: int,
              words: list[list[tuple]]) -> dict[str, float]:
     """Longest request while the server catches up with ``count`` new fiches (on copies of the data)."""
@@ -157,7 +162,9 @@ def catch_up(folder: Path, index: Path, server_path: Path | None, cwd: Path, n: 
         time.sleep(1.0)
         before = len(latencies)
         started = time.perf_counter()
-        load_store(store, count, seed=n + 99, prefix="rattrapage ")
+        writer = multiprocessing.get_context("spawn").Process(target=_write, args=(tmp / "fiches.db", count, n + 99))
+        writer.start()  # another process: this one's GIL stays with the client thread
+        writer.join()
         target = store.count()
         while time.perf_counter() - started < 120:  # until the new fiches are searchable
             if server.client.get("/api/health").json().get("index", {}).get("lag_writes", 1) == 0:
