@@ -27,6 +27,7 @@ import argparse
 import multiprocessing
 import os
 import random
+import resource
 import shutil
 import socket
 import statistics
@@ -200,9 +201,13 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, float]:
     cwd = args.server_path or REPO
     index = folder / f"index-{args.label}"
     env = _env(folder / "fiches.db", index, args.server_path)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     build = _cached(folder, f"index-{args.label}", lambda: subprocess.run(
         [sys.executable, "-m", "app.cli", "reindex"], env=env, cwd=cwd, check=True, capture_output=True))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures: dict[str, float] = {"build_s": build, "build_rate": n / build}
+    if after.ru_utime > children.ru_utime:  # built in this run: the builder's own CPU seconds too
+        figures["build_cpu_s"] = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     colds, cold_cpus = [], []
     for _ in range(args.starts - 1):
         server = Server(env, cwd)
