@@ -34,7 +34,7 @@ from app.search.params import SearchParams
 from app.search.schema import RANGE_COLUMNS, SNIPPET_SOURCES
 from app.search.scoring import finite, plain_bm25, rank, score
 from app.search.similar import similar_docs
-from app.search.snapshot import Snapshot
+from app.search.snapshot import Snapshot, release_free_memory
 from app.search.sorts import order, page
 from app.search.spelling import complete, did_you_mean
 from app.search.thesaurus import THESAURUS_PATH, display_terms, load
@@ -139,6 +139,8 @@ class SearchService:
                 self._snapshot = snap = fresh
             self._checked_at = now
             self._close_retired(now)
+        if fresh is not None:
+            release_free_memory()
         assert snap is not None
         return snap
 
