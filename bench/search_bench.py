@@ -40,12 +40,14 @@ WORDS = ["jeunes", "familles", "numérique", "seniors", "parentalité", "inserti
          "environnement", "intergénérationnel", "démarches", "formation", "adolescents", "loisirs"]
 
 
-def load_store(store: Store, n: int, seed: int) -> float:
+def load_store(store: Store, n: int, seed: int, prefix: str = "") -> float:
+    """Write ``n`` synthetic fiches (``prefix`` makes their ids new ones) in batches of 1,000."""
     started = time.perf_counter()
     batch: list[FicheCreate] = []
     for i, row in enumerate(generate(n, seed)):
         data = dict(row)
-        data["id"] = fiche_id(f"{data['title']} {i}", data.get("structure"), data.get("departement"), data.get("year"))
+        data["id"] = fiche_id(f"{prefix}{data['title']} {i}", data.get("structure"), data.get("departement"),
+                              data.get("year"))
         data["content_hash"] = data["id"]
         batch.append(FicheCreate(**{k: v for k, v in data.items() if k in FicheCreate.model_fields}))
         if len(batch) == 1000:
@@ -83,7 +85,7 @@ def time_service(service: SearchService, queries: list[list[tuple]], fresh: bool
     samples = []
     for items in queries:
         if fresh:
-            service._results.clear()
+            service.clear_cache()
         params = SearchParams.from_query(items)
         started = time.perf_counter()
         service.search(params)

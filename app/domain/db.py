@@ -1,16 +1,20 @@
-"""Engine and sessions. The schema is created and upgraded by Alembic migrations (app/domain/migrations)."""
+"""Engine and sessions. The schema is created and upgraded by Alembic migrations (app/domain/migrations).
+
+Alembic (and Mako, its templates) is imported only when a migration is due: a start on an up-to-date
+database compares the revision it records with the newest migration file's, read from the files' text.
+"""
 
 from __future__ import annotations
 
+import importlib
+import re
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import create_engine
 
@@ -65,13 +69,47 @@ def _sqlite_deadline(timeout_s: float) -> Callable[..., None]:
     return start
 
 
-def alembic_config(engine: Engine) -> Config:
-    cfg = Config()
+def alembic_config(engine: Engine) -> Any:
+    """Alembic's configuration for this engine (imports Alembic)."""
+    config = importlib.import_module("alembic.config")
+    cfg = config.Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
     return cfg
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]?([\w-]+|None)['\"]?", re.MULTILINE)
+
+
+def head_revision() -> str | None:
+    """The newest migration's revision, from the migration files' text (without importing Alembic); None
+    when the files don't say it plainly (one head, literal revisions)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((key, value) for key, value in _REVISION.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in found or "down_revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        if found["down_revision"] != "None":
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database records (None: never migrated)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return rows[0] if len(rows) == 1 else None
+
+
 def init_db(engine: Engine) -> None:
     """Bring the schema to the latest migration (idempotent, safe on every start)."""
+    head = head_revision()
+    if head is not None and current_revision(engine) == head:
+        return
+    command = importlib.import_module("alembic.command")
     command.upgrade(alembic_config(engine), "head")

@@ -4,12 +4,13 @@ OR within a facet, AND across facets. The counts of a facet are taken over the h
 *other* facet's selection, so a selected facet keeps counting its other values; selected values with no
 hit stay listed with a zero count. Values are sorted by count, then by accent-insensitive label.
 
-A facet column is a list of (docnum, value number) pairs, so one ``bincount`` over the pairs whose
-document is in the hit mask counts every value of the facet at once.
+A facet column is a list of (docnum, value number) pairs (from the serving columns, ``columns``), so one
+``bincount`` over the pairs whose document is in the hit mask counts every value of the facet at once.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,8 +22,11 @@ if TYPE_CHECKING:
     from app.search.snapshot import Snapshot
 
 
+MASK_CACHE_BYTES = 16 << 20  # value masks kept per snapshot (one byte per document each)
+
+
 class _Column:
-    __slots__ = ("labels", "folded", "index", "pair_docs", "pair_values", "masks")
+    __slots__ = ("labels", "folded", "index", "pair_docs", "pair_values")
 
     def __init__(self) -> None:
         self.labels: list[str] = []  # value number → label (the first spelling met)
@@ -30,35 +34,44 @@ class _Column:
         self.index: dict[str, int] = {}  # folded label (or département code) → value number
         self.pair_docs: np.ndarray = np.zeros(0, dtype=np.int32)
         self.pair_values: np.ndarray = np.zeros(0, dtype=np.int32)
-        self.masks: dict[int, np.ndarray] = {}
 
-    def value(self, label: str) -> int:
-        key = fold(label)
-        found = self.index.get(key)
-        if found is None:
-            found = self.index[key] = len(self.labels)
-            self.labels.append(label)
-            self.folded.append(key)
-        return found
+
+FacetPairs = tuple[np.ndarray, np.ndarray, list[str]]  # documents, label numbers, labels
+
+
+def _number_values(column: _Column, docs: np.ndarray, raw: np.ndarray, raw_labels: list[str]) -> None:
+    """Value numbers by folded label, in order of first appearance (document-major); a value's label is
+    its first spelling met."""
+    key_index: dict[str, int] = {}
+    folded_raw = [fold(label) for label in raw_labels]
+    key_of_raw = np.array([key_index.setdefault(k, len(key_index)) for k in folded_raw], dtype=np.int64)
+    keys = key_of_raw[raw] if len(raw) else np.zeros(0, dtype=np.int64)
+    unique, first = np.unique(keys, return_index=True)
+    by_first = np.argsort(first, kind="stable")
+    value_of_key = np.full(len(key_index) or 1, -1, dtype=np.int32)
+    value_of_key[unique[by_first]] = np.arange(len(unique), dtype=np.int32)
+    column.pair_docs = docs.astype(np.int32)
+    column.pair_values = value_of_key[keys] if len(keys) else np.zeros(0, dtype=np.int32)
+    for raw_number in raw[first[by_first]].tolist():
+        column.index[folded_raw[raw_number]] = len(column.labels)
+        column.labels.append(raw_labels[raw_number])
+        column.folded.append(folded_raw[raw_number])
 
 
 class FacetColumns:
-    """The value columns of every facet, built once per index snapshot from the stored ``meta``."""
+    """The value columns of every facet, built once per index snapshot from the serving columns."""
 
-    def __init__(self, metas: list[dict[str, Any]], live: list[int]) -> None:
-        self.n_docs = len(metas)
+    def __init__(self, n_docs: int, live: np.ndarray, pairs: dict[str, FacetPairs], dep_codes: np.ndarray,
+                 code_labels: list[str]) -> None:
+        self.n_docs = n_docs
         self.columns: dict[str, _Column] = {}
         self.departement_names: dict[str, str] = {}  # folded code → label « Nom (code) »
+        self._masks: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
         for facet in FACETS:
+            docs, raw, raw_labels = pairs[facet]
+            kept = live[docs] if len(docs) else np.zeros(0, dtype=bool)
             column = _Column()
-            docs: list[int] = []
-            values: list[int] = []
-            for d in live:
-                for v in dict.fromkeys(metas[d].get("facets", {}).get(facet, ())):
-                    docs.append(d)
-                    values.append(column.value(v))
-            column.pair_docs = np.asarray(docs, dtype=np.int32)
-            column.pair_values = np.asarray(values, dtype=np.int32)
+            _number_values(column, docs[kept], raw[kept], raw_labels)
             self.columns[facet] = column
         self._all_docs = np.concatenate([c.pair_docs for c in self.columns.values()])
         self.starts: dict[str, int] = {}
@@ -74,31 +87,49 @@ class FacetColumns:
         self._all_values = np.concatenate(shifted)[by_doc]
         self._all_docs = self._all_docs[by_doc]
         self._doc_start = np.searchsorted(self._all_docs, np.arange(self.n_docs + 1))
+        self._name_departements(dep_codes, code_labels)
+
+    def _name_departements(self, dep_codes: np.ndarray, code_labels: list[str]) -> None:
+        """A département shows its code (« Nord (59) ») and is filterable by it."""
         departements = self.columns["departement"]
-        for d in live:  # a département shows its code (« Nord (59) ») and is filterable by it
-            code = metas[d].get("departement_code")
-            names = metas[d].get("facets", {}).get("departement")
-            if code and names:
-                number = departements.index[fold(names[0])]
-                if fold(code) not in departements.index:
-                    departements.index[fold(code)] = number
-                    label = f"{departements.labels[number]} ({code})"
-                    departements.labels[number] = label
-                    departements.folded[number] = fold(label)
-                    departements.index.setdefault(fold(label), number)
-                self.departement_names[fold(code)] = departements.labels[number]
+        if not len(departements.pair_docs):
+            return
+        docs, first = np.unique(departements.pair_docs, return_index=True)
+        numbers = departements.pair_values[first].astype(np.int64)
+        codes = dep_codes[docs].astype(np.int64)
+        coded = codes >= 0
+        numbers, codes = numbers[coded], codes[coded]
+        combos = codes * (len(departements.labels) + 1) + numbers
+        _, first_seen = np.unique(combos, return_index=True)
+        for i in np.sort(first_seen).tolist():
+            code, number = code_labels[codes[i]], int(numbers[i])
+            if fold(code) not in departements.index:
+                departements.index[fold(code)] = number
+                label = f"{departements.labels[number]} ({code})"
+                departements.labels[number] = label
+                departements.folded[number] = fold(label)
+                departements.index.setdefault(fold(label), number)
+        _, last_seen = np.unique(combos[::-1], return_index=True)
+        for i in np.sort(len(combos) - 1 - last_seen).tolist():
+            self.departement_names[fold(code_labels[codes[i]])] = departements.labels[int(numbers[i])]
 
     def mask(self, facet: str, value: str) -> np.ndarray:
-        """Documents having this value (a shared array: never modify it)."""
+        """Documents having this value (a shared array: never modify it). Masks are cached within a
+        budget in bytes (``MASK_CACHE_BYTES``), least recently used out first."""
         column = self.columns[facet]
         number = column.index.get(fold(value))
         if number is None:
             return np.zeros(self.n_docs, dtype=bool)
-        found = column.masks.get(number)
-        if found is None:
-            found = np.zeros(self.n_docs, dtype=bool)
-            found[column.pair_docs[column.pair_values == number]] = True
-            column.masks[number] = found
+        key = (facet, number)
+        found = self._masks.get(key)
+        if found is not None:
+            self._masks.move_to_end(key)
+            return found
+        found = np.zeros(self.n_docs, dtype=bool)
+        found[column.pair_docs[column.pair_values == number]] = True
+        self._masks[key] = found
+        while len(self._masks) * max(self.n_docs, 1) > MASK_CACHE_BYTES and len(self._masks) > 1:
+            self._masks.popitem(last=False)
         return found
 
     def counts(self, facet: str, docs: np.ndarray) -> np.ndarray:

@@ -4,8 +4,11 @@ Layout of ``index_dir``::
 
     current -> gen-<stamp>     symlink, replaced atomically when a new generation is ready
     gen-<stamp>/               a Whoosh index (non-compound segments), plus
+        <segment>.fc_*         the segment's serving columns (``app.search.columns``), written after
+                               each commit by the writer; readers memory-map them
         watermark.json         {"seq": N}: every store write up to sequence number N is applied
-        manifest.json          size and CRC-32 of every index file, written after each commit
+        manifest.json          size and CRC-32 of every index file (columns included), written after
+                               each commit
 
 ``verify`` compares a generation with its manifest (sizes always, checksums when ``deep``) and opens it:
 an empty, missing, truncated, corrupt or unreadable generation is reported, so the writer can rebuild a
@@ -24,6 +27,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from app.search import columns
 from app.search.schema import build_schema
 
 CURRENT = "current"
@@ -111,9 +115,32 @@ def _crc(path: Path) -> int:
     return value
 
 
+def write_columns(gen_dir: Path) -> None:
+    """After a commit: the serving columns of the new segments, then the manifest of every file."""
+    ix = whoosh_index.open_dir(str(gen_dir))
+    try:
+        with ix.reader() as reader:
+            columns.write_missing(gen_dir, reader)
+    finally:
+        ix.close()
+    write_manifest(gen_dir)
+
+
 def write_manifest(gen_dir: Path) -> None:
-    """Record the size and checksum of every index file (call it right after a commit)."""
-    files = {p.name: {"size": p.stat().st_size, "crc32": _crc(p)} for p in _index_files(gen_dir)}
+    """Record the size and checksum of every index file (call it right after a commit). Segment files
+    never change once written: a file listed with the same size and modification time keeps its checksum."""
+    try:
+        known = json.loads((gen_dir / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        known = {}
+    files = {}
+    for path in _index_files(gen_dir):
+        stat = path.stat()
+        entry = known.get(path.name) if isinstance(known, dict) else None
+        if not (isinstance(entry, dict) and entry.get("size") == stat.st_size
+                and entry.get("mtime_ns") == stat.st_mtime_ns and "crc32" in entry):
+            entry = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "crc32": _crc(path)}
+        files[path.name] = entry
     _write_json(gen_dir / MANIFEST, {"files": files})
 
 
@@ -141,8 +168,9 @@ def verify(gen_dir: Path | None, deep: bool = False) -> str | None:
     try:
         ix = whoosh_index.open_dir(str(gen_dir))
         try:
-            with ix.searcher() as searcher:
-                searcher.doc_count_all()
+            with ix.reader() as reader:
+                reader.doc_count_all()
+                columns.check_all(gen_dir, reader)
         finally:
             ix.close()
     except Exception as exc:  # any failure to open or read is damage, whatever Whoosh raises

@@ -19,19 +19,35 @@ def collapse(snap: Snapshot, ordered: np.ndarray, result: np.ndarray | None = No
     """``ordered`` with one member of each group kept: the first (best placed) one, or, given the
     ``result`` mask, the group's leader (its most recent fiche there), at the leader's own place (so an
     order by budget or title stays true of the fiches shown)."""
+    if result is not None:
+        kept: np.ndarray = ordered[leaders(snap, result)[ordered]]
+        return kept
     codes = snap.group_code[ordered]
     grouped = np.flatnonzero(codes >= 0)
     if not len(grouped):
         return ordered
     keep = np.ones(len(ordered), dtype=bool)
     keep[grouped] = False
-    if result is None:
-        _, first = np.unique(codes[grouped], return_index=True)
-        keep[grouped[first]] = True
-    else:
-        docs = ordered[grouped].tolist()
-        keep[grouped] = [members(snap, d, result)[0] == d for d in docs]
+    _, first = np.unique(codes[grouped], return_index=True)
+    keep[grouped[first]] = True
     return ordered[keep]
+
+
+def leaders(snap: Snapshot, result: np.ndarray) -> np.ndarray:
+    """``result`` with each group reduced to its leader there: its most recent fiche (ties: title, then
+    docnum), as ``members`` orders them, for every group at once."""
+    grouped = np.flatnonzero(result & (snap.group_code >= 0))
+    if not len(grouped):
+        return result
+    codes = snap.group_code[grouped]
+    years = snap.numbers["year"][grouped]
+    by_group = np.lexsort((grouped, snap.title_rank[grouped], np.where(np.isnan(years), 1.0, -years), codes))
+    first = np.ones(len(by_group), dtype=bool)
+    first[1:] = codes[by_group][1:] != codes[by_group][:-1]
+    keep = result.copy()
+    keep[grouped] = False
+    keep[grouped[by_group[first]]] = True
+    return keep
 
 
 def members(snap: Snapshot, doc: int, result: np.ndarray) -> list[int]:

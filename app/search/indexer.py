@@ -11,8 +11,11 @@ from __future__ import annotations
 import gc
 import logging
 import math
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -30,13 +33,15 @@ from app.search.generations import (
     read_watermark,
     remove_old_generations,
     verify,
-    write_manifest,
+    write_columns,
     write_watermark,
 )
 from app.search.schema import BODY_SOURCES, FACETS, KW_SOURCES
+from app.search.segments import LIMIT_MB, SEGMENT_DOCS, fast_flush, merge_policy, no_merge
 from app.search.thesaurus import load
 
 LOCK_TIMEOUT = 60.0
+BUILD_ELSEWHERE_ROWS = 1_000  # a serving worker hands a rebuild or a catch-up this large to a builder process
 log = logging.getLogger("fiches.index")
 _WORD = re.compile(WORD_PATTERN)
 
@@ -107,17 +112,25 @@ def _stamp(value: object) -> str | None:
 def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int:
     """Apply store rows (tombstones included, in write order) to the index in ``gen_dir``.
 
-    Returns the number applied. The watermark moves to the last row's sequence number only after the
-    commit, and the manifest is rewritten with it: a crash in between re-applies rows, which is harmless."""
+    Returns the number applied. A commit comes every ``SEGMENT_DOCS`` rows (at a sequence boundary), so a
+    segment's postings sort in memory; a build never merges its segments, a catch-up merges only the small
+    ones (``segments.merge_policy``). The watermark moves to the last committed row's sequence number only
+    after its commit, and the manifest is rewritten with it: a crash in between re-applies rows, which is
+    harmless."""
     ix = whoosh_index.open_dir(str(gen_dir))
     writer = None
-    changed = 0
+    changed = pending = 0
     last = read_watermark(gen_dir) or 0
+    merge = no_merge if fresh else merge_policy
     try:
         for fiche in changes:
+            seq = int(fiche["seq"])
+            if writer is not None and pending >= SEGMENT_DOCS and seq > last:
+                _commit(gen_dir, writer, last, merge)
+                writer, pending = None, 0
             if writer is None:
                 writer = _open_writer(ix)
-            last = max(last, int(fiche["seq"]))
+            last = max(last, seq)
             if fiche.get("deleted_at") is not None:
                 if fresh:
                     continue  # nothing to remove from a new index
@@ -127,16 +140,21 @@ def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int
             else:
                 writer.update_document(**fiche_to_doc(fiche))
             changed += 1
+            pending += 1
         if writer is not None:
-            writer.commit()
+            _commit(gen_dir, writer, last, merge)
             writer = None
-            write_manifest(gen_dir)
-            write_watermark(gen_dir, last)
     finally:
         if writer is not None:
             writer.cancel()
         ix.close()
     return changed
+
+
+def _commit(gen_dir: Path, writer: Any, last: int, merge: Any) -> None:
+    writer.commit(mergetype=merge)
+    write_columns(gen_dir)
+    write_watermark(gen_dir, last)
 
 
 class IndexWriteError(OSError):
@@ -151,17 +169,18 @@ def _open_writer(ix: Any) -> Any:
     and every later writer would wait for it. So the failure is reported only after a collection."""
     problem = None
     try:
-        return ix.writer(timeout=LOCK_TIMEOUT, limitmb=256, compound=False)
+        return fast_flush(ix.writer(timeout=LOCK_TIMEOUT, limitmb=LIMIT_MB, compound=False))
     except OSError as exc:
         problem = f"{type(exc).__name__} : {exc}"
     gc.collect()  # outside the except block: the traceback no longer holds the half-built writer
     raise IndexWriteError(problem)
 
 
-def sync(index_dir: Path, store: Store) -> int:
+def sync(index_dir: Path, store: Store, elsewhere: bool = False) -> int:
     """Bring the current generation up to the store; a damaged one is replaced by a rebuilt generation.
 
-    Returns the number of rows applied (or indexed by the rebuild)."""
+    ``elsewhere`` (a serving worker): a rebuild or a catch-up of ``BUILD_ELSEWHERE_ROWS`` rows or more runs
+    in a builder process (``app.search.builder``). Returns the number of rows applied (or indexed)."""
     gen_dir = ensure_index(index_dir)
     problem = verify(gen_dir)
     mark = read_watermark(gen_dir)
@@ -169,13 +188,39 @@ def sync(index_dir: Path, store: Store) -> int:
         problem = "filigrane de l'index absent"
     if problem is not None:
         log.warning("index %s à reconstruire : %s", gen_dir.name, problem)
-        return rebuild(index_dir, store)
+        return _rebuild(index_dir, store, elsewhere)
+    if elsewhere and store.pending_after(mark or 0)[0] >= BUILD_ELSEWHERE_ROWS:
+        return build_elsewhere(index_dir, store, "sync")
     changed = _apply(gen_dir, store.changes_after(mark or 0), fresh=mark is None)
     problem = _count_mismatch(gen_dir, store)
     if problem is not None:
         log.warning("index %s à reconstruire : %s", gen_dir.name, problem)
-        return rebuild(index_dir, store)
+        return _rebuild(index_dir, store, elsewhere)
     return changed
+
+
+def _rebuild(index_dir: Path, store: Store, elsewhere: bool) -> int:
+    if elsewhere and store.count() >= BUILD_ELSEWHERE_ROWS:
+        return build_elsewhere(index_dir, store, "rebuild")
+    return rebuild(index_dir, store)
+
+
+class IndexBuildFailed(RuntimeError):
+    """The builder process failed (its last lines of output say why)."""
+
+
+def build_elsewhere(index_dir: Path, store: Store, task: str) -> int:
+    """Run ``sync`` or ``rebuild`` in a builder process (``python -m app.search.builder``) and wait."""
+    url = store.engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return rebuild(index_dir, store) if task == "rebuild" else sync(index_dir, store)  # nothing to share
+    env = dict(os.environ, FICHES_BUILD_DATABASE_URL=url.render_as_string(hide_password=False))
+    log.info("index %s : %s confié à un processus de construction", index_dir, task)
+    done = subprocess.run([sys.executable, "-m", "app.search.builder", task, str(index_dir)], env=env,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise IndexBuildFailed(f"builder ({task}) exited with {done.returncode}: {done.stderr[-2000:]}")
+    return int(done.stdout.strip().splitlines()[-1])
 
 
 def _count_mismatch(gen_dir: Path, store: Store) -> str | None:

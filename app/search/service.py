@@ -1,6 +1,7 @@
 """The search service: the only thing the API and the CLI call.
 
-The scored text query is cached (LRU keyed by index generation and normalised text), so a refinement
+The scored text query is cached (LRU keyed by index generation and normalised text, bounded in entries
+and in bytes), so a refinement
 (another facet, sort or page) only filters, counts and sorts the cached hit set. Facets are counted
 from in-memory value columns. The result set holds the fiches that satisfy every concept of the query;
 near-duplicates are folded into one entry per action (``total`` counts actions, ``total_fiches`` fiches),
@@ -34,8 +35,8 @@ from app.search.params import SearchParams
 from app.search.schema import RANGE_COLUMNS, SNIPPET_SOURCES
 from app.search.scoring import finite, plain_bm25, rank, score
 from app.search.similar import similar_docs
-from app.search.snapshot import Snapshot
-from app.search.sorts import order
+from app.search.snapshot import Snapshot, release_free_memory
+from app.search.sorts import order, page
 from app.search.spelling import complete, did_you_mean
 from app.search.thesaurus import THESAURUS_PATH, display_terms, load
 
@@ -45,6 +46,7 @@ HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "re
 ROW_FIELDS = tuple(dict.fromkeys(HIT_FIELDS + SNIPPET_SOURCES))
 OTHER_FIELDS = ("id", "title", "structure", "year")  # the other fiches of a near-duplicate group
 RESULT_CACHE_SIZE = 64
+RESULT_CACHE_BYTES = 24 << 20  # scored text queries kept (each: its hits and a mask of every document)
 REOPEN_CHECK_SECONDS = 0.5
 RETIRED_GRACE_SECONDS = 60.0
 FEW_RESULTS = 3
@@ -67,6 +69,11 @@ class _TextResult:
         self.near = scored.near.astype(np.int32)
         self.near_scores = finite(scored.near_scores).astype(np.float32)
 
+    @property
+    def nbytes(self) -> int:
+        return int(self.ranked.nbytes + self.scores.nbytes + self.mask.nbytes + self.near.nbytes
+                   + self.near_scores.nbytes)
+
     def dense_scores(self, n_docs: int) -> np.ndarray:
         out = np.zeros(n_docs, dtype=np.float32)
         out[self.ranked] = self.scores
@@ -82,39 +89,61 @@ class SearchService:
         self.store = store
         self.thesaurus = load(thesaurus_path)
         self.thesaurus_path = thesaurus_path
+        self.build_elsewhere = False  # a serving worker: large builds run in a builder process
         self._lock = threading.RLock()
+        self._opening = threading.Lock()  # one thread opens a new generation at a time
         self._snapshot: Snapshot | None = None
         self._checked_at = 0.0
         self._retired: list[tuple[float, Snapshot]] = []
         self._results: OrderedDict[tuple[object, ...], _TextResult] = OrderedDict()
+        self._results_bytes = 0
 
     # -- snapshot management ---------------------------------------------------------------------------
     def _current(self, force: bool = False) -> Snapshot:
+        """The snapshot to serve. Every ``REOPEN_CHECK_SECONDS`` a request looks whether the index changed
+        and opens (and warms, ``Snapshot.warm``) the new generation; meanwhile the other requests are served
+        the previous one, never waiting. After this process's own catch-up (``force``) the writer's thread
+        opens it, so requests find it ready."""
         now = time.monotonic()
         snap = self._snapshot
         if snap is not None and not force and now - self._checked_at < REOPEN_CHECK_SECONDS:
             return snap
+        if snap is not None and not force:
+            if not self._opening.acquire(blocking=False):
+                return snap  # another thread is opening it
+        else:
+            self._opening.acquire()
+        try:
+            return self._refresh(now)
+        finally:
+            self._opening.release()
+
+    def _refresh(self, now: float) -> Snapshot:
+        snap = self._snapshot
+        try:
+            gen_dir = ensure_index(self.index_dir)
+            stale = snap is None or snap.gen_dir != gen_dir or snap.ix.latest_generation() != snap.generation[1]
+            fresh = Snapshot(gen_dir) if stale else None
+            if fresh is not None and snap is not None:  # a reopen (a cold start builds them when asked)
+                fresh.warm()
+        except Exception as exc:  # a damaged generation: keep serving the last good one
+            self._checked_at = now
+            if snap is not None:
+                log.error("index illisible, l'ancienne génération reste servie : %s : %s", type(exc).__name__, exc)
+                return snap
+            raise IndexUnavailable("L'index de recherche est en reconstruction. Réessayez dans quelques "
+                                   "secondes.", headers={"Retry-After": "5"}) from exc
         with self._lock:
-            snap = self._snapshot
-            try:
-                gen_dir = ensure_index(self.index_dir)
-                stale = snap is None or snap.gen_dir != gen_dir or snap.ix.latest_generation() != snap.generation[1]
-                fresh = Snapshot(gen_dir) if stale else None
-            except Exception as exc:  # a damaged generation: keep serving the last good one
-                self._checked_at = now
-                if snap is not None:
-                    log.error("index illisible, l'ancienne génération reste servie : %s : %s", type(exc).__name__, exc)
-                    return snap
-                raise IndexUnavailable("L'index de recherche est en reconstruction. Réessayez dans quelques "
-                                       "secondes.", headers={"Retry-After": "5"}) from exc
             if fresh is not None:
                 if snap is not None:
                     self._retired.append((now, snap))
                 self._snapshot = snap = fresh
             self._checked_at = now
             self._close_retired(now)
-            assert snap is not None
-            return snap
+        if fresh is not None:
+            release_free_memory()
+        assert snap is not None
+        return snap
 
     def _open(self) -> Snapshot:
         """The current snapshot; if there is none readable yet, the index is healed once (rebuilt from the
@@ -150,8 +179,11 @@ class SearchService:
         result = _TextResult(build_query(spaced, snap, self.thesaurus), snap)
         with self._lock:
             self._results[key] = result
-            while len(self._results) > RESULT_CACHE_SIZE:
-                self._results.popitem(last=False)
+            self._results_bytes += result.nbytes
+            while len(self._results) > 1 and (len(self._results) > RESULT_CACHE_SIZE
+                                              or self._results_bytes > RESULT_CACHE_BYTES):
+                _, old = self._results.popitem(last=False)
+                self._results_bytes -= old.nbytes
         return result
 
     def _result_set(self, snap: Snapshot, params: SearchParams) -> tuple[
@@ -174,15 +206,15 @@ class SearchService:
         started = time.perf_counter()
         snap = self._open()
         text, base, filters, selections, result = self._result_set(snap, params)
-        actions = self._actions(snap, result, text, params.sort)
         start = (params.page - 1) * params.size
-        page_docs = actions[start : start + params.size].tolist()
+        top, total = page(snap, result, text, params.sort, start + params.size)
+        page_docs = top[start:].tolist()
         scores = text.dense_scores(snap.n_docs) if text is not None else None
         query = text.query if text is not None else None
         hits = self._hits(snap, page_docs, scores, query, result)
         near: list[dict[str, Any]] = []
         # close results: when nothing matches every concept, or after the last hits of a short, unfiltered set
-        last_page = start < len(actions) <= start + params.size and not filters and all(
+        last_page = start < total <= start + params.size and not filters and all(
             params.bounds(spec.name) == (None, None) for spec in RANGES)
         if text is not None and len(text.near) and (text.total == 0 or last_page):
             near_scores = np.zeros(snap.n_docs, dtype=np.float32)
@@ -195,7 +227,7 @@ class SearchService:
         if suggestion is None and params.q and (text is None or text.total < FEW_RESULTS):
             suggestion = self._suggestion(snap, params.q, text.total if text else 0)
         return {
-            "total": len(actions),
+            "total": total,
             "total_fiches": int(np.count_nonzero(result)),
             "page": params.page,
             "size": params.size,
@@ -245,9 +277,9 @@ class SearchService:
         fiche = self.store.get(fiche_id)
         if fiche is None:
             return []
-        own = snap.docnum_of.get(fiche_id)
+        own = snap.ids.docnum(fiche_id)
         group = fiche.duplicate_of or fiche_id  # the group key (see Snapshot._build_groups)
-        excluded = {d for d in (own, snap.docnum_of.get(group)) if d is not None}
+        excluded = {d for d in (own, snap.ids.docnum(group)) if d is not None}
         excluded.update(snap.group_members.get(group, ()))
         found = similar_docs(snap, fiche.model_dump(), excluded, limit)
         scores = np.zeros(snap.n_docs, dtype=np.float32)
@@ -271,7 +303,7 @@ class SearchService:
         return [snap.ids[d] for d in (text.ranked.tolist() + (text.near.tolist() if near else []))]
 
     def sync(self) -> int:
-        changed = indexer.sync(self.index_dir, self.store)
+        changed = indexer.sync(self.index_dir, self.store, elsewhere=self.build_elsewhere)
         if changed:
             self._current(force=True)
         return changed
@@ -287,7 +319,7 @@ class SearchService:
         if problem is not None:
             return {"problem": problem, "missing_in_index": [], "missing_in_store": []}
         snap = self._current(force=True)
-        in_index = set(snap.docnum_of)
+        in_index = set(snap.ids.live())
         in_store = self.store.live_ids()
         return {"problem": None, "missing_in_index": sorted(in_store - in_index),
                 "missing_in_store": sorted(in_index - in_store)}
@@ -297,8 +329,14 @@ class SearchService:
         snap = self._current()
         pending, oldest = self.store.pending_after(read_watermark(snap.gen_dir) or 0)
         lag = (time.time() - oldest.timestamp()) if oldest is not None else 0.0
-        return {"generation": snap.gen_dir.name, "documents": len(snap.docnum_of),
+        return {"generation": snap.gen_dir.name, "documents": snap.ids.n_live,
                 "lag_writes": pending, "lag_seconds": round(max(0.0, lag), 1)}
+
+    def clear_cache(self) -> None:
+        """Forget the scored text queries (benchmarks of fresh queries)."""
+        with self._lock:
+            self._results.clear()
+            self._results_bytes = 0
 
     def close(self) -> None:
         with self._lock:
@@ -309,6 +347,7 @@ class SearchService:
                 self._snapshot.close()
                 self._snapshot = None
             self._results.clear()
+            self._results_bytes = 0
 
     # -- helpers ---------------------------------------------------------------------------------------
     def _hits(self, snap: Snapshot, docs: list[int], scores: np.ndarray | None, query: TextQuery | None,

@@ -1,23 +1,25 @@
-"""One open generation of the index: a Whoosh reader plus in-memory per-document columns (numpy).
+"""One open generation of the index: a Whoosh reader (the postings) plus the serving columns (numpy).
 
-Columns (ids, stored meta, field lengths) are read once per segment and cached by segment id, so
-reopening after a small sync only reads the new segment. From them the snapshot builds numpy arrays:
-the live-document mask, field lengths, numbers (NaN when missing), near-duplicate groups, and the facet
-columns (``facets.FacetColumns``). Result sets are boolean masks over docnums. Postings are read block by
-block (Whoosh's matcher API costs a Python call per posting) under a lock, since Whoosh files are not
-thread-safe, and kept decoded as numpy arrays within a budget.
+The per-document data search needs at query time (ids, numbers, field lengths, facet values,
+near-duplicate groups, folded titles) comes from the columns the writer put next to each segment
+(``app.search.columns``), memory-mapped: Whoosh's pickled stored fields are never read to serve. From
+them the snapshot builds the live-document mask, the number columns (NaN when missing), the groups and the
+facet columns (``facets.FacetColumns``). Result sets are boolean masks over docnums. Postings are read
+block by block (Whoosh's matcher API costs a Python call per posting) under a lock, since Whoosh files are
+not thread-safe, and kept decoded as numpy arrays within a budget in bytes.
 
-Whoosh gives ``None`` as the length of an empty field: every length is read as a finite number (0 for an
-empty or missing field), so no statistic derived from them can be NaN. The snapshot also owns the data
-derived from it (spelling vocabulary, completions, sort orders), each built once under its own lock.
+Field lengths are finite numbers (0 for an empty or missing field), so no statistic derived from them can
+be NaN. The snapshot also owns the data derived from it (spelling vocabulary, completions, sort orders),
+each built once under its own lock.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -27,59 +29,62 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
-from app.domain.text import fold
-from app.search.facets import FacetColumns
-from app.search.schema import TEXT_BOOSTS
+from app.search import columns, lexicons
+from app.search.columns import NUMBERS, SegmentColumns
+from app.search.facets import FacetColumns, FacetPairs
+from app.search.schema import FACETS, TEXT_BOOSTS
 from app.search.sorts import static_order, title_rank
 from app.search.spelling import Vocabulary, build_vocabulary
 
-_SEGMENT_CACHE: OrderedDict[tuple[str, str], _SegmentColumns] = OrderedDict()
-_SEGMENT_CACHE_SIZE = 64
-_SEGMENT_LOCK = threading.Lock()
-_POSTINGS_BUDGET = 6_000_000  # decoded postings kept per snapshot (8 bytes each: about 48 MB at most)
+_LIBC_NAME = ctypes.util.find_library("c")
+_LIBC = ctypes.CDLL(_LIBC_NAME) if _LIBC_NAME else None
+
+
+def release_free_memory() -> None:
+    """Give the heap's free pages back to the system (glibc's ``malloc_trim``; nothing elsewhere): opening
+    a generation leaves tens of megabytes of freed temporaries that the allocator would otherwise keep."""
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+POSTINGS_CACHE_BYTES = 32 << 20  # decoded postings kept per snapshot (8 bytes a posting)
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
-NUMBERS = ("budget", "etp", "year")
 
 
-@dataclass
-class _SegmentColumns:
-    ids: list[str]
-    metas: list[dict[str, Any]]
-    lengths: dict[str, np.ndarray]
+class Ids:
+    """The fiche id of each docnum (UTF-8 bytes in one array), and the docnum of each live id."""
 
+    def __init__(self, ids: np.ndarray, live: np.ndarray) -> None:
+        self._ids = ids
+        live_docs = np.flatnonzero(live)
+        order = np.argsort(ids[live_docs], kind="stable")
+        self._sorted = ids[live_docs][order]
+        self._docs = live_docs[order]
 
-def _length(segreader: Any, docnum: int, field: str) -> float:
-    """A field's length in a document: 0 when the field is empty or missing (Whoosh says None)."""
-    value = segreader.doc_field_length(docnum, field, 0)
-    return float(value) if isinstance(value, (int, float)) and np.isfinite(value) and value > 0 else 0.0
+    def __getitem__(self, docnum: int) -> str:
+        value: bytes = self._ids[docnum]
+        return value.decode("utf-8")
 
+    def __len__(self) -> int:
+        return len(self._ids)
 
-def _read_segment(segreader: Any) -> _SegmentColumns:
-    n = segreader.doc_count_all()
-    ids: list[str] = []
-    metas: list[dict[str, Any]] = []
-    for docnum in range(n):
-        stored = segreader.stored_fields(docnum)
-        ids.append(stored.get("id", ""))
-        metas.append(stored.get("meta") or {})
-    lengths = {f: np.fromiter((_length(segreader, d, f) for d in range(n)), dtype=np.float64, count=n)
-               for f in TEXT_BOOSTS}
-    return _SegmentColumns(ids, metas, lengths)
+    def docnum(self, fiche_id: str | None) -> int | None:
+        """The docnum of a live fiche id, None when the index doesn't hold it."""
+        if not fiche_id or "\x00" in fiche_id:
+            return None
+        key = fiche_id.encode("utf-8")
+        i = int(np.searchsorted(self._sorted, key))
+        if i < len(self._sorted) and self._sorted[i] == key:
+            return int(self._docs[i])
+        return None
 
+    def live(self) -> list[str]:
+        return [v.decode("utf-8") for v in self._sorted.tolist()]
 
-def _segment_columns(gen_dir: str, segreader: Any) -> _SegmentColumns:
-    key = (gen_dir, segreader.segment().segment_id())
-    with _SEGMENT_LOCK:
-        found = _SEGMENT_CACHE.get(key)
-        if found is not None:
-            _SEGMENT_CACHE.move_to_end(key)
-            return found
-    found = _read_segment(segreader)
-    with _SEGMENT_LOCK:
-        _SEGMENT_CACHE[key] = found
-        while len(_SEGMENT_CACHE) > _SEGMENT_CACHE_SIZE:
-            _SEGMENT_CACHE.popitem(last=False)
-    return found
+    @property
+    def n_live(self) -> int:
+        return len(self._docs)
 
 
 def _leaf_postings(segreader: Any, field: str, text: str, offset: int, ids: list[np.ndarray],
@@ -126,60 +131,109 @@ class Snapshot:
 
     # -- columns ---------------------------------------------------------------------------------------
     def _load_columns(self) -> None:
-        ids: list[str] = []
-        metas: list[dict[str, Any]] = []
-        lengths: dict[str, list[np.ndarray]] = {f: [] for f in TEXT_BOOSTS}
-        dead: list[int] = []
+        parts: list[SegmentColumns] = []
+        dead: list[np.ndarray] = []
+        n = 0
         for segreader, offset in self._leaves:
             if segreader.segment() is None:  # an index that never held a document has one empty reader
                 continue
-            cols = _segment_columns(str(self.gen_dir), segreader)
-            ids.extend(cols.ids)
-            metas.extend(cols.metas)
-            for f in TEXT_BOOSTS:
-                lengths[f].append(cols.lengths[f])
+            parts.append(columns.load(self.gen_dir, segreader))
             if segreader.has_deletions():
-                dead.extend(offset + d for d in segreader.segment().deleted_docs() or ())
-        n = len(ids)
-        self.ids = ids
-        self.metas = metas
+                dead.append(offset + np.fromiter(segreader.segment().deleted_docs() or (), dtype=np.int64))
+            n += len(parts[-1])
+        self._parts = parts
+        self._tables: dict[str, list[str]] = {}
         self.n_docs = n
         self.live_mask = np.ones(n, dtype=bool)
         if dead:
-            self.live_mask[np.asarray(dead, dtype=np.int64)] = False
+            self.live_mask[np.concatenate(dead)] = False
         live = np.flatnonzero(self.live_mask)
         self.n_live = len(live)
-        self.lengths = {f: np.concatenate(parts) if parts else np.zeros(0) for f, parts in lengths.items()}
+        ids = np.concatenate([p.ids for p in parts]) if parts else np.zeros(0, dtype="S1")
+        self.ids = Ids(ids, self.live_mask)
+        lengths = np.concatenate([p.lengths for p in parts]) if parts else np.zeros((0, len(TEXT_BOOSTS)))
+        self.lengths = {f: lengths[:, j].astype(np.float64) for j, f in enumerate(TEXT_BOOSTS)}
         self.avg_length = {f: _average(self.lengths[f][live]) for f in TEXT_BOOSTS}
-        live_list = live.tolist()
-        self.docnum_of = {ids[d]: d for d in live_list}
-        self.facets = FacetColumns(metas, live_list)
-        self._build_groups(live_list)
-        self.numbers = {name: np.array([_number(metas[d].get(name)) for d in range(n)], dtype=np.float64)
-                        for name in NUMBERS}
-        self.title_key = [fold(m.get("title") or "") for m in metas]
+        numbers = np.concatenate([p.numbers for p in parts]) if parts else np.zeros((0, len(NUMBERS)))
+        self.numbers = {name: np.ascontiguousarray(numbers[:, j], dtype=np.float64) for j, name in enumerate(NUMBERS)}
+        codes = np.concatenate([p.codes for p in parts]) if parts else np.zeros((0, 2), dtype=np.int32)
+        self.facets = FacetColumns(n, self.live_mask, self._facet_pairs(), self._global_codes(codes[:, 0], "dep_codes"),
+                                   self._tables["dep_codes"])
+        self._build_groups(self._global_codes(codes[:, 1], "group_keys"), self._tables["group_keys"])
 
-    def _build_groups(self, live: list[int]) -> None:
-        groups: dict[str, list[int]] = {}
-        for d in live:
-            groups.setdefault(self.metas[d].get("group") or self.ids[d], []).append(d)
-        self.group_members = {g: members for g, members in groups.items() if len(members) > 1}
-        self.group_of = {d: g for g, members in self.group_members.items() for d in members}
+    def _global_codes(self, local: np.ndarray, table: str) -> np.ndarray:
+        """Per-segment numbers (into each segment's label table) as numbers into one shared table."""
+        shared: dict[str, int] = {}
+        out = np.full(len(local), -1, dtype=np.int64)
+        start = 0
+        for part in self._parts:
+            labels: list[str] = getattr(part, table)
+            mapping = np.array([shared.setdefault(label, len(shared)) for label in labels] or [-1], dtype=np.int64)
+            segment = np.asarray(local[start : start + len(part)], dtype=np.int64)
+            has = segment >= 0
+            out[start : start + len(part)][has] = mapping[segment[has]]
+            start += len(part)
+        self._tables[table] = list(shared)
+        return out
+
+    def _facet_pairs(self) -> dict[str, FacetPairs]:
+        found: dict[str, FacetPairs] = {}
+        for f, facet in enumerate(FACETS):
+            docs: list[np.ndarray] = []
+            raws: list[np.ndarray] = []
+            labels: list[str] = []
+            start = 0
+            for part in self._parts:
+                pairs = np.asarray(part.pairs)
+                chosen = pairs[pairs[:, 1] == f] if len(pairs) else pairs
+                docs.append(chosen[:, 0].astype(np.int64) + start)
+                raws.append(chosen[:, 2].astype(np.int64) + len(labels))
+                labels.extend(part.facet_labels[f])
+                start += len(part)
+            found[facet] = (np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
+                            np.concatenate(raws) if raws else np.zeros(0, dtype=np.int64), labels)
+        return found
+
+    def _build_groups(self, keys: np.ndarray, table: list[str]) -> None:
+        """Near-duplicate groups of two live fiches or more: a group is its leader (the fiche whose id is
+        the key) and the fiches naming it (``duplicate_of``)."""
+        members: dict[int, list[int]] = {}
+        grouped = np.flatnonzero((keys >= 0) & self.live_mask)
+        for d, key in zip(grouped.tolist(), keys[grouped].tolist()):
+            members.setdefault(key, []).append(d)
+        groups: list[tuple[str, list[int]]] = []
+        for key, docs in members.items():
+            leader = self.ids.docnum(table[key])
+            if leader is not None and keys[leader] < 0:
+                docs = sorted([*docs, leader])
+            if len(docs) > 1:
+                groups.append((table[key], docs))
+        groups.sort(key=lambda item: item[1][0])
+        self.group_members = dict(groups)
+        self.group_of = {d: g for g, docs in groups for d in docs}
         self.group_code = np.full(self.n_docs, -1, dtype=np.int64)  # -1: alone
-        for code, members in enumerate(self.group_members.values()):
-            self.group_code[members] = code
+        for code, (_, docs) in enumerate(groups):
+            self.group_code[docs] = code
+
+    def warm(self) -> None:
+        """Build the derived data the first queries need (before a reopened generation is served)."""
+        _ = (self.vocabulary, self.title_rank, self.static_order("recent"))
 
     # -- derived data, built once under the snapshot's own lock ---------------------------------------------
     @cached_property
     def vocabulary(self) -> Vocabulary:
         """The spelling vocabulary (unstemmed words of the ``spell`` field)."""
         with self._derive_lock:
-            return build_vocabulary(self.lexicon("spell"))
+            found = lexicons.merged(self.gen_dir, self._leaves, "spell")
+            return build_vocabulary(self.lexicon("spell") if found is None else lexicons.as_lexicon(found))
 
     @cached_property
     def stems(self) -> tuple[list[str], list[int]]:
         """Every term of the text fields, sorted, and the number of documents having it (for prefixes)."""
         with self._derive_lock:
+            saved = lexicons.stems(self.gen_dir, self._leaves)
+            if saved is not None:
+                return saved
             df: dict[str, int] = {}
             for fname in TEXT_BOOSTS:
                 for text, info in self.lexicon(fname):
@@ -207,8 +261,10 @@ class Snapshot:
 
     @cached_property
     def title_rank(self) -> np.ndarray:
+        """Position of each document in (folded title, docnum) order (titles read once, then let go)."""
         with self._derive_lock:
-            return title_rank(self.title_key)
+            titles = [np.asarray(p.titles) for p in self._parts]
+            return title_rank(np.concatenate(titles) if titles else np.zeros(0, dtype="S1"))
 
     def static_order(self, sort: str) -> np.ndarray:
         """Every docnum in the order ``sort`` gives (ties: title, then docnum), computed once."""
@@ -254,10 +310,10 @@ class Snapshot:
                 _leaf_postings(segreader, field, text, offset, ids, weights)
             found = (np.concatenate(ids), np.concatenate(weights)) if ids else _EMPTY
             self._postings[key] = found
-            self._cached_postings += len(found[0])
-            while self._cached_postings > _POSTINGS_BUDGET and len(self._postings) > 1:
-                _, (old_ids, _) = self._postings.popitem(last=False)
-                self._cached_postings -= len(old_ids)
+            self._cached_postings += found[0].nbytes + found[1].nbytes
+            while self._cached_postings > POSTINGS_CACHE_BYTES and len(self._postings) > 1:
+                _, (old_ids, old_weights) = self._postings.popitem(last=False)
+                self._cached_postings -= old_ids.nbytes + old_weights.nbytes
             return found
 
     def doc_frequency(self, field: str, text: str) -> int:
@@ -281,9 +337,3 @@ def _average(lengths: np.ndarray) -> float:
     mean = float(lengths.mean())
     return mean if np.isfinite(mean) and mean > 0 else 1.0
 
-
-def _number(value: object) -> float:
-    """A stored number as a float; NaN when missing or not a finite number."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value):
-        return float(value)
-    return float("nan")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from app.domain.fields import SORTS_BY_NAME
+from app.search import groups
 
 if TYPE_CHECKING:
     from app.search.snapshot import Snapshot
@@ -25,9 +26,10 @@ class RankedText(Protocol):
     def dense_scores(self, n_docs: int) -> np.ndarray: ...
 
 
-def title_rank(title_keys: list[str]) -> np.ndarray:
-    """Position of each document in (folded title, docnum) order."""
-    by_title = sorted(range(len(title_keys)), key=title_keys.__getitem__)  # stable: docnum breaks ties
+def title_rank(title_keys: np.ndarray) -> np.ndarray:
+    """Position of each document in (folded title, docnum) order. ``title_keys`` are the folded titles in
+    UTF-8 (bytes order is code point order, as for ``str``)."""
+    by_title = np.argsort(title_keys, kind="stable")  # stable: docnum breaks ties
     found = np.empty(len(title_keys), dtype=np.int64)
     found[by_title] = np.arange(len(title_keys))
     return found
@@ -68,3 +70,27 @@ def order(snap: Snapshot, result: np.ndarray, text: RankedText | None, sort: str
     static = snap.static_order("recent" if sort == "pertinence" else sort)
     kept: np.ndarray = static[result[static]]
     return kept
+
+
+def page(snap: Snapshot, result: np.ndarray, text: RankedText | None, sort: str, stop: int) -> tuple[np.ndarray, int]:
+    """The first ``stop`` actions of the result set in order (one docnum each, near-duplicates folded as
+    ``groups.collapse`` folds them) and the number of actions. Only what the page needs is sorted: by
+    relevance the hits are ranked already, the orders without text are precomputed permutations, and
+    « récent » with text sorts only the years that reach the page (``np.partition`` finds the last one)."""
+    if sort == "pertinence" and text is not None:
+        actions = groups.collapse(snap, order(snap, result, text, sort))
+        return actions[:stop], len(actions)
+    keep = groups.leaders(snap, result)
+    total = int(np.count_nonzero(keep))
+    if sort == "recent" and text is not None:
+        docs = np.flatnonzero(keep)
+        years = descending(snap.numbers["year"])[docs]
+        if 0 < stop < len(docs):
+            within = years <= np.partition(years, stop - 1)[stop - 1]
+            docs, years = docs[within], years[within]
+        scores = text.dense_scores(snap.n_docs)[docs]
+        ranked: np.ndarray = docs[np.lexsort((snap.title_rank[docs], -scores, years))]
+        return ranked[:stop], total
+    static = snap.static_order("recent" if sort == "pertinence" else sort)
+    kept: np.ndarray = static[keep[static]]
+    return kept[:stop], total

@@ -96,6 +96,7 @@ class _WorkerSearch(SearchService):
     def __init__(self, index_dir: Path, store: Store, role: IndexWriterRole) -> None:
         super().__init__(index_dir, store)
         self._role = role
+        self.build_elsewhere = True  # never a large build inside a serving worker (``app.search.builder``)
 
     def sync_here(self) -> int:
         """Apply the store's changes to the index from this process (the writer only)."""

@@ -7,6 +7,7 @@ a failing disk or an operator would, and checks what users and operators see.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -15,10 +16,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
+from app.search import indexer
 from app.search.generations import MANIFEST, current_dir
 from tests.importing import report_of
 from tests.paths import REPO, SEED
@@ -158,3 +161,76 @@ def test_fiches_check_finds_a_corrupt_segment_and_rebuilds(database_url, tmp_pat
     assert fiches("check").returncode == 0
     shutil.rmtree(tmp_path / "index")  # reindex never needs the old index
     assert "25" in fiches("reindex").stderr
+
+
+def _column_file(gen: Path, suffix: str) -> Path:
+    found = sorted(gen.glob(f"*{suffix}"))
+    assert found, f"no serving column file *{suffix} in {gen}"
+    return found[0]
+
+
+@pytest.mark.parametrize("damage", ["deleted_ids", "truncated_pairs", "garbage_labels", "wrong_shape"])
+def test_damaged_serving_columns_are_detected_and_rebuilt_at_start(settings, damage):
+    """The numpy columns next to the segments are index files like the others: listed in the manifest,
+    and a missing, truncated or unreadable one makes the writer rebuild the generation."""
+    with _restart(settings) as client:
+        expected = _searchable(client)
+        gen = _generation(client)
+    listed = json.loads((gen / MANIFEST).read_text())["files"]
+    assert any(".fc_" in name for name in listed)
+    if damage == "deleted_ids":
+        _column_file(gen, ".fc_ids.npy").unlink()
+    elif damage == "truncated_pairs":
+        target = _column_file(gen, ".fc_pairs.npy")
+        with target.open("r+b") as handle:
+            handle.truncate(target.stat().st_size - 7)
+    elif damage == "garbage_labels":
+        target = _column_file(gen, ".fc_labels.json")
+        target.write_bytes(b"\x00" * target.stat().st_size)  # same size: only reading it tells
+    else:  # a well-formed array of the wrong length (same size in bytes would pass the manifest)
+        target = _column_file(gen, ".fc_numbers.npy")
+        array = np.load(target)
+        np.save(target, array[:-1])
+        data = json.loads((gen / MANIFEST).read_text())
+        data["files"][target.name]["size"] = target.stat().st_size
+        (gen / MANIFEST).write_text(json.dumps(data))
+    with _restart(settings) as client:
+        assert _searchable(client) == expected
+        assert _generation(client) != gen  # rebuilt into a new generation
+        assert client.get("/api/fiches").json()["total_fiches"] > 0
+
+
+def test_fiches_check_finds_a_corrupt_column_and_rebuilds(database_url, tmp_path):
+    env = {**os.environ, "DATABASE_URL": database_url, "FICHES_INDEX_DIR": str(tmp_path / "index"),
+           "FICHES_SEED_ON_START": "false", "COLUMNS": "120"}
+
+    def fiches(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    assert fiches("import", str(SEED)).returncode == 0
+    gen = current_dir(tmp_path / "index")
+    assert gen is not None
+    target = _column_file(gen, ".fc_numbers.npy")
+    data = bytearray(target.read_bytes())
+    data[-3] ^= 0xFF  # a number changed, same size: only the checksum sees it
+    target.write_bytes(bytes(data))
+    found = fiches("check")
+    assert found.returncode == 1 and "somme de contrôle" in found.stderr and ".fc_numbers.npy" in found.stderr
+    assert fiches("check").returncode == 0
+
+
+def test_a_serving_worker_hands_large_builds_to_a_builder_process(settings, monkeypatch, caplog):
+    """A serving worker never builds a large index itself: the first build and the rebuild of a deleted
+    index run in ``python -m app.search.builder`` (here « large » is lowered to one fiche)."""
+    monkeypatch.setattr(indexer, "BUILD_ELSEWHERE_ROWS", 1)
+    caplog.set_level(logging.INFO, logger="fiches.index")
+    with _restart(settings) as client:
+        expected = _searchable(client)
+        assert "sync confié à un processus de construction" in caplog.text
+    assert expected > 0
+    shutil.rmtree(settings.index_dir)
+    caplog.clear()
+    with _restart(settings) as client:
+        assert _searchable(client) == expected
+        assert "processus de construction" in caplog.text
