@@ -12,26 +12,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from app.domain.errors import StoreUnavailable
 from app.domain.models import FicheCreate
 from app.domain.records import ParsedFiche, Rejected, Source
 from app.domain.store import Store, UpsertCounts
-from app.domain.text import fold_key, title_key
 from ingest.detect import parse_document
 from ingest.fetch import Fetcher
+from ingest.grouping import DuplicateGrouper
 from ingest.normalize import Limits, normalize
 from ingest.reconcile import adopt_years, refuse_poorer
 from ingest.sources import iter_sources
 
 log = logging.getLogger("fiches.import")
 
-# Two fiches with the same folded title are near-duplicates when they come from the same structure
-# (re-filed another year) or when their texts are this similar (the same action filed by a sister
-# structure). token_sort_ratio ignores word order but, unlike token_set_ratio, does not call a short
-# generic résumé a copy of every longer text that contains its words.
-TEXT_SIMILARITY = 85.0
 
 @dataclass
 class ImportReport:
@@ -78,65 +71,6 @@ class ImportReport:
         }
 
 
-_GROUP_COLUMNS = ("title_key", "structure", "year", "duplicate_of", "resume", "description_experience")
-
-
-def _group_text(fiche: dict[str, Any]) -> str:
-    return " ".join(filter(None, [fiche["resume"], fiche["description_experience"]]))[:1500]
-
-
-class _DuplicateGrouper:
-    """Assigns each fiche of a batch to the near-duplicate group of an earlier fiche, if any.
-
-    A group is led by its first fiche; later fiches are compared with the leaders only (members are
-    already similar to theirs), so the work grows with the number of groups, not of fiches, sharing a
-    title. A fiche already stored keeps its group, so re-importing never regroups.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def leaders(self, batch: list[FicheCreate]) -> dict[str, str | None]:
-        keys = {title_key(f.title) for f in batch}
-        candidates: dict[str, list[dict[str, Any]]] = {}
-        for row in self.store.find_by_title_keys(keys, _GROUP_COLUMNS):
-            _prepare(row)
-            candidates.setdefault(row["title_key"], []).append(row)
-        out: dict[str, str | None] = {}
-        for fiche in batch:
-            key = title_key(fiche.title)
-            pool = candidates.setdefault(key, [])
-            stored = next((row for row in pool if row["id"] == fiche.id), None)
-            if stored is not None:
-                leader = stored["duplicate_of"]
-            else:
-                leader = self._leader(fiche, pool)
-                row = {"id": fiche.id, "duplicate_of": leader, **fiche.model_dump(include=set(_GROUP_COLUMNS))}
-                pool.append(_prepare(row))
-            out[fiche.id] = leader if leader != fiche.id else None
-        return out
-
-    @staticmethod
-    def _leader(fiche: FicheCreate, pool: list[dict[str, Any]]) -> str | None:
-        structure = fold_key(fiche.structure)
-        for row in pool:  # the same structure filing the same action another year
-            if structure and row["structure_key"] == structure and row["year"] != fiche.year:
-                return str(row["duplicate_of"] or row["id"])
-        text = _group_text(fiche.model_dump(include={"resume", "description_experience"}))
-        leaders = [row for row in pool if not row["duplicate_of"] and row["text"]]
-        if not text or not leaders:
-            return None
-        match = process.extractOne(text, [row["text"] for row in leaders], scorer=fuzz.token_sort_ratio,
-                                   score_cutoff=TEXT_SIMILARITY)
-        return str(leaders[match[2]]["id"]) if match else None
-
-
-def _prepare(row: dict[str, Any]) -> dict[str, Any]:
-    row["text"] = _group_text(row)
-    row["structure_key"] = fold_key(row["structure"])
-    return row
-
-
 def _normalised(records: Iterable[ParsedFiche | Rejected], report: ImportReport,
                 where: dict[str, tuple[str, int]], limits: Limits) -> Iterator[FicheCreate]:
     for record in records:
@@ -177,7 +111,7 @@ def import_records(
     """Normalise and upsert a stream of parsed records in batches of ``batch_size``; ``limits`` (sizes of a
     fiche and of a field) come from the settings unless given."""
     report = report or ImportReport()
-    grouper = _DuplicateGrouper(store)
+    grouper = DuplicateGrouper(store)
     batch: list[FicheCreate] = []
     where: dict[str, tuple[str, int]] = {}  # id → (source, line) of the reading being stored
 
@@ -188,7 +122,7 @@ def import_records(
         for rejection in refused:
             _reject(report, rejection)
         leaders = grouper.leaders(kept)
-        _store(kept, leaders, store, report, where)
+        grouper.stored(kept, _store(kept, leaders, store, report, where))
         report.duplicates_grouped += sum(1 for fiche in kept if leaders.get(fiche.id))
         if on_batch:
             on_batch(len(batch))
@@ -204,14 +138,16 @@ def import_records(
 
 
 def _store(batch: list[FicheCreate], leaders: dict[str, str | None], store: Store, report: ImportReport,
-           where: dict[str, tuple[str, int]]) -> None:
+           where: dict[str, tuple[str, int]]) -> set[str]:
     """Upsert a batch in one transaction; if the database refuses it, again record by record, so only
-    the record it refuses is lost (rejected with its source, line and the database's reason)."""
+    the record it refuses is lost (rejected with its source, line and the database's reason). Returns the
+    ids of the records refused."""
+    failed: set[str] = set()
     if not batch:
-        return
+        return failed
     try:
         report.add_counts(store.upsert(batch, leaders))
-        return
+        return failed
     except StoreUnavailable:
         raise
     except Exception as error:  # noqa: BLE001 - any refusal of the database: find the record
@@ -222,10 +158,12 @@ def _store(batch: list[FicheCreate], leaders: dict[str, str | None], store: Stor
         except StoreUnavailable:
             raise
         except Exception as error:  # noqa: BLE001 - the database's reason goes into the report
+            failed.add(fiche.id)
             source, line = where.get(fiche.id, (fiche.source_file or "", fiche.source_line or 0))
             reason = str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0][:300]
             _reject(report, Rejected(source, line, f"Fiche refusée par la base de données ({reason}) : "
                                                    "corrigez ce texte puis relancez l'import."))
+    return failed
 
 
 def import_sources(
