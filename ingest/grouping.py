@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -158,6 +158,14 @@ def _closest(found: Iterable[tuple[int, _Member]]) -> list[_Member]:
     """At most ``MAX_CANDIDATES`` candidates, the closest first, handed back in the store's order."""
     kept = sorted(found, key=lambda pair: (-pair[0], pair[1].order))[:MAX_CANDIDATES]
     return sorted((member for _shared, member in kept), key=lambda m: m.order)
+
+
+class Grouper(Protocol):
+    """What the importer asks of a near-duplicate grouper, batch by batch."""
+
+    def leaders(self, batch: list[FicheCreate]) -> dict[str, str | None]: ...
+
+    def stored(self, batch: list[FicheCreate], failed: set[str]) -> None: ...
 
 
 class DuplicateGrouper:

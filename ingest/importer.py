@@ -16,14 +16,15 @@ from app.domain.errors import StoreUnavailable
 from app.domain.models import FicheCreate
 from app.domain.records import ParsedFiche, Rejected, Source
 from app.domain.store import Store, UpsertCounts
-from ingest.detect import parse_document
 from ingest.fetch import Fetcher
-from ingest.grouping import DuplicateGrouper
-from ingest.normalize import Limits, normalize
+from ingest.grouping import DuplicateGrouper, Grouper
+from ingest.normalize import Limits
+from ingest.pipeline import Reading, default_jobs, read_record, read_sources
 from ingest.reconcile import adopt_years, refuse_poorer
 from ingest.sources import iter_sources
 
 log = logging.getLogger("fiches.import")
+__all__ = ["ImportReport", "default_jobs", "import_paths", "import_records", "import_sources"]
 
 
 @dataclass
@@ -71,23 +72,20 @@ class ImportReport:
         }
 
 
-def _normalised(records: Iterable[ParsedFiche | Rejected], report: ImportReport,
-                where: dict[str, tuple[str, int]], limits: Limits) -> Iterator[FicheCreate]:
-    for record in records:
-        if isinstance(record, Rejected):
-            _reject(report, record)
+def _normalised(readings: Iterable[Reading], report: ImportReport,
+                where: dict[str, tuple[str, int]]) -> Iterator[FicheCreate]:
+    for reading in readings:
+        if reading.rejected is not None:
+            _reject(report, reading.rejected)
             continue
-        result = normalize(record, limits)
-        if isinstance(result, Rejected):
-            _reject(report, result)
+        if reading.fiche is None:
             continue
-        fiche, warnings = result
-        for warning in warnings:
-            message = f"{record.source}:{record.line}: {warning}"
+        for warning in reading.warnings:
+            message = f"{reading.source}:{reading.line}: {warning}"
             report.warnings.append(message)
             log.warning(message)
-        where[fiche.id] = (record.source, record.line)
-        yield fiche
+        where[reading.fiche.id] = (reading.source, reading.line)
+        yield reading.fiche
 
 
 def _reject(report: ImportReport, rejection: Rejected) -> None:
@@ -107,11 +105,19 @@ def import_records(
     report: ImportReport | None = None,
     on_batch: Callable[[int], None] | None = None,
     limits: Limits | None = None,
+    grouper: Grouper | None = None,
 ) -> ImportReport:
     """Normalise and upsert a stream of parsed records in batches of ``batch_size``; ``limits`` (sizes of a
     fiche and of a field) come from the settings unless given."""
-    report = report or ImportReport()
-    grouper = DuplicateGrouper(store)
+    checked = limits or Limits.from_settings()
+    return _import_readings((read_record(record, checked) for record in records), store, batch_size,
+                            report or ImportReport(), on_batch, grouper)
+
+
+def _import_readings(readings: Iterable[Reading], store: Store, batch_size: int, report: ImportReport,
+                     on_batch: Callable[[int], None] | None, grouper: Grouper | None) -> ImportReport:
+    """Group and upsert a stream of readings in batches of ``batch_size``."""
+    grouper = grouper or DuplicateGrouper(store)
     batch: list[FicheCreate] = []
     where: dict[str, tuple[str, int]] = {}  # id → (source, line) of the reading being stored
 
@@ -129,7 +135,7 @@ def import_records(
         batch.clear()
         where.clear()
 
-    for fiche in _normalised(records, report, where, limits or Limits.from_settings()):
+    for fiche in _normalised(readings, report, where):
         batch.append(fiche)
         if len(batch) >= batch_size:
             flush()
@@ -167,20 +173,22 @@ def _store(batch: list[FicheCreate], leaders: dict[str, str | None], store: Stor
 
 
 def import_sources(
-    sources: Iterable[Source], store: Store, batch_size: int = 500, on_batch: Callable[[int], None] | None = None
+    sources: Iterable[Source], store: Store, batch_size: int = 500, on_batch: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> ImportReport:
+    """Import documents; with ``jobs`` > 1 they are parsed by that many processes (same report, same rows)."""
     report = ImportReport()
 
-    def records() -> Iterator[ParsedFiche | Rejected]:
-        for source in sources:
+    def readings() -> Iterator[Reading]:
+        for read in read_sources(sources, Limits.from_settings(), jobs):
             report.sources += 1
-            if source.error:
-                report.unusable.append(f"{source.name} : {source.error}")
-                log.error("illisible %s : %s", source.name, source.error)
+            if read.error:
+                report.unusable.append(f"{read.name} : {read.error}")
+                log.error("illisible %s : %s", read.name, read.error)
                 continue
-            yield from parse_document(source.content, source.name)
+            yield from read.readings
 
-    return import_records(records(), store, batch_size=batch_size, report=report, on_batch=on_batch)
+    return _import_readings(readings(), store, batch_size, report, on_batch, None)
 
 
 def import_paths(
@@ -189,8 +197,11 @@ def import_paths(
     batch_size: int = 500,
     on_batch: Callable[[int], None] | None = None,
     fetcher: Fetcher | None = None,
+    jobs: int = 1,
 ) -> ImportReport:
     """Import files, folders (recursively), globs and http(s) URLs. Raises ``UnusableInput`` when a
     path names nothing, before anything is imported. ``on_batch(n)`` is called after each stored batch
-    (the CLI draws its progress bar with it)."""
-    return import_sources(iter_sources(list(paths), fetcher=fetcher), store, batch_size, on_batch)
+    (the CLI draws its progress bar with it). With ``jobs`` > 1 and several files, files are parsed by
+    that many worker processes; the report and the stored rows are the same as with one."""
+    names = list(paths)
+    return import_sources(iter_sources(names, fetcher=fetcher), store, batch_size, on_batch, jobs)

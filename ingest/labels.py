@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.domain.fields import LIST_FIELDS, TEXT_FIELDS
 from app.domain.records import ParsedFiche
@@ -141,15 +142,8 @@ def _build_tables() -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, st
 _EXACT, _PREFIXES = _build_tables()
 
 
-def match_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> str | None:
-    """Field name of the label written on ``line``, or None when the line is not a label.
-
-    ``groups`` selects the formats whose labels count (``TEXT_GROUPS``, ``LEGACY_GROUPS``,
-    ``ALL_GROUPS``). Long legacy questions also match by their opening words.
-    """
-    if len(line) > _MAX_LABEL_LEN:
-        return None
-    key = label_key(line)
+def _resolve(key: str, groups: frozenset[str]) -> str | None:
+    """Field of the label whose key is ``key`` (exact, then a long question's opening words), in ``groups``."""
     if not key:
         return None
     hit = _EXACT.get(key)
@@ -162,17 +156,47 @@ def match_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> str | None:
     return None
 
 
+_GROUP_SLOTS = {TEXT_GROUPS: 0, LEGACY_GROUPS: 1, ALL_GROUPS: 2}
+_LineInfo = tuple[str, tuple[str | None, str | None, str | None], bool]  # key, field by group set, bulleted
+
+
+@lru_cache(maxsize=1 << 16)
+def _line_info(line: str) -> _LineInfo:
+    """Everything the parsers ask of a short line, from one key: each line is folded once, not once per
+    question (a label of each format, a marker), and looked up in prepared tables."""
+    key = label_key(line)
+    fields = (_resolve(key, TEXT_GROUPS), _resolve(key, LEGACY_GROUPS), _resolve(key, ALL_GROUPS))
+    return key, fields, _BULLET.match(line) is not None
+
+
+def match_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> str | None:
+    """Field name of the label written on ``line``, or None when the line is not a label.
+
+    ``groups`` selects the formats whose labels count (``TEXT_GROUPS``, ``LEGACY_GROUPS``,
+    ``ALL_GROUPS``). Long legacy questions also match by their opening words.
+    """
+    if len(line) > _MAX_LABEL_LEN:
+        return None
+    key, fields, _bulleted = _line_info(line)
+    slot = _GROUP_SLOTS.get(groups)
+    return fields[slot] if slot is not None else _resolve(key, groups)
+
+
 _MIN_CUT_KEY = 4
+
+
+@lru_cache(maxsize=8)
+def _label_starts(groups: frozenset[str]) -> frozenset[str]:
+    """Every opening (of ``_MIN_CUT_KEY`` characters or more) of the keys of the labels in ``groups``."""
+    return frozenset(full[:end] for full, (_field, group) in _EXACT.items() if group in groups
+                     for end in range(_MIN_CUT_KEY, len(full) + 1))
 
 
 def is_cut_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> bool:
     """True when ``line`` is the start of a label cut by the end of a page (``- Territoire con``)."""
     if not _BULLET.match(line) or match_label(line, groups) is not None:
         return False
-    key = label_key(line)
-    if len(key) < _MIN_CUT_KEY:
-        return False
-    return any(full.startswith(key) and group in groups for full, (_field, group) in _EXACT.items())
+    return label_key(line) in _label_starts(groups)
 
 
 def is_marker(line: str, marker: str) -> bool:
@@ -180,7 +204,10 @@ def is_marker(line: str, marker: str) -> bool:
 
     Unlike labels, a marker is never a bullet: ``- Actions`` in free text is text.
     """
-    return len(line) <= _MAX_LABEL_LEN and not _BULLET.match(line) and label_key(line) == label_key(marker)
+    if len(line) > _MAX_LABEL_LEN:
+        return False
+    key, _fields, bulleted = _line_info(line)
+    return not bulleted and key == label_key(marker)
 
 
 def strip_bullet(line: str) -> str:

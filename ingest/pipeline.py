@@ -1,0 +1,113 @@
+"""Reading documents into normalised fiches, in this process or in a pool of processes.
+
+Parsing and normalising (the import's CPU work) need no store, so with many files ``read_sources`` hands
+each file to a worker process and yields the readings back **in the order of the files**, with at most
+a few files in flight: the importer sees the same stream whatever the number of processes, so the report
+and the stored rows are the same. Grouping and storing stay in the importing process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from app.domain.models import FicheCreate
+from app.domain.records import ParsedFiche, Rejected, Source
+from ingest.detect import parse_document
+from ingest.normalize import Limits, normalize
+
+_AHEAD = 2  # files read ahead per worker process
+_PRELOAD = ["ingest.detect", "ingest.normalize", "ingest.pipeline"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One record of a document: a normalised fiche with its warnings, or a rejection."""
+
+    source: str
+    line: int
+    fiche: FicheCreate | None = None
+    warnings: tuple[str, ...] = ()
+    rejected: Rejected | None = None
+
+
+@dataclass(frozen=True)
+class SourceReadings:
+    """What one source gave: its readings, or why the whole source is unusable."""
+
+    name: str
+    readings: list[Reading]
+    error: str | None = None
+
+
+def read_record(record: ParsedFiche | Rejected, limits: Limits) -> Reading:
+    """Normalise one parsed record (a rejection stays one)."""
+    if isinstance(record, Rejected):
+        return Reading(record.source, record.line, rejected=record)
+    result = normalize(record, limits)
+    if isinstance(result, Rejected):
+        return Reading(record.source, record.line, rejected=result)
+    fiche, warnings = result
+    return Reading(record.source, record.line, fiche=fiche, warnings=tuple(warnings))
+
+
+def read_source(source: Source, limits: Limits) -> SourceReadings:
+    """Parse and normalise every record of one document (what a worker process runs)."""
+    if source.error:
+        return SourceReadings(source.name, [], source.error)
+    return SourceReadings(source.name, [read_record(r, limits) for r in parse_document(source.content, source.name)])
+
+
+def default_jobs() -> int:
+    """The number of processes ``fiches import`` parses with by default: one per core."""
+    return os.cpu_count() or 1
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Workers forked from a fresh server process that has imported the parsers: no thread or open
+    connection of this process is inherited, and a worker starts in milliseconds."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover - no fork here
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+def read_sources(sources: Iterable[Source], limits: Limits, jobs: int = 1) -> Iterator[SourceReadings]:
+    """The readings of each source, in the order of ``sources``; with ``jobs`` > 1, parsed by that many
+    worker processes (at most ``_AHEAD`` files a worker read ahead, so memory stays bounded)."""
+    if jobs <= 1:
+        for source in sources:
+            yield read_source(source, limits)
+        return
+    with _pool(jobs) as pool:
+        pending: deque[tuple[Source, Future[SourceReadings] | None]] = deque()
+        for source in sources:
+            pending.append((source, _submit(pool, source, limits)))
+            while len(pending) > jobs * _AHEAD:
+                yield _result(*pending.popleft(), limits)
+        while pending:
+            yield _result(*pending.popleft(), limits)
+
+
+def _submit(pool: ProcessPoolExecutor, source: Source, limits: Limits) -> Future[SourceReadings] | None:
+    if source.error:  # nothing to parse
+        return None
+    try:
+        return pool.submit(read_source, source, limits)
+    except BrokenProcessPool:  # a worker died (killed, out of memory): this process reads the rest
+        return None
+
+
+def _result(source: Source, future: Future[SourceReadings] | None, limits: Limits) -> SourceReadings:
+    if future is None:
+        return read_source(source, limits)
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return read_source(source, limits)
