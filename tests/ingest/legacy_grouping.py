@@ -52,6 +52,9 @@ class LegacyGrouper:
             out[fiche.id] = leader if leader != fiche.id else None
         return out
 
+    def stored(self, batch: list[FicheCreate], failed: set[str]) -> None:
+        """The old grouper re-read the store at each batch: nothing to follow."""
+
     @staticmethod
     def _leader(fiche: FicheCreate, pool: list[dict[str, Any]]) -> str | None:
         structure = fold_key(fiche.structure)
