@@ -142,6 +142,9 @@ def _build_tables() -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, st
 _EXACT, _PREFIXES = _build_tables()
 
 
+_MARKERS = {label_key(PAGE_HEADER): PAGE_HEADER, label_key(BLOCK_START): BLOCK_START}
+
+
 def _resolve(key: str, groups: frozenset[str]) -> str | None:
     """Field of the label whose key is ``key`` (exact, then a long question's opening words), in ``groups``."""
     if not key:
@@ -157,7 +160,8 @@ def _resolve(key: str, groups: frozenset[str]) -> str | None:
 
 
 _GROUP_SLOTS = {TEXT_GROUPS: 0, LEGACY_GROUPS: 1, ALL_GROUPS: 2}
-_LineInfo = tuple[str, tuple[str | None, str | None, str | None], bool]  # key, field by group set, bulleted
+# key, field by group set, bulleted, marker (PAGE_HEADER, BLOCK_START or None)
+_LineInfo = tuple[str, tuple[str | None, str | None, str | None], bool, str | None]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -166,7 +170,18 @@ def _line_info(line: str) -> _LineInfo:
     question (a label of each format, a marker), and looked up in prepared tables."""
     key = label_key(line)
     fields = (_resolve(key, TEXT_GROUPS), _resolve(key, LEGACY_GROUPS), _resolve(key, ALL_GROUPS))
-    return key, fields, _BULLET.match(line) is not None
+    bulleted = _BULLET.match(line) is not None
+    return key, fields, bulleted, None if bulleted else _MARKERS.get(key)
+
+
+_NO_LINE: _LineInfo = ("", (None, None, None), False, None)
+
+
+def marker_and_label(line: str) -> tuple[str | None, str | None]:
+    """(the page marker written on ``line``, PAGE_HEADER or BLOCK_START, else None; its SENACS label's field,
+    else None): ``is_marker`` and ``match_label`` in one lookup."""
+    key, fields, _bulleted, marker = _line_info(line) if len(line) <= _MAX_LABEL_LEN else _NO_LINE
+    return marker, fields[0]
 
 
 def match_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> str | None:
@@ -177,7 +192,7 @@ def match_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> str | None:
     """
     if len(line) > _MAX_LABEL_LEN:
         return None
-    key, fields, _bulleted = _line_info(line)
+    key, fields, _bulleted, _marker = _line_info(line)
     slot = _GROUP_SLOTS.get(groups)
     return fields[slot] if slot is not None else _resolve(key, groups)
 
@@ -206,7 +221,7 @@ def is_marker(line: str, marker: str) -> bool:
     """
     if len(line) > _MAX_LABEL_LEN:
         return False
-    key, _fields, bulleted = _line_info(line)
+    key, _fields, bulleted, _marker = _line_info(line)
     return not bulleted and key == label_key(marker)
 
 
@@ -314,10 +329,14 @@ def split_sections(
     lines: Sequence[tuple[int, str]], groups: frozenset[str] = TEXT_GROUPS
 ) -> tuple[list[str], list[Section]]:
     """Cut numbered lines at labels: (lines before the first label, sections in order)."""
+    return labelled_sections([(number, line, match_label(line, groups)) for number, line in lines])
+
+
+def labelled_sections(lines: Sequence[tuple[int, str, str | None]]) -> tuple[list[str], list[Section]]:
+    """``split_sections`` of lines whose label (field or None) is already known."""
     preamble: list[str] = []
     sections: list[Section] = []
-    for number, line in lines:
-        field_name = match_label(line, groups)
+    for number, line, field_name in lines:
         if field_name is not None:
             sections.append((field_name, number, []))
         elif sections:

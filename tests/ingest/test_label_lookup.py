@@ -17,6 +17,7 @@ from ingest.labels import (
     TEXT_GROUPS,
     is_cut_label,
     is_marker,
+    marker_and_label,
     match_label,
 )
 
@@ -80,6 +81,8 @@ def test_label_lookup_as_before(line: str, groups: frozenset[str]) -> None:
     assert is_cut_label(line, groups) == _old_is_cut_label(line, groups)
     for marker in (BLOCK_START, PAGE_HEADER, "Nom Département Année"):
         assert is_marker(line, marker) == _old_is_marker(line, marker)
+    marker = next((m for m in (PAGE_HEADER, BLOCK_START) if _old_is_marker(line, m)), None)
+    assert marker_and_label(line) == (marker, _old_match_label(line))
 
 
 def test_every_label_still_found() -> None:
