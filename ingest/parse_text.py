@@ -37,7 +37,7 @@ def split_lines(content: str) -> list[str]:
     text = content
     for odd, plain in _ODD_SPACES:  # str.replace is much faster than str.translate here
         text = text.replace(odd, plain)
-    return [line.rstrip() for line in re.split(r"\r\n|\r|\n", text)]
+    return [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
 
 @dataclass

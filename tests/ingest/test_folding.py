@@ -46,3 +46,49 @@ def test_marks_of_other_scripts_and_the_grapheme_joiner() -> None:
     for text in ("e\u0301", "a\u034fb", "क्षि", "ḱ\u0323", "Ωμέγα", "x\u20d7", "\U0001d165\u0301é"):
         assert fold_key(text) == _old_fold_key(text)
         assert fold(text) == _old_fold(text)
+
+
+def _old_clean_text(value: str | None) -> str | None:
+    from ingest import normalize as n
+
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value))
+    for odd, plain in n._ODD_CHARS:
+        if odd in text:
+            text = text.replace(odd, plain)
+    text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    text = n._BLANK_LINES.sub("\n\n", text).strip("\n")
+    return None if n._EMPTY.match(text) else text
+
+
+SPACY = st.text(alphabet=st.sampled_from(list("ab -•.\n\r\t\u00a0\u202f\u2009\u2028\u2029\x0b\x0c\x1c\x1d\x85\u3000\ufeff")),
+                max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(SPACY, ANY, st.none()))
+def test_clean_text_as_before(value: str | None) -> None:
+    from ingest.normalize import clean_text
+
+    assert clean_text(value) == _old_clean_text(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(SPACY, ANY))
+def test_split_lines_as_before(text: str) -> None:
+    import re
+
+    from ingest.parse_text import _ODD_SPACES, split_lines
+
+    old = text
+    for odd, plain in _ODD_SPACES:
+        old = old.replace(odd, plain)
+    assert split_lines(text) == [line.rstrip() for line in re.split(r"\r\n|\r|\n", old)]
+
+
+def test_regex_whitespace_is_str_whitespace() -> None:
+    import re
+
+    space = re.compile(r"\s")
+    assert all((space.match(chr(c)) is not None) == chr(c).isspace() for c in range(0x110000) if not 0xD800 <= c < 0xE000)
