@@ -21,7 +21,7 @@ from ingest.grouping import DuplicateGrouper, Grouper
 from ingest.normalize import Limits
 from ingest.pipeline import Reading, default_jobs, read_record, read_sources
 from ingest.reconcile import adopt_years, refuse_poorer
-from ingest.sources import iter_sources
+from ingest.sources import expand, iter_sources
 
 log = logging.getLogger("fiches.import")
 __all__ = ["ImportReport", "default_jobs", "import_paths", "import_records", "import_sources"]
@@ -203,5 +203,6 @@ def import_paths(
     path names nothing, before anything is imported. ``on_batch(n)`` is called after each stored batch
     (the CLI draws its progress bar with it). With ``jobs`` > 1 and several files, files are parsed by
     that many worker processes; the report and the stored rows are the same as with one."""
-    names = list(paths)
-    return import_sources(iter_sources(names, fetcher=fetcher), store, batch_size, on_batch, jobs)
+    names = expand(list(paths))  # raises before anything is read
+    workers = min(jobs, len(names))  # one file: no pool to start
+    return import_sources(iter_sources(names, fetcher=fetcher), store, batch_size, on_batch, workers)
