@@ -52,13 +52,18 @@ def import_cmd(
         with _runtime() as runtime, Progress(
             TextColumn("[bold]Import"), BarColumn(), TextColumn("{task.completed} fiches"), TimeElapsedColumn(),
             console=console, disable=quiet or json_report, transient=False,
+            auto_refresh=False,  # no drawing thread: the parsing processes are forked from this one
         ) as progress:
             runtime.migrate()
             task = progress.add_task("import", total=None)
             fetcher = Fetcher(allow_private=runtime.settings.allow_private_urls)
+
+            def advance(count: int) -> None:
+                progress.advance(task, count)
+                progress.refresh()
+
             report = import_paths(paths, runtime.store, batch_size=batch_size or runtime.settings.batch_size,
-                                  fetcher=fetcher, on_batch=lambda n: progress.advance(task, n),
-                                  jobs=jobs or default_jobs())
+                                  fetcher=fetcher, on_batch=advance, jobs=jobs or default_jobs())
             index_error = catch_up_index(runtime)
     except StoreUnavailable as exc:
         console.print(f"[red]Erreur d'infrastructure :[/red] {exc.message}")

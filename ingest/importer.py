@@ -38,6 +38,7 @@ class ImportReport:
     rejections: list[Rejected] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unusable: list[str] = field(default_factory=list)  # whole inputs that could not be read
+    parse_cpu: float = 0.0  # CPU seconds spent parsing and normalising, in any process (not in as_dict)
 
     @property
     def read(self) -> int:
@@ -182,6 +183,7 @@ def import_sources(
     def readings() -> Iterator[Reading]:
         for read in read_sources(sources, Limits.from_settings(), jobs):
             report.sources += 1
+            report.parse_cpu += read.cpu
             if read.error:
                 report.unusable.append(f"{read.name} : {read.error}")
                 log.error("illisible %s : %s", read.name, read.error)

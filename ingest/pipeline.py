@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,11 +40,13 @@ class Reading:
 
 @dataclass(frozen=True)
 class SourceReadings:
-    """What one source gave: its readings, or why the whole source is unusable."""
+    """What one source gave: its readings, or why the whole source is unusable (and the CPU seconds of
+    the process that read it, for the benchmark)."""
 
     name: str
     readings: list[Reading]
     error: str | None = None
+    cpu: float = 0.0
 
 
 def read_record(record: ParsedFiche | Rejected, limits: Limits) -> Reading:
@@ -60,7 +64,9 @@ def read_source(source: Source, limits: Limits) -> SourceReadings:
     """Parse and normalise every record of one document (what a worker process runs)."""
     if source.error:
         return SourceReadings(source.name, [], source.error)
-    return SourceReadings(source.name, [read_record(r, limits) for r in parse_document(source.content, source.name)])
+    start = time.process_time()
+    readings = [read_record(record, limits) for record in parse_document(source.content, source.name)]
+    return SourceReadings(source.name, readings, cpu=time.process_time() - start)
 
 
 def default_jobs() -> int:
@@ -69,9 +75,13 @@ def default_jobs() -> int:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    """Workers forked from a fresh server process that has imported the parsers: no thread or open
-    connection of this process is inherited, and a worker starts in milliseconds."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover - no fork here
+    """Worker processes forked from this one when it runs no other thread (they start in milliseconds),
+    else from a fresh server process that has imported the parsers: a fork never copies a lock another
+    thread holds."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    if "forkserver" not in methods:  # pragma: no cover - platforms without fork
         return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
@@ -85,7 +95,8 @@ def read_sources(sources: Iterable[Source], limits: Limits, jobs: int = 1) -> It
         for source in sources:
             yield read_source(source, limits)
         return
-    with _pool(jobs) as pool:
+    pool = _pool(jobs)
+    try:
         pending: deque[tuple[Source, Future[SourceReadings] | None]] = deque()
         for source in sources:
             pending.append((source, _submit(pool, source, limits)))
@@ -93,6 +104,8 @@ def read_sources(sources: Iterable[Source], limits: Limits, jobs: int = 1) -> It
                 yield _result(*pending.popleft(), limits)
         while pending:
             yield _result(*pending.popleft(), limits)
+    finally:  # also when the import stops early (store unreachable, interrupted): files not started are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _submit(pool: ProcessPoolExecutor, source: Source, limits: Limits) -> Future[SourceReadings] | None:
