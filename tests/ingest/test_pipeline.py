@@ -1,0 +1,53 @@
+"""Parsing in a pool of processes (ingest.pipeline): the same readings, in the same order, as in one process,
+whether the workers are forked from this process or from a fork server (when another thread runs)."""
+
+from __future__ import annotations
+
+import threading
+
+from app.domain.records import Source
+from bench.synth import generate, to_list_page
+from ingest.normalize import Limits
+from ingest.pipeline import read_sources
+from tests.paths import FIXTURES, SEED
+
+LIMITS = Limits(200_000, 50_000)
+
+
+def _sources() -> list[Source]:
+    fiches = list(generate(120, seed=3))
+    sources = [Source(f"synth_{i}.txt", to_list_page(fiches[i * 30:(i + 1) * 30]).encode()) for i in range(4)]
+    sources.insert(2, Source("absent.txt", error="lecture impossible (introuvable)"))
+    sources.append(Source(str(SEED), SEED.read_bytes()))
+    sources.append(Source("vide.txt", b""))
+    sources += [Source(str(p), p.read_bytes()) for p in sorted(FIXTURES.glob("*.txt"))]
+    return sources
+
+
+def _flat(results) -> list[tuple]:
+    return [(r.name, r.error, [(x.source, x.line, x.fiche, x.warnings, x.rejected) for x in r.readings])
+            for r in results]
+
+
+def test_pool_reads_as_one_process_in_order():
+    sources = _sources()
+    alone = _flat(read_sources(sources, LIMITS, jobs=1))
+    assert [name for name, _e, _r in alone] == [s.name for s in sources]
+    assert _flat(read_sources(sources, LIMITS, jobs=2)) == alone  # forked workers
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _flat(read_sources(sources, LIMITS, jobs=3)) == alone  # another thread runs: fork server
+    finally:
+        stop.set()
+        other.join()
+    assert sum(len(readings) for _n, _e, readings in alone) > 150
+
+
+def test_stopping_early_leaves_no_work_behind():
+    sources = _sources() * 3
+    stream = read_sources(sources, LIMITS, jobs=2)
+    first = next(stream)
+    stream.close()  # the importer stopped (store unreachable): pending files are dropped, workers stop
+    assert first.name == sources[0].name
