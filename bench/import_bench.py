@@ -5,10 +5,10 @@
 For each N (default: 1000 10000), generates N realistic fiches (``bench.synth``, list pages of 25, 500 a
 file) in a temporary folder, then measures in this one process:
   (a) parse alone: ``ingest.pipeline.read_source`` (parse + normalise) on every file, one process: the baseline
-      (run before and after the imports; the faster run is kept);
+      (run before and after the imports; the faster run is kept; only before with ``--quick``);
   (b) the import, one process: ``ingest.importer.import_paths(jobs=1)`` into a fresh SQLite store;
   (b') with ``--jobs J`` > 1: the same import, files parsed by J processes (what ``fiches import`` does);
-  (c) re-import of the same files (nothing should be created);
+  (c) re-import of the same files (nothing should be created; not with ``--quick``);
   (d) with ``--postgres URL``: (b) and (c) into a fresh PostgreSQL database made on that server.
 It prints, for each N, the fiches per second of each step and its time over the baseline's, by the wall clock
 and by CPU time (this process and the parsing processes: "fiches/s CPU" is the rate on idle cores, the
@@ -90,7 +90,8 @@ def parse_alone(paths: list[Path], expected: list[dict]) -> dict:
     return row
 
 
-def import_into(url: str, paths: list[Path], label: str, batch_size: int, jobs: list[int]) -> list[dict]:
+def import_into(url: str, paths: list[Path], label: str, batch_size: int, jobs: list[int],
+                quick: bool = False) -> list[dict]:
     """(b) import into a fresh store at ``url`` with each number of processes, then (c) import the same
     files again. Returns the rows, the first with the store's groups."""
     rows = []
@@ -99,7 +100,7 @@ def import_into(url: str, paths: list[Path], label: str, batch_size: int, jobs: 
         init_db(engine)  # schema creation is not timed
         store = Store(engine)
         steps = [f"b. import {label}, {count} processus"]
-        if index == len(jobs) - 1:
+        if index == len(jobs) - 1 and not quick:
             steps.append(f"c. réimport {label} (mêmes fichiers)")
         for step in steps:
             row: dict = {"step": step, "jobs": count}
@@ -206,12 +207,12 @@ def run(n: int, args: argparse.Namespace, jobs: list[int], reference: dict | Non
         print(f"\n== N = {n} : {len(paths)} fichiers, {size:.1f} Mo, générés en {generated['seconds']:.1f} s")
         parsed = parse_alone(paths, fiches)
         rows = [parsed]
-        rows += import_into(f"sqlite:///{Path(tmp) / 'bench.db'}", paths, "SQLite", args.batch_size, jobs)
+        rows += import_into(f"sqlite:///{Path(tmp) / 'bench.db'}", paths, "SQLite", args.batch_size, jobs, args.quick)
         if args.postgres:
             with fresh_postgres(args.postgres) as url:
-                rows += import_into(url, paths, "PostgreSQL", args.batch_size, [jobs[-1]])
-        again = parse_alone(paths, fiches)  # the baseline once more, caches warm as for the imports: the faster
-        if again["cpu"] < parsed["cpu"]:
+                rows += import_into(url, paths, "PostgreSQL", args.batch_size, [jobs[-1]], args.quick)
+        again = None if args.quick else parse_alone(paths, fiches)  # the baseline again, caches warm as for the
+        if again is not None and again["cpu"] < parsed["cpu"]:  # imports: the faster run is kept
             parsed.update(seconds=again["seconds"], cpu=again["cpu"])
         print_table(rows, parsed["seconds"], parsed["cpu"])
     figures = parsed["figures"]
@@ -241,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="processus d'analyse du second import (par défaut : un par cœur ; 1 : un seul import)")
     parser.add_argument("--postgres", metavar="URL", help="serveur PostgreSQL (une base temporaire y est créée)")
+    parser.add_argument("--quick", action="store_true",
+                        help="sans réimport ni seconde mesure de l'analyse seule (grands N)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-file", type=int, default=500)
     parser.add_argument("--batch-size", type=int, default=500)
