@@ -179,7 +179,6 @@ class DuplicateGrouper:
         self.pools: dict[str, _TitlePool] = {}
         self.batches = 0
         self._texts: dict[str, str] = {}  # this batch's new leaders' texts
-        self._signatures: dict[str, Signature] = {}
 
     def _seed(self, keys: set[str]) -> None:
         """Read, once per import, the stored fiches of titles not seen yet (oldest first)."""
@@ -201,28 +200,35 @@ class DuplicateGrouper:
         """id → leader id (None: the fiche leads its group, or has none) for each fiche of ``batch``."""
         self.batches += 1
         self._texts.clear()
-        self._signatures.clear()
-        keys = {title_key(fiche.title) for fiche in batch}
-        self._seed(keys)
+        keys = [title_key(fiche.title) for fiche in batch]
+        structures = [fold_key(fiche.structure) for fiche in batch]
+        self._seed(set(keys))
         known = {key: len(self.pools[key].leaders) for key in keys}  # leaders before this batch
         texts = [group_text(fiche.resume, fiche.description_experience) for fiche in batch]
-        signatures = [fingerprint(text) if text else None for text in texts]
+        signatures: list[Signature | None] = []
         earlier: list[list[tuple[int, _Member]]] = []
-        for fiche, signature in zip(batch, signatures):
-            pool = self.pools[title_key(fiche.title)]
+        for fiche, key, structure, text in zip(batch, keys, structures, texts):
+            pool = self.pools[key]
+            settled = fiche.id in pool.duplicate_of or bool(structure and pool.same_structure(structure, fiche.year))
+            signature = fingerprint(text) if text and not settled else None  # settled: no text test to run
+            signatures.append(signature)
             earlier.append(pool.candidates(signature) if signature is not None else [])
         wanted = {member.id for found in earlier for member in _closest(found)}
         stored_texts = self._stored_texts(wanted)
         out: dict[str, str | None] = {}
-        for position, (fiche, text, signature) in enumerate(zip(batch, texts, signatures)):
-            key = title_key(fiche.title)
+        for position, (fiche, key, structure, text) in enumerate(zip(batch, keys, structures, texts)):
             pool = self.pools[key]
             if fiche.id in pool.duplicate_of:
                 leader = pool.duplicate_of[fiche.id]
             else:
-                leader = self._leader(fiche, pool, text, signature, earlier[position], known[key], stored_texts)
+                signature = signatures[position]
+                if signature is None and text:
+                    signature = fingerprint(text)
+                leader = pool.same_structure(structure, fiche.year) if structure else None
+                if leader is None and signature is not None:
+                    leader = self._text_leader(pool, text, signature, earlier[position], known[key], stored_texts)
                 member = _Member(fiche.id, (2, position), fiche.year, leader or fiche.id)
-                pool.add(member, fold_key(fiche.structure), leader, signature if not leader and text else None)
+                pool.add(member, structure, leader, signature if not leader and text else None)
                 if not leader and text:
                     self._texts[fiche.id] = text
             out[fiche.id] = leader if leader != fiche.id else None
@@ -234,15 +240,10 @@ class DuplicateGrouper:
         rows = self.store.get_rows(sorted(ids), _TEXT_COLUMNS)
         return {fiche_id: group_text(row["resume"], row["description_experience"]) for fiche_id, row in rows.items()}
 
-    def _leader(self, fiche: FicheCreate, pool: _TitlePool, text: str, signature: Signature | None,
-                earlier: list[tuple[int, _Member]], known: int, stored_texts: dict[str, str]) -> str | None:
-        structure = fold_key(fiche.structure)
-        if structure:
-            group = pool.same_structure(structure, fiche.year)
-            if group is not None:
-                return group
-        if not text or signature is None:
-            return None
+    def _text_leader(self, pool: _TitlePool, text: str, signature: Signature, earlier: list[tuple[int, _Member]],
+                     known: int, stored_texts: dict[str, str]) -> str | None:
+        """The closest leader whose text passes the similarity test, among the candidates (the first of the
+        best, in the store's order, as the comparison with every leader gave)."""
         found = _closest([*earlier, *pool.candidates(signature, first=known)])
         choices = [(m, self._texts.get(m.id, stored_texts.get(m.id))) for m in found]
         choices = [(m, choice) for m, choice in choices if choice]
