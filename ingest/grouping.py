@@ -40,6 +40,10 @@ GROUP_TEXT_CHARS = 1500
 PERMUTATIONS = 32
 MIN_SHARED = 10  # of PERMUTATIONS: an estimated Jaccard similarity of 0.31 (re-filings: 0.5 to 1)
 MAX_CANDIDATES = 4
+# A short text has few windows, and one edited word changes most of them: it is compared with the leaders
+# whose length allows the similarity (at most MAX_SHORT_CANDIDATES), fingerprint or not.
+SHORT_TEXT = 600
+MAX_SHORT_CANDIDATES = 16
 _WINDOW = 16  # bytes: two uint64 words
 _OFFSETS = np.arange(_WINDOW)
 
@@ -104,26 +108,29 @@ class _TitlePool:
     leaders: list[_Member] = field(default_factory=list)
     leader_index: dict[str, int] = field(default_factory=dict)
     signatures: Signature = field(default_factory=lambda: np.empty((4, PERMUTATIONS), dtype=np.uint32))
+    lengths: npt.NDArray[np.int32] = field(default_factory=lambda: np.zeros(4, dtype=np.int32))
 
-    def add(self, member: _Member, structure_key: str, duplicate_of: str | None, signature: Signature | None) -> None:
+    def add(self, member: _Member, structure_key: str, duplicate_of: str | None, text: str,
+            signature: Signature | None) -> None:
         self.duplicate_of[member.id] = duplicate_of
         self.members[member.id] = member
         self.structure_of[member.id] = structure_key
         if structure_key:
             self.by_structure.setdefault(structure_key, []).append(member)
         if signature is not None:
-            self.set_signature(member, signature)
+            self.set_signature(member, text, signature)
 
-    def set_signature(self, member: _Member, signature: Signature) -> None:
+    def set_signature(self, member: _Member, text: str, signature: Signature) -> None:
         index = self.leader_index.get(member.id)
-        if index is not None:
-            self.signatures[index] = signature
-            return
-        if len(self.leaders) == len(self.signatures):
-            self.signatures = np.concatenate([self.signatures, np.empty_like(self.signatures)])
-        self.leader_index[member.id] = len(self.leaders)
-        self.signatures[len(self.leaders)] = signature
-        self.leaders.append(member)
+        if index is None:
+            index = len(self.leaders)
+            if index == len(self.signatures):
+                self.signatures = np.concatenate([self.signatures, np.empty_like(self.signatures)])
+                self.lengths = np.concatenate([self.lengths, np.zeros_like(self.lengths)])
+            self.leader_index[member.id] = index
+            self.leaders.append(member)
+        self.signatures[index] = signature
+        self.lengths[index] = compared_length(text)
 
     def remove(self, fiche_id: str) -> None:
         member = self.members.pop(fiche_id, None)
@@ -137,6 +144,7 @@ class _TitlePool:
         if index is not None:
             self.leaders.pop(index)
             self.signatures = np.delete(self.signatures, index, axis=0)
+            self.lengths = np.delete(self.lengths, index)
             self.leader_index = {leader.id: i for i, leader in enumerate(self.leaders)}
 
     def same_structure(self, structure_key: str, year: int | None) -> str | None:
@@ -154,10 +162,23 @@ class _TitlePool:
         return [(int(shared[i]), self.leaders[first + int(i)]) for i in hits]
 
 
-def _closest(found: Iterable[tuple[int, _Member]]) -> list[_Member]:
-    """At most ``MAX_CANDIDATES`` candidates, the closest first, handed back in the store's order."""
+    def of_length(self, length: int, first: int = 0) -> list[_Member]:
+        """The leaders from index ``first`` on whose text is long enough and short enough to reach
+        ``TEXT_SIMILARITY`` with a text of ``length`` (the Indel distance is at least the difference)."""
+        lengths = self.lengths[first : len(self.leaders)]
+        fits = np.flatnonzero(np.abs(lengths - length) * 100 <= (100 - TEXT_SIMILARITY) * (lengths + length) + 1)
+        return [self.leaders[first + int(i)] for i in fits[:MAX_SHORT_CANDIDATES]]
+
+
+def compared_length(text: str) -> int:
+    """Length of ``text`` as ``token_sort_ratio`` compares it: its words, one space between."""
+    return len(" ".join(text.split()))
+
+
+def _closest(found: Iterable[tuple[int, _Member]], also: Iterable[_Member] = ()) -> list[_Member]:
+    """At most ``MAX_CANDIDATES`` candidates, the closest first, with ``also``, in the store's order."""
     kept = sorted(found, key=lambda pair: (-pair[0], pair[1].order))[:MAX_CANDIDATES]
-    return sorted((member for _shared, member in kept), key=lambda m: m.order)
+    return sorted({member.id: member for member in [*(m for _s, m in kept), *also]}.values(), key=lambda m: m.order)
 
 
 class Grouper(Protocol):
@@ -194,7 +215,8 @@ class DuplicateGrouper:
             leader = row["duplicate_of"]
             member = _Member(row["id"], (0, row["created_at"], row["id"]), row["year"], leader or row["id"])
             text = group_text(row["resume"], row["description_experience"])
-            pool.add(member, fold_key(row["structure"]), leader, fingerprint(text) if not leader and text else None)
+            pool.add(member, fold_key(row["structure"]), leader, text,
+                     fingerprint(text) if not leader and text else None)
 
     def leaders(self, batch: list[FicheCreate]) -> dict[str, str | None]:
         """id → leader id (None: the fiche leads its group, or has none) for each fiche of ``batch``."""
@@ -213,7 +235,8 @@ class DuplicateGrouper:
             signature = fingerprint(text) if text and not settled else None  # settled: no text test to run
             signatures.append(signature)
             earlier.append(pool.candidates(signature) if signature is not None else [])
-        wanted = {member.id for found in earlier for member in _closest(found)}
+        wanted = {member.id for key, text, found in zip(keys, texts, earlier)
+                  for member in _closest(found, self._short(self.pools[key], text, 0))}
         stored_texts = self._stored_texts(wanted)
         out: dict[str, str | None] = {}
         for position, (fiche, key, structure, text) in enumerate(zip(batch, keys, structures, texts)):
@@ -228,11 +251,15 @@ class DuplicateGrouper:
                 if leader is None and signature is not None:
                     leader = self._text_leader(pool, text, signature, earlier[position], known[key], stored_texts)
                 member = _Member(fiche.id, (2, position), fiche.year, leader or fiche.id)
-                pool.add(member, structure, leader, signature if not leader and text else None)
+                pool.add(member, structure, leader, text, signature if not leader and text else None)
                 if not leader and text:
                     self._texts[fiche.id] = text
             out[fiche.id] = leader if leader != fiche.id else None
         return out
+
+    @staticmethod
+    def _short(pool: _TitlePool, text: str, first: int) -> list[_Member]:
+        return pool.of_length(compared_length(text), first) if 0 < len(text) <= SHORT_TEXT else []
 
     def _stored_texts(self, ids: set[str]) -> dict[str, str]:
         if not ids:
@@ -244,7 +271,7 @@ class DuplicateGrouper:
                      known: int, stored_texts: dict[str, str]) -> str | None:
         """The closest leader whose text passes the similarity test, among the candidates (the first of the
         best, in the store's order, as the comparison with every leader gave)."""
-        found = _closest([*earlier, *pool.candidates(signature, first=known)])
+        found = _closest([*earlier, *pool.candidates(signature, first=known)], self._short(pool, text, 0))
         choices = [(m, self._texts.get(m.id, stored_texts.get(m.id))) for m in found]
         choices = [(m, choice) for m, choice in choices if choice]
         if not choices:
@@ -268,5 +295,5 @@ class DuplicateGrouper:
             elif not pool.duplicate_of[fiche.id]:  # an updated stored leader: its new text
                 text = group_text(fiche.resume, fiche.description_experience)
                 if text:
-                    pool.set_signature(member, fingerprint(text))
+                    pool.set_signature(member, text, fingerprint(text))
         self._texts.clear()
