@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -47,6 +47,7 @@ class SourceReadings:
     readings: list[Reading]
     error: str | None = None
     cpu: float = 0.0
+    kept: Source | None = None  # a source ``read_sources`` was asked to hand back unread (``keep``)
 
 
 def read_record(record: ParsedFiche | Rejected, limits: Limits) -> Reading:
@@ -88,24 +89,40 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
-def read_sources(sources: Iterable[Source], limits: Limits, jobs: int = 1) -> Iterator[SourceReadings]:
+def read_sources(sources: Iterable[Source], limits: Limits, jobs: int = 1,
+                 keep: Callable[[Source], bool] | None = None) -> Iterator[SourceReadings]:
     """The readings of each source, in the order of ``sources``; with ``jobs`` > 1, parsed by that many
-    worker processes (at most ``_AHEAD`` files a worker read ahead, so memory stays bounded)."""
+    worker processes (at most ``_AHEAD`` files a worker read ahead, so memory stays bounded). A source for
+    which ``keep`` is true is handed back unread, in its place (``kept``): the caller reads it itself (a
+    source that needs the store, such as a structure page)."""
     if jobs <= 1:
         for source in sources:
-            yield read_source(source, limits)
+            yield _kept(source) if keep is not None and keep(source) else read_source(source, limits)
         return
     pool = _pool(jobs)
     try:
         pending: deque[tuple[Source, Future[SourceReadings] | None]] = deque()
         for source in sources:
-            pending.append((source, _submit(pool, source, limits)))
+            if keep is not None and keep(source):
+                pending.append((source, _done(_kept(source))))
+            else:
+                pending.append((source, _submit(pool, source, limits)))
             while len(pending) > jobs * _AHEAD:
                 yield _result(*pending.popleft(), limits)
         while pending:
             yield _result(*pending.popleft(), limits)
     finally:  # also when the import stops early (store unreachable, interrupted): files not started are dropped
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kept(source: Source) -> SourceReadings:
+    return SourceReadings(source.name, [], source.error, kept=None if source.error else source)
+
+
+def _done(result: SourceReadings) -> Future[SourceReadings]:
+    future: Future[SourceReadings] = Future()
+    future.set_result(result)
+    return future
 
 
 def _submit(pool: ProcessPoolExecutor, source: Source, limits: Limits) -> Future[SourceReadings] | None:

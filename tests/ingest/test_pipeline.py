@@ -51,3 +51,16 @@ def test_stopping_early_leaves_no_work_behind():
     first = next(stream)
     stream.close()  # the importer stopped (store unreachable): pending files are dropped, workers stop
     assert first.name == sources[0].name
+
+
+def test_kept_sources_come_back_unread_in_their_place():
+    sources = _sources()
+    keep = {sources[1].name, sources[-1].name}
+    for jobs in (1, 2):
+        results = list(read_sources(sources, LIMITS, jobs=jobs, keep=lambda s: s.name in keep))
+        assert [r.name for r in results] == [s.name for s in sources]
+        for source, result in zip(sources, results):
+            if source.name in keep:
+                assert result.kept is source and result.readings == []
+            else:
+                assert result.kept is None
