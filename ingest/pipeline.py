@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import chain
 
 from app.domain.models import FicheCreate
 from app.domain.records import ParsedFiche, Rejected, Source
@@ -95,18 +96,25 @@ def read_sources(sources: Iterable[Source], limits: Limits, jobs: int = 1,
     worker processes (at most ``_AHEAD`` files a worker read ahead, so memory stays bounded). A source for
     which ``keep`` is true is handed back unread, in its place (``kept``): the caller reads it itself (a
     source that needs the store, such as a structure page)."""
+    items: Iterator[tuple[Source, bool]] = ((source, keep is not None and keep(source)) for source in sources)
+    if jobs > 1:  # the pool starts with the second file to parse: a single file is read in this process
+        head: list[tuple[Source, bool]] = []
+        for item in items:
+            head.append(item)
+            if sum(1 for source, kept in head if not kept and not source.error) >= 2:
+                break
+        else:
+            jobs = 1
+        items = chain(head, items)
     if jobs <= 1:
-        for source in sources:
-            yield _kept(source) if keep is not None and keep(source) else read_source(source, limits)
+        for source, kept in items:
+            yield _kept(source) if kept else read_source(source, limits)
         return
     pool = _pool(jobs)
     try:
         pending: deque[tuple[Source, Future[SourceReadings] | None]] = deque()
-        for source in sources:
-            if keep is not None and keep(source):
-                pending.append((source, _done(_kept(source))))
-            else:
-                pending.append((source, _submit(pool, source, limits)))
+        for source, kept in items:
+            pending.append((source, _done(_kept(source)) if kept else _submit(pool, source, limits)))
             while len(pending) > jobs * _AHEAD:
                 yield _result(*pending.popleft(), limits)
         while pending:

@@ -64,3 +64,15 @@ def test_kept_sources_come_back_unread_in_their_place():
                 assert result.kept is source and result.readings == []
             else:
                 assert result.kept is None
+
+
+def test_one_file_to_parse_starts_no_pool(monkeypatch):
+    from ingest import pipeline
+
+    def no_pool(jobs):
+        raise AssertionError("no pool for a single file")
+
+    monkeypatch.setattr(pipeline, "_pool", no_pool)
+    sources = [Source("absent.txt", error="introuvable"), Source(str(SEED), SEED.read_bytes())]
+    results = list(read_sources(sources, LIMITS, jobs=4))
+    assert [r.name for r in results] == ["absent.txt", str(SEED)] and len(results[1].readings) == 25
