@@ -25,7 +25,8 @@ from ingest.crawl import Crawler, crawl_options
 from ingest.export import export_csv, export_json
 from ingest.fetch import Fetcher
 from ingest.importer import ImportReport
-from ingest.sources import iter_sources
+from ingest.pipeline import default_jobs
+from ingest.sources import expand, iter_sources
 
 app = typer.Typer(help="Fiches actions des centres sociaux : import, index, recherche.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -52,25 +53,37 @@ def import_cmd(
     batch_size: Annotated[int | None, typer.Option(help="Fiches par transaction (par défaut : FICHES_BATCH_SIZE).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Sans barre de progression.")] = False,
     json_report: Annotated[bool, typer.Option("--json", help="Rapport en JSON sur la sortie standard.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help=(
+        "Processus qui lisent les fichiers en parallèle (par défaut : un par cœur) ; même résultat qu'avec 1."))] = None,
 ) -> None:
     """Importer des fiches (texte SENACS, pages catalogue, ancien format, HTML, exports JSON/CSV)."""
     try:
         with _runtime() as runtime, Progress(
             TextColumn("[bold]Import"), BarColumn(), TextColumn("{task.completed} fiches"), TimeElapsedColumn(),
             console=console, disable=quiet or json_report, transient=False,
+            auto_refresh=False,  # no drawing thread: the parsing processes are forked from this one
         ) as progress:
             runtime.migrate()
             task = progress.add_task("import", total=None)
             fetcher = Fetcher(allow_private=runtime.settings.allow_private_urls)
             if not paths and not crawl:
                 raise UnusableInput("Rien à importer : indiquez des fichiers, des URL ou --crawl URL.")
+            names = expand(list(paths or []))  # raises before anything is read
+
+            def advance(count: int) -> None:
+                progress.advance(task, count)
+                progress.refresh()
+
             crawler = Crawler(runtime.settings.crawl_cache_dir, crawl_options(runtime.settings)) if crawl else None
-            sources = iter_sources(paths or [], fetcher=fetcher)
+            sources = iter_sources(names, fetcher=fetcher)
             if crawler is not None and crawl:
                 sources = chain(sources, crawler.pages(crawl))
+            workers = jobs or default_jobs()
+            if crawler is None:
+                workers = min(workers, len(names))  # one file: no pool to start
             try:
-                report, documents = import_with_documents(runtime, sources, batch_size,
-                                                          on_batch=lambda n: progress.advance(task, n))
+                report, documents = import_with_documents(runtime, sources, batch_size, on_batch=advance,
+                                                          jobs=workers)
             finally:
                 if crawler is not None:
                     crawler.close()

@@ -247,9 +247,10 @@ def _classify(folded: str, mentions: list[Mention]) -> None:
             mention.opens_breakdown = after.lstrip(" .,").startswith("(")
             previous_end = mention.end
             mention = next(pending, None)
-        heading = None if in_line else _nearest_keyword(line)
-        if heading and (line.rstrip().endswith(":") or len(line.split()) <= 4):
-            section = OTHER if heading[0] == TOTAL else heading[0]  # "Dépenses :" above its items
+        if not in_line and (line.rstrip().endswith(":") or len(line.split()) <= 4):  # a heading's shape first
+            heading = _nearest_keyword(line)
+            if heading:
+                section = OTHER if heading[0] == TOTAL else heading[0]  # "Dépenses :" above its items
         line_start = line_end + 1
 
 

@@ -12,27 +12,21 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from app.domain.errors import StoreUnavailable
 from app.domain.models import FicheCreate
 from app.domain.records import ParsedFiche, Rejected, Source
 from app.domain.store import Store, UpsertCounts
-from app.domain.text import fold_key, title_key
-from ingest.detect import parse_document
 from ingest.fetch import Fetcher
-from ingest.normalize import Limits, normalize
+from ingest.grouping import DuplicateGrouper, Grouper
+from ingest.normalize import Limits
+from ingest.pipeline import Reading, default_jobs, read_record, read_sources
 from ingest.reconcile import adopt_years, refuse_poorer
-from ingest.sources import iter_sources
+from ingest.sources import expand, iter_sources
 from ingest.structure_import import StructureOutcome, import_structures, structure_text
 
 log = logging.getLogger("fiches.import")
+__all__ = ["ImportReport", "default_jobs", "import_paths", "import_records", "import_sources"]
 
-# Two fiches with the same folded title are near-duplicates when they come from the same structure
-# (re-filed another year) or when their texts are this similar (the same action filed by a sister
-# structure). token_sort_ratio ignores word order but, unlike token_set_ratio, does not call a short
-# generic résumé a copy of every longer text that contains its words.
-TEXT_SIMILARITY = 85.0
 
 @dataclass
 class ImportReport:
@@ -46,6 +40,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     unusable: list[str] = field(default_factory=list)  # whole inputs that could not be read
     structures: dict[str, int] = field(default_factory=dict)  # structure pages: created, updated, … linked
+    parse_cpu: float = 0.0  # CPU seconds spent parsing and normalising, in any process (not in as_dict)
 
     @property
     def read(self) -> int:
@@ -81,82 +76,20 @@ class ImportReport:
         }
 
 
-_GROUP_COLUMNS = ("title_key", "structure", "year", "duplicate_of", "resume", "description_experience")
-
-
-def _group_text(fiche: dict[str, Any]) -> str:
-    return " ".join(filter(None, [fiche["resume"], fiche["description_experience"]]))[:1500]
-
-
-class _DuplicateGrouper:
-    """Assigns each fiche of a batch to the near-duplicate group of an earlier fiche, if any.
-
-    A group is led by its first fiche; later fiches are compared with the leaders only (members are
-    already similar to theirs), so the work grows with the number of groups, not of fiches, sharing a
-    title. A fiche already stored keeps its group, so re-importing never regroups.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def leaders(self, batch: list[FicheCreate]) -> dict[str, str | None]:
-        keys = {title_key(f.title) for f in batch}
-        candidates: dict[str, list[dict[str, Any]]] = {}
-        for row in self.store.find_by_title_keys(keys, _GROUP_COLUMNS):
-            _prepare(row)
-            candidates.setdefault(row["title_key"], []).append(row)
-        out: dict[str, str | None] = {}
-        for fiche in batch:
-            key = title_key(fiche.title)
-            pool = candidates.setdefault(key, [])
-            stored = next((row for row in pool if row["id"] == fiche.id), None)
-            if stored is not None:
-                leader = stored["duplicate_of"]
-            else:
-                leader = self._leader(fiche, pool)
-                row = {"id": fiche.id, "duplicate_of": leader, **fiche.model_dump(include=set(_GROUP_COLUMNS))}
-                pool.append(_prepare(row))
-            out[fiche.id] = leader if leader != fiche.id else None
-        return out
-
-    @staticmethod
-    def _leader(fiche: FicheCreate, pool: list[dict[str, Any]]) -> str | None:
-        structure = fold_key(fiche.structure)
-        for row in pool:  # the same structure filing the same action another year
-            if structure and row["structure_key"] == structure and row["year"] != fiche.year:
-                return str(row["duplicate_of"] or row["id"])
-        text = _group_text(fiche.model_dump(include={"resume", "description_experience"}))
-        leaders = [row for row in pool if not row["duplicate_of"] and row["text"]]
-        if not text or not leaders:
-            return None
-        match = process.extractOne(text, [row["text"] for row in leaders], scorer=fuzz.token_sort_ratio,
-                                   score_cutoff=TEXT_SIMILARITY)
-        return str(leaders[match[2]]["id"]) if match else None
-
-
-def _prepare(row: dict[str, Any]) -> dict[str, Any]:
-    row["text"] = _group_text(row)
-    row["structure_key"] = fold_key(row["structure"])
-    return row
-
-
-def _normalised(records: Iterable[ParsedFiche | Rejected], report: ImportReport,
-                where: dict[str, tuple[str, int]], limits: Limits) -> Iterator[FicheCreate]:
-    for record in records:
-        if isinstance(record, Rejected):
-            _reject(report, record)
+def _normalised(readings: Iterable[Reading], report: ImportReport,
+                where: dict[str, tuple[str, int]]) -> Iterator[FicheCreate]:
+    for reading in readings:
+        if reading.rejected is not None:
+            _reject(report, reading.rejected)
             continue
-        result = normalize(record, limits)
-        if isinstance(result, Rejected):
-            _reject(report, result)
+        if reading.fiche is None:
             continue
-        fiche, warnings = result
-        for warning in warnings:
-            message = f"{record.source}:{record.line}: {warning}"
+        for warning in reading.warnings:
+            message = f"{reading.source}:{reading.line}: {warning}"
             report.warnings.append(message)
             log.warning(message)
-        where[fiche.id] = (record.source, record.line)
-        yield fiche
+        where[reading.fiche.id] = (reading.source, reading.line)
+        yield reading.fiche
 
 
 def _reject(report: ImportReport, rejection: Rejected) -> None:
@@ -176,11 +109,19 @@ def import_records(
     report: ImportReport | None = None,
     on_batch: Callable[[int], None] | None = None,
     limits: Limits | None = None,
+    grouper: Grouper | None = None,
 ) -> ImportReport:
     """Normalise and upsert a stream of parsed records in batches of ``batch_size``; ``limits`` (sizes of a
     fiche and of a field) come from the settings unless given."""
-    report = report or ImportReport()
-    grouper = _DuplicateGrouper(store)
+    checked = limits or Limits.from_settings()
+    return _import_readings((read_record(record, checked) for record in records), store, batch_size,
+                            report or ImportReport(), on_batch, grouper)
+
+
+def _import_readings(readings: Iterable[Reading], store: Store, batch_size: int, report: ImportReport,
+                     on_batch: Callable[[int], None] | None, grouper: Grouper | None) -> ImportReport:
+    """Group and upsert a stream of readings in batches of ``batch_size``."""
+    grouper = grouper or DuplicateGrouper(store)
     batch: list[FicheCreate] = []
     where: dict[str, tuple[str, int]] = {}  # id → (source, line) of the reading being stored
 
@@ -191,14 +132,14 @@ def import_records(
         for rejection in refused:
             _reject(report, rejection)
         leaders = grouper.leaders(kept)
-        _store(kept, leaders, store, report, where)
+        grouper.stored(kept, _store(kept, leaders, store, report, where))
         report.duplicates_grouped += sum(1 for fiche in kept if leaders.get(fiche.id))
         if on_batch:
             on_batch(len(batch))
         batch.clear()
         where.clear()
 
-    for fiche in _normalised(records, report, where, limits or Limits.from_settings()):
+    for fiche in _normalised(readings, report, where):
         batch.append(fiche)
         if len(batch) >= batch_size:
             flush()
@@ -207,14 +148,16 @@ def import_records(
 
 
 def _store(batch: list[FicheCreate], leaders: dict[str, str | None], store: Store, report: ImportReport,
-           where: dict[str, tuple[str, int]]) -> None:
+           where: dict[str, tuple[str, int]]) -> set[str]:
     """Upsert a batch in one transaction; if the database refuses it, again record by record, so only
-    the record it refuses is lost (rejected with its source, line and the database's reason)."""
+    the record it refuses is lost (rejected with its source, line and the database's reason). Returns the
+    ids of the records refused."""
+    failed: set[str] = set()
     if not batch:
-        return
+        return failed
     try:
         report.add_counts(store.upsert(batch, leaders))
-        return
+        return failed
     except StoreUnavailable:
         raise
     except Exception as error:  # noqa: BLE001 - any refusal of the database: find the record
@@ -225,31 +168,38 @@ def _store(batch: list[FicheCreate], leaders: dict[str, str | None], store: Stor
         except StoreUnavailable:
             raise
         except Exception as error:  # noqa: BLE001 - the database's reason goes into the report
+            failed.add(fiche.id)
             source, line = where.get(fiche.id, (fiche.source_file or "", fiche.source_line or 0))
             reason = str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0][:300]
             _reject(report, Rejected(source, line, f"Fiche refusée par la base de données ({reason}) : "
                                                    "corrigez ce texte puis relancez l'import."))
+    return failed
 
 
 def import_sources(
-    sources: Iterable[Source], store: Store, batch_size: int = 500, on_batch: Callable[[int], None] | None = None
+    sources: Iterable[Source], store: Store, batch_size: int = 500, on_batch: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> ImportReport:
+    """Import documents; with ``jobs`` > 1 they are parsed by that many processes (same report, same rows)."""
     report = ImportReport()
 
-    def records() -> Iterator[ParsedFiche | Rejected]:
-        for source in sources:
+    def readings() -> Iterator[Reading]:
+        for read in read_sources(sources, Limits.from_settings(), jobs,
+                                 keep=lambda source: structure_text(source) is not None):
             report.sources += 1
-            if source.error:
-                report.unusable.append(f"{source.name} : {source.error}")
-                log.error("illisible %s : %s", source.name, source.error)
+            report.parse_cpu += read.cpu
+            if read.error:
+                report.unusable.append(f"{read.name} : {read.error}")
+                log.error("illisible %s : %s", read.name, read.error)
                 continue
-            text = structure_text(source)
-            if text is not None:  # a « Fiche identité » or a structure list page
-                _add_structures(report, import_structures(text, source.name, store))
+            if read.kept is not None:  # a « Fiche identité » or a structure list page, read here
+                text = structure_text(read.kept)
+                if text is not None:
+                    _add_structures(report, import_structures(text, read.name, store))
                 continue
-            yield from parse_document(source.content, source.name)
+            yield from read.readings
 
-    return import_records(records(), store, batch_size=batch_size, report=report, on_batch=on_batch)
+    return _import_readings(readings(), store, batch_size, report, on_batch, None)
 
 
 def _add_structures(report: ImportReport, outcome: StructureOutcome) -> None:
@@ -265,8 +215,12 @@ def import_paths(
     batch_size: int = 500,
     on_batch: Callable[[int], None] | None = None,
     fetcher: Fetcher | None = None,
+    jobs: int = 1,
 ) -> ImportReport:
     """Import files, folders (recursively), globs and http(s) URLs. Raises ``UnusableInput`` when a
     path names nothing, before anything is imported. ``on_batch(n)`` is called after each stored batch
-    (the CLI draws its progress bar with it)."""
-    return import_sources(iter_sources(list(paths), fetcher=fetcher), store, batch_size, on_batch)
+    (the CLI draws its progress bar with it). With ``jobs`` > 1 and several files, files are parsed by
+    that many worker processes; the report and the stored rows are the same as with one."""
+    names = expand(list(paths))  # raises before anything is read
+    workers = min(jobs, len(names))  # one file: no pool to start
+    return import_sources(iter_sources(names, fetcher=fetcher), store, batch_size, on_batch, workers)

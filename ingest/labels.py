@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.domain.fields import LIST_FIELDS, TEXT_FIELDS
 from app.domain.records import ParsedFiche
@@ -141,15 +142,11 @@ def _build_tables() -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, st
 _EXACT, _PREFIXES = _build_tables()
 
 
-def match_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> str | None:
-    """Field name of the label written on ``line``, or None when the line is not a label.
+_MARKERS = {label_key(PAGE_HEADER): PAGE_HEADER, label_key(BLOCK_START): BLOCK_START}
 
-    ``groups`` selects the formats whose labels count (``TEXT_GROUPS``, ``LEGACY_GROUPS``,
-    ``ALL_GROUPS``). Long legacy questions also match by their opening words.
-    """
-    if len(line) > _MAX_LABEL_LEN:
-        return None
-    key = label_key(line)
+
+def _resolve(key: str, groups: frozenset[str]) -> str | None:
+    """Field of the label whose key is ``key`` (exact, then a long question's opening words), in ``groups``."""
     if not key:
         return None
     hit = _EXACT.get(key)
@@ -162,17 +159,59 @@ def match_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> str | None:
     return None
 
 
+_GROUP_SLOTS = {TEXT_GROUPS: 0, LEGACY_GROUPS: 1, ALL_GROUPS: 2}
+# key, field by group set, bulleted, marker (PAGE_HEADER, BLOCK_START or None)
+_LineInfo = tuple[str, tuple[str | None, str | None, str | None], bool, str | None]
+
+
+@lru_cache(maxsize=1 << 16)
+def _line_info(line: str) -> _LineInfo:
+    """Everything the parsers ask of a short line, from one key: each line is folded once, not once per
+    question (a label of each format, a marker), and looked up in prepared tables."""
+    key = label_key(line)
+    fields = (_resolve(key, TEXT_GROUPS), _resolve(key, LEGACY_GROUPS), _resolve(key, ALL_GROUPS))
+    bulleted = _BULLET.match(line) is not None
+    return key, fields, bulleted, None if bulleted else _MARKERS.get(key)
+
+
+_NO_LINE: _LineInfo = ("", (None, None, None), False, None)
+
+
+def marker_and_label(line: str) -> tuple[str | None, str | None]:
+    """(the page marker written on ``line``, PAGE_HEADER or BLOCK_START, else None; its SENACS label's field,
+    else None): ``is_marker`` and ``match_label`` in one lookup."""
+    key, fields, _bulleted, marker = _line_info(line) if len(line) <= _MAX_LABEL_LEN else _NO_LINE
+    return marker, fields[0]
+
+
+def match_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> str | None:
+    """Field name of the label written on ``line``, or None when the line is not a label.
+
+    ``groups`` selects the formats whose labels count (``TEXT_GROUPS``, ``LEGACY_GROUPS``,
+    ``ALL_GROUPS``). Long legacy questions also match by their opening words.
+    """
+    if len(line) > _MAX_LABEL_LEN:
+        return None
+    key, fields, _bulleted, _marker = _line_info(line)
+    slot = _GROUP_SLOTS.get(groups)
+    return fields[slot] if slot is not None else _resolve(key, groups)
+
+
 _MIN_CUT_KEY = 4
+
+
+@lru_cache(maxsize=8)
+def _label_starts(groups: frozenset[str]) -> frozenset[str]:
+    """Every opening (of ``_MIN_CUT_KEY`` characters or more) of the keys of the labels in ``groups``."""
+    return frozenset(full[:end] for full, (_field, group) in _EXACT.items() if group in groups
+                     for end in range(_MIN_CUT_KEY, len(full) + 1))
 
 
 def is_cut_label(line: str, groups: frozenset[str] = TEXT_GROUPS) -> bool:
     """True when ``line`` is the start of a label cut by the end of a page (``- Territoire con``)."""
     if not _BULLET.match(line) or match_label(line, groups) is not None:
         return False
-    key = label_key(line)
-    if len(key) < _MIN_CUT_KEY:
-        return False
-    return any(full.startswith(key) and group in groups for full, (_field, group) in _EXACT.items())
+    return label_key(line) in _label_starts(groups)
 
 
 def is_marker(line: str, marker: str) -> bool:
@@ -180,7 +219,10 @@ def is_marker(line: str, marker: str) -> bool:
 
     Unlike labels, a marker is never a bullet: ``- Actions`` in free text is text.
     """
-    return len(line) <= _MAX_LABEL_LEN and not _BULLET.match(line) and label_key(line) == label_key(marker)
+    if len(line) > _MAX_LABEL_LEN:
+        return False
+    key, _fields, bulleted, _marker = _line_info(line)
+    return not bulleted and key == label_key(marker)
 
 
 def strip_bullet(line: str) -> str:
@@ -287,10 +329,14 @@ def split_sections(
     lines: Sequence[tuple[int, str]], groups: frozenset[str] = TEXT_GROUPS
 ) -> tuple[list[str], list[Section]]:
     """Cut numbered lines at labels: (lines before the first label, sections in order)."""
+    return labelled_sections([(number, line, match_label(line, groups)) for number, line in lines])
+
+
+def labelled_sections(lines: Sequence[tuple[int, str, str | None]]) -> tuple[list[str], list[Section]]:
+    """``split_sections`` of lines whose label (field or None) is already known."""
     preamble: list[str] = []
     sections: list[Section] = []
-    for number, line in lines:
-        field_name = match_label(line, groups)
+    for number, line, field_name in lines:
         if field_name is not None:
             sections.append((field_name, number, []))
         elif sections:

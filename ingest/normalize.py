@@ -50,6 +50,8 @@ LIST_CONTROLLED = ("mots_cles", "public", "initiative")
 _ODD_CHARS: tuple[tuple[str, str], ...] = (("\u00a0", " "), ("\u202f", " "), ("\u2007", " "), ("\u2009", " "), ("\t", " "), ("\r\n", "\n"))
 _ODD_CHARS += (("\r", "\n"), ("\ufeff", ""), ("\u200b", ""), ("\u200c", ""), ("\u200d", ""))
 _BLANK_LINES = re.compile(r"\n{3,}")
+_SPACE_RUNS = re.compile(r"[^\S\n]+")  # whitespace as str.split sees it (str.isspace), line breaks apart
+_LINE_EDGES = re.compile(r" ?\n ?")
 _EMPTY = re.compile(r"^[\s\-–—•*.]*$")
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _MONEY_HINT = re.compile(r"€|\beuros?\b|\d\s*k€", re.IGNORECASE)
@@ -81,7 +83,10 @@ def clean_text(value: str | None) -> str | None:
     for odd, plain in _ODD_CHARS:
         if odd in text:
             text = text.replace(odd, plain)
-    text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    if "\n" in text:  # each line's spaces collapsed and trimmed, in three passes of C code
+        text = _LINE_EDGES.sub("\n", _SPACE_RUNS.sub(" ", text)).strip(" ")
+    else:
+        text = " ".join(text.split())
     text = _BLANK_LINES.sub("\n\n", text).strip("\n")
     return None if _EMPTY.match(text) else text
 

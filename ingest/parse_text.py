@@ -21,9 +21,9 @@ from ingest.labels import (
     TABLE_HEADER,
     fill_fiche,
     is_cut_label,
-    is_marker,
+    labelled_sections,
+    marker_and_label,
     match_label,
-    split_sections,
 )
 
 _RANK = {name: rank for rank, name in enumerate(SECTION_ORDER)}
@@ -37,7 +37,7 @@ def split_lines(content: str) -> list[str]:
     text = content
     for odd, plain in _ODD_SPACES:  # str.replace is much faster than str.translate here
         text = text.replace(odd, plain)
-    return [line.rstrip() for line in re.split(r"\r\n|\r|\n", text)]
+    return [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
 
 @dataclass
@@ -114,14 +114,15 @@ def _scan(lines: list[str]) -> tuple[list[list[_Row]], list[_Block]]:
     current: _Block | None = None
     in_table = False
     for index, line in enumerate(lines):
-        if is_marker(line, PAGE_HEADER):
+        marker, label = marker_and_label(line)
+        if marker == PAGE_HEADER:
             if current is not None:
                 current.truncated = current.last_field() != _LAST_FIELD
                 blocks.append(current)
             current, in_table = None, True
             pages.append([])
             continue
-        if is_marker(line, BLOCK_START) and _opens_block(lines, index, current):
+        if marker == BLOCK_START and _opens_block(lines, index, current):
             if current is not None:
                 blocks.append(current)
             current, in_table = _Block(index, len(pages) - 1), False
@@ -132,7 +133,7 @@ def _scan(lines: list[str]) -> tuple[list[list[_Row]], list[_Block]]:
                 pages[-1].append(_Row(*row, line=index + 1))
             continue
         if current is not None:
-            current.lines.append((index + 1, line, match_label(line)))
+            current.lines.append((index + 1, line, label))
     if current is not None:
         current.truncated = current.last_field() != _LAST_FIELD
         blocks.append(current)
@@ -163,12 +164,12 @@ def _read_block(block: _Block, source: str, fmt: str) -> ParsedFiche | Rejected:
             "l'action, puis des rubriques (« - Structure organisatrice », « - Statut de l'action »…).",
         )
     title_number, title, _ = filled[0]
-    body = [(n, text) for n, text, _label in block.lines if n > title_number]
+    body = [line for line in block.lines if line[0] > title_number]
     cut = block.truncated and len(filled) > 1 and is_cut_label(filled[-1][1])
     if cut:
-        body = [(n, text) for n, text in body if n != filled[-1][0]]  # a cut label is never a value
+        body = [line for line in body if line[0] != filled[-1][0]]  # a cut label is never a value
     fiche = ParsedFiche(title=title.strip(), source=source, line=number, format=fmt)
-    preamble, sections = split_sections(body)
+    preamble, sections = labelled_sections(body)
     if any(line.strip() for line in preamble):
         fiche.warnings.append(
             f"Texte sans rubrique après le titre (ligne {title_number + 1}) ignoré : "

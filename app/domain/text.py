@@ -29,21 +29,33 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 OE_BYTE = "\x9c"  # ``fold_bytes`` writes "œ" as this one byte ("oe" in a stem also looks for it)
 
 
+# The combining diacritics of Latin letters (U+0300–U+036F but the grapheme joiner, which is not combining)
+_LATIN_MARKS = re.compile("[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]+")
+
+
+def _strip_marks(text: str) -> str:
+    """``text`` decomposed (NFKD) without its combining marks. C code for the usual strings; a string that
+    still holds a combining mark of another script takes the character by character route."""
+    if text.isascii():  # NFKD leaves ASCII as it is, and it has no marks
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = _LATIN_MARKS.sub("", decomposed)
+    if stripped.isascii() or not any(unicodedata.combining(c) for c in set(stripped)):
+        return stripped
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
     """Lowercase and strip accents (``Numérique`` → ``numerique``; ``œ`` → ``oe``)."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _strip_marks(text.lower().replace("œ", "oe").replace("æ", "ae"))
 
 
 def fold_key(value: str | None) -> str:
     """Case-, accent- and space-insensitive form of a value, for identity keys."""
     if not value:
         return ""
-    text = unicodedata.normalize("NFKD", value)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.casefold().split())
+    return " ".join(_strip_marks(value).casefold().split())
 
 
 def title_key(title: str | None) -> str:

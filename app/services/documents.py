@@ -69,12 +69,13 @@ def divert_documents(sources: Iterable[Source], store: DocumentStore, counts: Do
 
 def import_with_documents(runtime: Runtime, sources: Iterable[Source], batch_size: int | None = None,
                           on_batch: Callable[[int], None] | None = None,
-                          on_source: Callable[[], None] | None = None) -> tuple[ImportReport, DocumentCounts]:
+                          on_source: Callable[[], None] | None = None, jobs: int = 1,
+                          ) -> tuple[ImportReport, DocumentCounts]:
     """Import fiches and documents from ``sources`` (the CLI and the import jobs both come here)."""
     counts = DocumentCounts()
     store = DocumentStore(runtime.engine)
     report = import_sources(divert_documents(sources, store, counts, on_source), runtime.store,
-                            batch_size=batch_size or runtime.settings.batch_size, on_batch=on_batch)
+                            batch_size=batch_size or runtime.settings.batch_size, on_batch=on_batch, jobs=jobs)
     report.sources += counts.stored + len(counts.refused)
     report.rejected += len(counts.refused)
     report.rejections.extend(counts.refused)

@@ -71,3 +71,41 @@ def test_check_and_reindex(fiches):
     assert "concordent" in fiches("check").stderr
     assert "25" in fiches("reindex").stderr
     assert "concordent" in fiches("check").stderr
+
+
+def test_jobs_2_gives_the_same_store_and_report_as_jobs_1(tmp_path):
+    """`--jobs 2` parses the files in two processes: same report (rejections with their file and line,
+    warnings, unusable files), same stored rows and groups as `--jobs 1`."""
+    from sqlalchemy import create_engine, text
+
+    from bench.synth import generate, write_fiches
+    from tests.paths import FIXTURES
+
+    corpus = tmp_path / "corpus"
+    write_fiches(generate(600, seed=5), corpus / "synth", per_file=150)
+    (corpus / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    for fixture in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.html")):
+        (corpus / fixture.name).write_bytes(fixture.read_bytes())
+    (corpus / "mauvais.txt").write_text(SEED.read_text(encoding="utf-8") + "\nActions\n\n- Statut de l'action\n- En cours\n",
+                                        encoding="utf-8")
+    (corpus / "image.txt").write_bytes(b"%PDF-1.4\x00\x01\x02" * 50)
+    results = []
+    for jobs in ("1", "2"):
+        url = f"sqlite:///{tmp_path / f'jobs{jobs}.db'}"
+        env = {**os.environ, "DATABASE_URL": url, "FICHES_INDEX_DIR": str(tmp_path / f"index{jobs}"),
+               "FICHES_SEED_ON_START": "false"}
+        proc = subprocess.run([sys.executable, "-m", "app.cli", "import", str(corpus), "--json", "--jobs", jobs],
+                              cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 2, proc.stderr  # the PDF is unusable, the broken fiche rejected
+        report = json.loads(proc.stdout)
+        with create_engine(url).connect() as connection:
+            rows = [{k: v for k, v in row.items() if k not in ("created_at", "updated_at", "seq")}
+                    for row in connection.execute(text("SELECT * FROM fiche ORDER BY id")).mappings()]
+        results.append((report, rows))
+    (report1, rows1), (report2, rows2) = results
+    assert report2 == report1
+    assert rows2 == rows1
+    assert report1["rejected"] >= 1 and any(r["source"].endswith("mauvais.txt") and r["line"] > 1
+                                            for r in report1["rejections"])
+    assert any("image.txt" in u for u in report1["unusable"])
+    assert report1["created"] >= 600 and report1["duplicates_grouped"] > 50
