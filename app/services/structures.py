@@ -168,10 +168,10 @@ def ids_by_name(runtime: Runtime, names: Iterable[str | None]) -> dict[str, str]
     keys = {name: key for name in dict.fromkeys(n for n in names if n) if (key := name_key(name))}
     if not keys:
         return {}
-    key = STRUCTURES.c.structure_key  # "name|DEP": a name's structures are the keys from "name|" to "name}"
-    wanted = or_(*(and_(key >= f"{k}|", key < f"{k}}}") for k in set(keys.values())))
+    column = STRUCTURES.c.structure_key  # "name|DEP": a name's structures are the keys from "name|" to "name}"
+    wanted = or_(*(and_(column >= f"{k}|", column < f"{k}}}") for k in set(keys.values())))
     with runtime.store.engine.connect() as connection:
-        rows = connection.execute(select(STRUCTURES.c.id, key).where(wanted)).all()
+        rows = connection.execute(select(STRUCTURES.c.id, column).where(wanted)).all()
     found: dict[str, list[str]] = {}
     for structure, linked in rows:
         found.setdefault(linked.split("|", 1)[0], []).append(structure)
