@@ -145,8 +145,9 @@ def check_parameters(names: Iterable[str]) -> None:
 
 
 def _fiche_total(runtime: Runtime, q: str) -> int:
-    """How many fiches the fiche search finds for ``q`` (its own service, its own result-set rules)."""
-    return int(fiche_service.search(runtime, SearchParams.from_query([("q", q), ("size", "1")]))["total"])
+    """How many fiches the fiche search finds for ``q`` (its own service, its own result-set rules): its
+    ``total_fiches`` (its ``total`` counts actions, near-duplicate fiches folded into one)."""
+    return int(fiche_service.search(runtime, SearchParams.from_query([("q", q), ("size", "1")]))["total_fiches"])
 
 
 def _type_facet(runtime: Runtime, q: str, units: list[tuple[str, int]], chosen: list[str]) -> list[dict[str, Any]]:

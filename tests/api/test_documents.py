@@ -44,7 +44,7 @@ def test_the_four_seed_documents_become_documents_and_units(imported):
     client = imported
     result = _units(client)
     assert result["total"] == 32 + 8 + 9 + 3
-    assert {f["value"]: f["count"] for f in result["facets"]["type"]} == {"fiche": 24, "projet_social": 49,
+    assert {f["value"]: f["count"] for f in result["facets"]["type"]} == {"fiche": 25, "projet_social": 49,
                                                                           "plan_federal": 3}
     grid = _document_of(client, "Projet social")
     assert (grid["type_label"], len(grid["units"]), grid["structure"], grid["periode"]) == ("Projet social", 9, None, None)
@@ -132,7 +132,7 @@ def test_the_type_facet_counts_fiches_by_the_fiche_search_and_units_by_type(impo
         ("fiche", "Fiche", False), ("projet_social", "Projet social", False), ("plan_federal", "Plan fédéral", False)]
     counts = {f["value"]: f["count"] for f in facet}
     fiches = imported.get("/api/fiches", params={"q": q, "size": 1})
-    assert fiches.status_code == 200 and counts["fiche"] == fiches.json()["total"]
+    assert fiches.status_code == 200 and counts["fiche"] == fiches.json()["total_fiches"]
     for kind in ("projet_social", "plan_federal"):
         assert counts[kind] == _units(imported, q=q, type=kind)["total"]
     assert counts["projet_social"] + counts["plan_federal"] == _units(imported, q=q)["total"]
