@@ -153,6 +153,8 @@ def test_choosing_a_type_is_in_the_address(open_page, docs_url, size):
     expect(page.locator("#results")).to_be_hidden()
     expect(section.locator(".count")).to_contain_text("page 1 sur")
     assert_no_violations(page, f"the parts of projets sociaux, {size}")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"types-projet-social-{size[0]}.png"))
     section.get_by_role("navigation", name="Pagination des parties").get_by_role("link", name="Page 2").click()
     expect(page).to_have_url(re.compile(r"type=projet_social&page_parties=2$"))
     expect(section.locator(".count")).to_contain_text("page 2 sur")
@@ -179,7 +181,6 @@ def test_choosing_a_type_is_in_the_address(open_page, docs_url, size):
     expect(page.locator("#results > li").first).to_be_visible()
     expect(section).to_be_hidden()
     assert_no_violations(page, f"the fiches alone, {size}")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"types-fiche-{size[0]}.png"))
 
     page.go_back()  # the history follows the choices
