@@ -181,7 +181,6 @@ def test_choosing_a_type_is_in_the_address(open_page, docs_url, size):
     expect(page.locator("#results > li").first).to_be_visible()
     expect(section).to_be_hidden()
     assert_no_violations(page, f"the fiches alone, {size}")
-    page.screenshot(path=str(SCREENSHOTS / f"types-fiche-{size[0]}.png"))
 
     page.go_back()  # the history follows the choices
     expect(_choice(page, "Plans fédéraux")).to_be_checked()
