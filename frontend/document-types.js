@@ -27,15 +27,20 @@ function wanted() {
   return { q: (params.get('q') || '').trim(), type, page: UNITS.has(type) && page > 0 ? page : 1 };
 }
 
-/** Go to the address with `changes` (null deletes): a history entry, then the page renders it as after « back ». */
-function go(changes) {
+/**
+ * Go to the address with `changes` (null deletes): a history entry (or, with `replace`, the current one), then
+ * the page renders it as after « back ».
+ */
+function go(changes, { replace = false } = {}) {
   const params = new URLSearchParams(window.location.search);
   for (const [key, value] of Object.entries(changes)) {
     if (value === null || value === '') params.delete(key); else params.set(key, value);
   }
   if (!UNITS.has(params.get('type') || '')) params.delete('page_parties');
   const text = params.toString();
-  window.history.pushState({ typing: false, backSteps: 0 }, '', text ? `?${text}` : window.location.pathname);
+  const url = text ? `?${text}` : window.location.pathname;
+  if (replace) window.history.replaceState(window.history.state, '', url);
+  else window.history.pushState({ typing: false, backSteps: 0 }, '', url);
   window.dispatchEvent(new PopStateEvent('popstate', { state: window.history.state }));
 }
 
@@ -148,6 +153,11 @@ async function update(fieldset, section) {
   if (!result || (!type && !units)) {
     fieldset.hidden = true;
     hide(section);
+    return;
+  }
+  const last = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
+  if (UNITS.has(type) && page > last) { // a page past the end (an old address): the last one
+    go({ page_parties: last > 1 ? String(last) : null }, { replace: true });
     return;
   }
   updateChoice(fieldset, type, result.facets.type);

@@ -164,6 +164,10 @@ def test_choosing_a_type_is_in_the_address(open_page, docs_url, size):
     expect(section.locator("article.unit-card h3").first).to_have_text(first_on_2 or "")
     expect(page.locator("#results")).to_be_hidden()
 
+    page.goto("/?q=habitants&type=projet_social&page_parties=40")  # past the end: the last page
+    expect(page).to_have_url(re.compile(r"type=projet_social&page_parties=2$"))
+    expect(section.locator("article.unit-card h3").first).to_have_text(first_on_2 or "")
+
     _choice(page, "Plans fédéraux").check()
     expect(page).to_have_url(re.compile(r"\?q=habitants&type=plan_federal$"))
     expect(section.locator("article.unit-card")).to_have_count(expected["Plan fédéral"])
