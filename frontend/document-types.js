@@ -78,8 +78,8 @@ function unitsPager(total, page) {
       onclick: (event) => {
         if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
         event.preventDefault();
+        headingFocus = true; // once the new page is shown (the heading is drawn again then)
         go({ page_parties: n > 1 ? String(n) : null });
-        document.getElementById('documents-heading')?.focus();
       },
     }, text);
   };
@@ -126,6 +126,7 @@ function showFirst(section, result) {
 }
 
 let latest = 0;
+let headingFocus = false;
 
 async function update(fieldset, section) {
   const ticket = ++latest;
@@ -165,6 +166,8 @@ async function update(fieldset, section) {
   if (UNITS.has(type)) showType(section, result, q, type, page);
   else if (!type && result.total) showFirst(section, result);
   else hide(section);
+  if (headingFocus && UNITS.has(type)) document.getElementById('documents-heading')?.focus();
+  headingFocus = false;
 }
 
 /**

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
 from app.domain.envelopes import FacetInfo, StructureDetail, StructureFiche
 from app.domain.errors import InvalidParameter, StructureNotFound
@@ -168,14 +168,18 @@ def ids_by_name(runtime: Runtime, names: Iterable[str | None]) -> dict[str, str]
     keys = {name: key for name in dict.fromkeys(n for n in names if n) if (key := name_key(name))}
     if not keys:
         return {}
-    column = STRUCTURES.c.structure_key  # "name|DEP": a name's structures are the keys from "name|" to "name}"
-    wanted = or_(*(and_(column >= f"{k}|", column < f"{k}}}") for k in set(keys.values())))
+    column = STRUCTURES.c.structure_key  # "name|DEP" (LIKE, not a range: collations may ignore the "|")
+    wanted = or_(*(column.like(_like_escape(k) + "|%", escape="\\") for k in set(keys.values())))
     with runtime.store.engine.connect() as connection:
         rows = connection.execute(select(STRUCTURES.c.id, column).where(wanted)).all()
     found: dict[str, list[str]] = {}
     for structure, linked in rows:
         found.setdefault(linked.split("|", 1)[0], []).append(structure)
     return {name: found[k][0] for name, k in keys.items() if len(found.get(k, [])) == 1}
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _export_row(row: dict[str, Any]) -> dict[str, Any]:

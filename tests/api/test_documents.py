@@ -189,3 +189,32 @@ def test_a_document_links_to_its_structure_when_one_structure_bears_its_name(imp
         assert remiremont() == ({None}, None)  # two structures bear that name: which one is not known
     finally:
         engine.dispose()
+
+
+def test_structure_lookup_by_name_never_matches_another_name(client, settings):
+    """Any text (LIKE wildcards, backslashes, prefixes only) finds a structure only when its folded name is
+    exactly that structure's."""
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis import strategies as st
+
+    from app.domain.structure_store import upsert_structures
+    from app.domain.structures import StructureBase, name_key, structure_id
+    from app.services.runtime import Runtime
+    from app.services.structures import ids_by_name
+
+    with Runtime(settings) as runtime:
+        upsert_structures(runtime.engine, [StructureBase(nom="CS Le_Moulin 100%", departement_code="31"),
+                                           StructureBase(nom="Centre social Les Tilleuls", departement_code="69")])
+        moulin, tilleuls = structure_id("CS Le_Moulin 100%", "31"), structure_id("Centre social Les Tilleuls", "69")
+        assert ids_by_name(runtime, ["le moulin 100", "LES TILLEULS", "Les Tilleul", None, ""]) == {
+            "le moulin 100": moulin, "LES TILLEULS": tilleuls}
+
+        @hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(st.text(alphabet=st.sampled_from("lesTiu_%\\|moulin 10é"), max_size=20))
+        def check(name):
+            found = ids_by_name(runtime, [name])
+            expected = {"le moulin 100": moulin, "les tilleuls": tilleuls}.get(name_key(name))
+            assert found == ({name: expected} if expected else {})
+
+        check()

@@ -98,6 +98,9 @@ def test_a_plan_theme_and_a_structure_link(doc_page):
     assert_no_violations(page, "a federation plan's theme")
 
     page.goto("/?q=gouvernance%20associative")
+    card = page.locator("#documents-results article.unit-card", has_text="Renforcer la gouvernance associative")
+    expect(card.get_by_role("link", name="Centre Social de Remiremont")).to_have_attribute(
+        "href", f"./?structure={REMIREMONT}")
     page.locator("#documents-results a", has_text="Renforcer la gouvernance associative").click()
     structure = page.get_by_role("link", name="Centre Social de Remiremont")
     expect(structure).to_have_attribute("href", f"./?structure={REMIREMONT}")
@@ -158,6 +161,7 @@ def test_choosing_a_type_is_in_the_address(open_page, docs_url, size):
     section.get_by_role("navigation", name="Pagination des parties").get_by_role("link", name="Page 2").click()
     expect(page).to_have_url(re.compile(r"type=projet_social&page_parties=2$"))
     expect(section.locator(".count")).to_contain_text("page 2 sur")
+    expect(section.get_by_role("heading", level=2)).to_be_focused()
     first_on_2 = section.locator("article.unit-card h3").first.text_content()
     page.reload()  # the address alone gives the same view
     expect(_choice(page, "Projets sociaux")).to_be_checked()
