@@ -195,4 +195,11 @@ def test_choosing_a_type_is_in_the_address(open_page, docs_url, size):
     _choice(page, "Tout").check()
     expect(page).to_have_url(re.compile(r"\?q=habitants$"))
     expect(page.locator("#documents-results article.unit-card")).to_have_count(6)
+    _choice(page, "Tout").focus()  # by keyboard: the arrows choose, the focus stays on the choice
+    page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(re.compile(r"\?q=habitants&type=fiche$"))
+    expect(_choice(page, "Fiches")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(section.locator("article.unit-card").first).to_be_visible()
+    expect(_choice(page, "Projets sociaux")).to_be_focused()
     assert blocked == [], f"blocked by the CSP: {blocked}"
