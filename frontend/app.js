@@ -216,7 +216,7 @@ function restoreFocus(focus, focusKey) {
 }
 
 function setQuery(q, { typing = false } = {}) {
-  const next = withChanges(state, { q: q.trim(), page: 1, fiche: null, comparer: false });
+  const next = withChanges(state, { q: q.trim(), page: 1, partiesPage: 1, fiche: null, comparer: false });
   const onResults = viewOf(state) === 'search';
   if (onResults && sameSearch(next, state)) return;
   const replace = typing && Boolean(window.history.state?.typing) && onResults;

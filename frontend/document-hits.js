@@ -1,5 +1,6 @@
-// On the search page: the units of projets sociaux and federation plans found, after the fiche results.
+// On the search page: the choice of type (fiches, projets sociaux, plans fédéraux) above the results, and the
+// parts of projets sociaux and plans fédéraux found, after the fiche results or in their place.
 
-import { attachDocumentHits } from './document.js';
+import { attachDocumentTypes } from './document-types.js';
 
-attachDocumentHits();
+attachDocumentTypes();

@@ -2,11 +2,10 @@
 // (document.html?id=…&partie=…): a unit in its document (axe → objectif → objectifs opérationnels →
 // indicateurs), with links to the whole document and to its structure. API text only becomes text nodes.
 
-import { getJSON, cached } from './api.js';
+import { getJSON } from './api.js';
 import { el, setChildren, formatInteger, plural } from './format.js';
 
 const SITE = 'Fiches actions des centres sociaux';
-const HITS_SHOWN = 6;
 const NBSP = '\u00a0';
 
 /** Address of a document, or of one of its units. */
@@ -16,9 +15,13 @@ export function documentUrl(id, position = null) {
   return `document.html?${params}`;
 }
 
-/** Where a structure's name leads: its fiches (the structure page takes over once it exists). */
-export function structureUrl(name) {
-  return `./?${new URLSearchParams({ q: name })}`;
+/**
+ * Where a document's structure leads: the structure's page when the catalogue knows it (`structure_id`, linked
+ * by name as fiches are), else a search for its name.
+ */
+export function structureUrl(doc) {
+  if (doc.structure_id) return `./?${new URLSearchParams({ structure: doc.structure_id })}`;
+  return `./?${new URLSearchParams({ q: doc.structure })}`;
 }
 
 function typeLine(doc) {
@@ -48,69 +51,25 @@ function unitBody(unit) {
   ];
 }
 
-// ---- Beside the fiche results ----------------------------------------------------------
+// ---- Beside the fiche results (placed by document-types.js) ---------------------------
 
-/** The (empty, hidden) section placed after the fiche results. */
-function documentSection() {
-  return el('section', { id: 'documents-results', class: 'documents-results', 'aria-labelledby': 'documents-heading', hidden: true });
-}
-
-let latest = 0;
-
-function hitCard(hit) {
+/** A unit found, as a card: its title links to it in its document; its structure to the structure's page. */
+export function hitCard(hit) {
   const doc = hit.document;
   const indicators = (hit.indicateurs || []).slice(0, 3);
+  const about = [...new Set([doc.type_label, doc.title].filter(Boolean))].join(' · ');
+  const structure = doc.structure && doc.structure !== doc.title
+    ? (doc.structure_id
+      ? el('a', { href: structureUrl(doc), dataset: { structure: doc.structure_id } }, doc.structure)
+      : doc.structure)
+    : null;
   return el('li', {},
     el('article', { class: 'card unit-card' },
       el('h3', { class: 'card-title' }, el('a', { href: documentUrl(doc.id, hit.position) }, hit.titre)),
-      el('p', { class: 'card-meta' }, [...new Set([doc.type_label, doc.title, doc.structure].filter(Boolean))].join(' · ')),
+      el('p', { class: 'card-meta' }, about, structure ? ' · ' : null, structure),
       hit.axe ? el('p', { class: 'unit-axis', text: hit.axe }) : null,
       indicators.length ? el('p', { class: 'unit-indicators-line' },
         el('span', { class: 'figure-label', text: `Indicateurs${NBSP}: ` }), indicators.join(' ; ')) : null));
-}
-
-/** Units of projets sociaux and plans matching `q`, shown beside the fiche results (none without a query). */
-async function renderDocumentHits(section, q) {
-  const ticket = ++latest;
-  if (!q) {
-    section.hidden = true;
-    section.replaceChildren();
-    return;
-  }
-  let result;
-  try {
-    const query = new URLSearchParams({ q, size: String(HITS_SHOWN) });
-    result = await cached(`documents?${query}`, () => getJSON(`api/documents?${query}`));
-  } catch {
-    result = null; // the fiches are the page's subject: a failure here hides this section only
-  }
-  if (ticket !== latest) return;
-  if (!result || !result.total) {
-    section.hidden = true;
-    section.replaceChildren();
-    return;
-  }
-  const total = result.total;
-  setChildren(section,
-    el('h2', { id: 'documents-heading', text: 'Dans les projets sociaux et plans fédéraux' }),
-    el('p', { class: 'count', text: `${formatInteger(total)} ${plural(total, 'partie contient', 'parties contiennent')} ces mots${total > HITS_SHOWN ? ` ; les ${HITS_SHOWN} premières` : ''}.` }),
-    el('ol', { class: 'results' }, result.hits.map(hitCard)));
-  section.hidden = false;
-}
-
-/**
- * Show the matching units after the fiche results of the search page, whenever they change: the results'
- * count (a live region every search rewrites) says when; the address gives the query.
- */
-export function attachDocumentHits() {
-  const pager = document.getElementById('pager');
-  const count = document.getElementById('count');
-  if (!pager || !count) return;
-  const section = documentSection();
-  pager.after(section);
-  const update = () => renderDocumentHits(section, (new URLSearchParams(window.location.search).get('q') || '').trim());
-  new MutationObserver(update).observe(count, { childList: true, characterData: true, subtree: true });
-  update();
 }
 
 // ---- The document page -----------------------------------------------------------------
@@ -119,7 +78,7 @@ function header(doc) {
   const where = [];
   if (doc.structure) {
     where.push(el('li', {}, el('span', { class: 'figure-label', text: `Structure${NBSP}: ` }),
-      el('a', { href: structureUrl(doc.structure) }, doc.structure)));
+      el('a', { href: structureUrl(doc) }, doc.structure)));
   }
   if (doc.territoire) where.push(el('li', {}, el('span', { class: 'figure-label', text: `Territoire${NBSP}: ` }), doc.territoire));
   if (doc.source_file) where.push(el('li', {}, el('span', { class: 'figure-label', text: `Fichier${NBSP}: ` }), doc.source_file));

@@ -32,6 +32,9 @@ export function loadCatalogue(catalogue) {
 }
 
 export const DEFAULT_SORT = 'pertinence';
+// `type=`: only the fiches, or only the parts of projets sociaux or plans fédéraux (`page_parties=` pages them;
+// see document-types.js). Neither reaches the fiche search.
+export const DOCUMENT_TYPES = ['fiche', 'projet_social', 'plan_federal'];
 export const COMPARE_MAX = 4;
 
 
@@ -41,7 +44,7 @@ export function emptyState() {
   const ranges = {};
   for (const k of RANGE_KEYS) ranges[k] = '';
   return {
-    q: '', filters, ranges, sort: DEFAULT_SORT, page: 1, fiche: null, compare: [], comparer: false, selection: [], searches: [],
+    q: '', filters, ranges, sort: DEFAULT_SORT, page: 1, type: null, partiesPage: 1, fiche: null, compare: [], comparer: false, selection: [], searches: [],
   };
 }
 
@@ -63,6 +66,9 @@ export function parseState(search) {
   state.sort = SORTS.includes(sort) ? sort : DEFAULT_SORT;
   const page = parseInt(params.get('page') || '1', 10);
   state.page = Number.isFinite(page) && page > 0 ? page : 1;
+  state.type = DOCUMENT_TYPES.includes(params.get('type')) ? params.get('type') : null;
+  const partiesPage = parseInt(params.get('page_parties') || '1', 10);
+  state.partiesPage = state.type && Number.isFinite(partiesPage) && partiesPage > 0 ? partiesPage : 1;
   state.fiche = params.get('fiche') || null;
   state.compare = idList(params.get('compare')).slice(0, COMPARE_MAX);
   state.comparer = params.get('comparer') === '1' && state.compare.length > 0;
@@ -93,6 +99,8 @@ export function searchKey(state) {
 /** The page URL of a state (relative: `?q=…&fiche=…`). */
 export function stateUrl(state) {
   const params = searchParams(state);
+  if (state.type) params.set('type', state.type);
+  if (state.type && state.partiesPage > 1) params.set('page_parties', String(state.partiesPage));
   if (state.fiche) params.set('fiche', state.fiche);
   let text = params.toString();
   if (state.compare.length) {

@@ -19,15 +19,17 @@ def search_documents(
     request: Request,
     runtime: RuntimeDep,
     q: Annotated[str, Query(max_length=500, description="Mots cherchés (mêmes règles que pour les fiches).")] = "",
-    type: Annotated[list[Literal["projet_social", "plan_federal"]] | None,
-                    Query(description="Type de document (répétable).")] = None,
+    type: Annotated[list[Literal["fiche", "projet_social", "plan_federal"]] | None,
+                    Query(description="Type (répétable) : fiche, projet_social, plan_federal. La facette `type` "
+                                      "compte les fiches que la même recherche trouve (/api/fiches) ; aucune "
+                                      "partie n'est une fiche.")] = None,
     structure: Annotated[list[str] | None, Query(description="Structure (répétable).")] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     size: Annotated[int, Query(ge=1, le=document_service.MAX_SIZE)] = 20,
 ) -> DocumentsResult:
     """Les parties (objectif général, thème, section) qui contiennent tous les mots cherchés, ou à défaut
-    les plus proches (`approchants`), avec les facettes `type` et `structure`. Les fiches sont dans
-    `/api/fiches`."""
+    les plus proches (`approchants`), avec les facettes `type` (fiche, projet social, plan fédéral) et
+    `structure`. Les fiches elles-mêmes sont dans `/api/fiches`."""
     document_service.check_parameters(request.query_params.keys())
     return document_service.search_documents(runtime, q, list(type or []), structure, page, size)
 

@@ -292,6 +292,9 @@ class DocumentRef(Envelope):
     type: Literal["projet_social", "plan_federal"]
     type_label: str = Field(description="« Projet social » ou « Plan fédéral ».")
     structure: str | None = None
+    structure_id: str | None = Field(default=None, description="La structure du catalogue qui porte ce nom (même "
+                                     "rapprochement que pour les fiches), si une seule le porte : "
+                                     "/api/structures/{structure_id}.")
     territoire: str | None = None
     periode: str | None = Field(default=None, description="Période du projet, par exemple « 2021/2024 ».")
 
@@ -325,7 +328,8 @@ class UnitHit(UnitOut):
 class DocumentFacetValue(Envelope):
     value: str
     label: str
-    count: int = Field(description="Parties du résultat qui ont cette valeur (hors sélection de cette facette).")
+    count: int = Field(description="Parties du résultat qui ont cette valeur (hors sélection de cette facette) ; "
+                                   "pour le type « fiche » : les fiches que la même recherche trouve (/api/fiches).")
     selected: bool
 
 
@@ -337,7 +341,7 @@ class DocumentsResult(Envelope):
     size: int
     hits: list[UnitHit]
     approchants: list[UnitHit] = Field(description="Si aucune partie ne contient tous les mots : les plus proches.")
-    facets: dict[str, list[DocumentFacetValue]] = Field(description="type (projet social, plan fédéral), structure.")
+    facets: dict[str, list[DocumentFacetValue]] = Field(description="type (fiche, projet social, plan fédéral), structure.")
 
 
 class DocumentDetail(DocumentRef):

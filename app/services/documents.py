@@ -19,16 +19,21 @@ from app.domain.documents import DOCUMENT_TYPES, Document, DocumentNotFound, Doc
 from app.domain.envelopes import DocumentDetail, DocumentsResult
 from app.domain.errors import InvalidParameter, StoreUnavailable
 from app.domain.records import Rejected, Source
+from app.search.params import SearchParams
 from app.search.thesaurus import Thesaurus
 from app.search.thesaurus import load as load_thesaurus
 from app.search.units import FACETS, UnitRow, UnitSnapshot, search_units
+from app.services import fiches as fiche_service
 from app.services.registry import PerRuntime
 from app.services.runtime import Runtime
+from app.services.structures import ids_by_name
 from ingest.detect import read_document
 from ingest.importer import ImportReport, import_sources
 
 log = logging.getLogger("fiches.import")
 MAX_SIZE = 100
+FICHE = "fiche"
+TYPES = {FICHE: "Fiche", **DOCUMENT_TYPES}  # the values of the `type` facet, in the order shown
 
 
 @dataclass
@@ -116,10 +121,11 @@ def _row(doc: Document, unit: DocumentUnit) -> UnitRow:
     )
 
 
-def _document_ref(row: UnitRow) -> dict[str, Any]:
+def _document_ref(row: UnitRow, structure_ids: dict[str, str]) -> dict[str, Any]:
     return {"id": row.document_id, "title": row.document_title, "type": row.type,
             "type_label": DOCUMENT_TYPES.get(row.type, row.type), "structure": row.structure,
-            "territoire": row.territoire, "periode": row.periode}
+            "structure_id": structure_ids.get(row.structure or ""), "territoire": row.territoire,
+            "periode": row.periode}
 
 
 def _unit(row: UnitRow | DocumentUnit) -> dict[str, Any]:
@@ -139,25 +145,42 @@ def check_parameters(names: Iterable[str]) -> None:
                                f"{', '.join(PARAMETERS)}.", unknown=unknown[:20], allowed=list(PARAMETERS))
 
 
+def _fiche_total(runtime: Runtime, q: str) -> int:
+    """How many fiches the fiche search finds for ``q`` (its own service, its own result-set rules): its
+    ``total_fiches`` (its ``total`` counts actions, near-duplicate fiches folded into one)."""
+    return int(fiche_service.search(runtime, SearchParams.from_query([("q", q), ("size", "1")]))["total_fiches"])
+
+
+def _type_facet(runtime: Runtime, q: str, units: list[tuple[str, int]], chosen: list[str]) -> list[dict[str, Any]]:
+    """The three kinds, always, in order: fiches (counted by the fiche search), projets sociaux, plans."""
+    counts = {FICHE: _fiche_total(runtime, q), **dict(units)}
+    return [{"value": value, "label": label, "count": counts.get(value, 0), "selected": value in chosen}
+            for value, label in TYPES.items()]
+
+
 def search_documents(runtime: Runtime, q: str = "", types: list[str] | None = None,
                      structures: list[str] | None = None, page: int = 1, size: int = 20) -> DocumentsResult:
-    bad = [t for t in types or [] if t not in DOCUMENT_TYPES]
+    """Units matching ``q``; ``types`` may name ``fiche`` (no unit is a fiche: the fiches are in /api/fiches),
+    which only the ``type`` facet counts."""
+    bad = [t for t in types or [] if t not in TYPES]
     if bad:
-        raise InvalidParameter(f"Type de document inconnu : {', '.join(bad)}. Valeurs permises : "
-                               f"{', '.join(DOCUMENT_TYPES)}.", invalid=bad)
+        raise InvalidParameter(f"Type inconnu : {', '.join(bad)}. Valeurs permises : {', '.join(TYPES)}.", invalid=bad)
     if page < 1 or not 1 <= size <= MAX_SIZE:
         raise InvalidParameter(f"page commence à 1 ; size va de 1 à {MAX_SIZE}.")
     index = _index(runtime)
     filters = {"type": types or [], "structure": structures or []}
     found = search_units(index.current(), index.thesaurus, q[:500], filters, page, size)
-    facets = {name: [{"value": value, "label": DOCUMENT_TYPES.get(value, value) if name == "type" else value,
-                      "count": count, "selected": value in filters[name]}
-                     for value, count in found["facets"][name]]
-              for name in FACETS}
+    facets = {"type": _type_facet(runtime, q[:500], found["facets"]["type"], filters["type"])}
+    facets.update({name: [{"value": value, "label": value, "count": count, "selected": value in filters[name]}
+                          for value, count in found["facets"][name]]
+                   for name in FACETS if name != "type"})
+    rows = [row for row, _ in [*found["hits"], *found["approchants"]]]
+    linked = ids_by_name(runtime, (row.structure for row in rows))
     return DocumentsResult.model_validate({
         "total": found["total"], "page": page, "size": size,
-        "hits": [{**_unit(row), "document": _document_ref(row), "score": round(s, 4)} for row, s in found["hits"]],
-        "approchants": [{**_unit(row), "document": _document_ref(row), "score": 0.0}
+        "hits": [{**_unit(row), "document": _document_ref(row, linked), "score": round(s, 4)}
+                 for row, s in found["hits"]],
+        "approchants": [{**_unit(row), "document": _document_ref(row, linked), "score": 0.0}
                         for row, _ in found["approchants"]],
         "facets": facets,
     })
@@ -171,6 +194,6 @@ def document_detail(runtime: Runtime, doc_id: str) -> DocumentDetail:
     doc, units = found
     return DocumentDetail.model_validate({
         "id": doc.id, "title": doc.title, "type": doc.type, "type_label": DOCUMENT_TYPES.get(doc.type, doc.type),
-        "structure": doc.structure, "territoire": doc.territoire, "periode": doc.periode,
-        "source_file": doc.source_file, "units": [_unit(unit) for unit in units],
+        "structure": doc.structure, "structure_id": ids_by_name(runtime, [doc.structure]).get(doc.structure or ""),
+        "territoire": doc.territoire, "periode": doc.periode, "source_file": doc.source_file, "units": [_unit(unit) for unit in units],
     })

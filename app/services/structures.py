@@ -14,18 +14,18 @@ import io
 import json
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.domain.envelopes import FacetInfo, StructureDetail, StructureFiche
 from app.domain.errors import InvalidParameter, StructureNotFound
 from app.domain.fields import MAX_PAGE_SIZE, PAGE_SIZE
 from app.domain.structure_store import FICHES, STRUCTURES
-from app.domain.structures import STRUCTURE_EXPORT_FIELDS, STRUCTURE_FACETS
+from app.domain.structures import STRUCTURE_EXPORT_FIELDS, STRUCTURE_FACETS, name_key
 from app.domain.text import compare_key
 from app.services.runtime import Runtime
 
@@ -159,6 +159,27 @@ def detail(runtime: Runtime, structure_id: str) -> StructureDetail:
         fiches = [StructureFiche(**dict(f)) for f in connection.execute(stmt).mappings()]
     data = {name: value for name, value in dict(row).items() if name not in ("structure_key", "content_hash")}
     return StructureDetail.model_validate({**data, "fiches": fiches})
+
+
+def ids_by_name(runtime: Runtime, names: Iterable[str | None]) -> dict[str, str]:
+    """The structure id of each name (as fiches are linked: ``name_key``, without case, accents or « CS »
+    prefix) that exactly one structure of the store bears, whatever its département; a name no structure
+    or several (in several départements) bear is left out."""
+    keys = {name: key for name in dict.fromkeys(n for n in names if n) if (key := name_key(name))}
+    if not keys:
+        return {}
+    column = STRUCTURES.c.structure_key  # "name|DEP" (LIKE, not a range: collations may ignore the "|")
+    wanted = or_(*(column.like(_like_escape(k) + "|%", escape="\\") for k in set(keys.values())))
+    with runtime.store.engine.connect() as connection:
+        rows = connection.execute(select(STRUCTURES.c.id, column).where(wanted)).all()
+    found: dict[str, list[str]] = {}
+    for structure, linked in rows:
+        found.setdefault(linked.split("|", 1)[0], []).append(structure)
+    return {name: found[k][0] for name, k in keys.items() if len(found.get(k, [])) == 1}
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _export_row(row: dict[str, Any]) -> dict[str, Any]:

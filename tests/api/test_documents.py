@@ -44,7 +44,8 @@ def test_the_four_seed_documents_become_documents_and_units(imported):
     client = imported
     result = _units(client)
     assert result["total"] == 32 + 8 + 9 + 3
-    assert {f["value"]: f["count"] for f in result["facets"]["type"]} == {"projet_social": 49, "plan_federal": 3}
+    assert {f["value"]: f["count"] for f in result["facets"]["type"]} == {"fiche": 25, "projet_social": 49,
+                                                                          "plan_federal": 3}
     grid = _document_of(client, "Projet social")
     assert (grid["type_label"], len(grid["units"]), grid["structure"], grid["periode"]) == ("Projet social", 9, None, None)
     plan = _document_of(client, "Des organisations sur les territoires")
@@ -103,6 +104,7 @@ def test_document_responses_match_the_schema(imported):
     _check(spec, "/api/documents/{document_id}", "get", imported.get(f"/api/documents/{doc_id}"))
     _check(spec, "/api/documents/{document_id}", "get", imported.get("/api/documents/inconnu"))
     _check(spec, "/api/documents", "get", imported.get("/api/documents", params={"type": "fiche"}))
+    _check(spec, "/api/documents", "get", imported.get("/api/documents", params={"type": "inconnu"}))
     assert imported.get("/api/documents", params={"page": 0}).status_code == 422
 
 
@@ -118,3 +120,101 @@ def test_control_characters_never_reach_the_database(client):
 def test_an_unknown_parameter_lists_the_allowed_ones(client):
     body = client.get("/api/documents", params={"taille": 3}).json()
     assert body["error"]["status"] == 422 and "Paramètres permis : q, type, structure, page, size" in body["error"]["message"]
+
+
+QUERIES = ["", "habitants", "gouvernance", "aide aux devoirs", "indicateurs particip", "zorglub"]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_the_type_facet_counts_fiches_by_the_fiche_search_and_units_by_type(imported, q):
+    facet = _units(imported, q=q)["facets"]["type"]
+    assert [(f["value"], f["label"], f["selected"]) for f in facet] == [
+        ("fiche", "Fiche", False), ("projet_social", "Projet social", False), ("plan_federal", "Plan fédéral", False)]
+    counts = {f["value"]: f["count"] for f in facet}
+    fiches = imported.get("/api/fiches", params={"q": q, "size": 1})
+    assert fiches.status_code == 200 and counts["fiche"] == fiches.json()["total_fiches"]
+    for kind in ("projet_social", "plan_federal"):
+        assert counts[kind] == _units(imported, q=q, type=kind)["total"]
+    assert counts["projet_social"] + counts["plan_federal"] == _units(imported, q=q)["total"]
+
+
+def test_choosing_a_type_selects_it_and_keeps_the_other_counts(imported):
+    every = {f["value"]: f["count"] for f in _units(imported, q="habitants")["facets"]["type"]}
+    assert every["fiche"] > 0 and every["projet_social"] > 0
+    for chosen in ("fiche", "projet_social", "plan_federal"):
+        result = _units(imported, q="habitants", type=chosen)
+        facet = result["facets"]["type"]
+        assert [f["value"] for f in facet if f["selected"]] == [chosen]
+        assert {f["value"]: f["count"] for f in facet} == every  # a facet is counted without its own selection
+        assert all(h["document"]["type"] == chosen for h in result["hits"])
+    assert _units(imported, q="habitants", type="fiche")["total"] == 0  # no unit is a fiche
+    both = _units(imported, q="habitants", type=["fiche", "plan_federal"])
+    assert [f["value"] for f in both["facets"]["type"] if f["selected"]] == ["fiche", "plan_federal"]
+    assert both["total"] == every["plan_federal"]
+    paged = _units(imported, type="projet_social", size=20, page=3)
+    assert (paged["total"], len(paged["hits"])) == (49, 9)
+
+
+def test_an_unknown_type_is_refused_in_the_one_error_shape(imported):
+    response = imported.get("/api/documents", params={"q": "habitants", "type": "fiches"})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["status"], error["code"]) == (422, "invalid_parameter")
+    problem = error["detail"]["problems"][0]  # the app's one shape for a value its schema refuses: where and what is allowed
+    assert problem["parametre"].startswith("type") and all(
+        value in problem["message"] for value in ("fiche", "projet_social", "plan_federal"))
+
+
+def test_a_document_links_to_its_structure_when_one_structure_bears_its_name(imported, settings):
+    from app.domain.db import make_engine
+    from app.domain.structure_store import upsert_structures
+    from app.domain.structures import StructureBase, structure_id
+
+    def remiremont():
+        hits = _units(imported, q="gouvernance", structure="Centre Social de Remiremont")["hits"]
+        assert hits
+        detail = imported.get(f"/api/documents/{hits[0]['document']['id']}").json()
+        return {h["document"]["structure_id"] for h in hits}, detail["structure_id"]
+
+    assert remiremont() == ({None}, None)  # no such structure in the store yet: no link
+    engine = make_engine(settings.database_url)
+    try:
+        upsert_structures(engine, [StructureBase(nom="CS REMIREMONT", type_structure="CS", departement_code="88")])
+        expected = structure_id("CS REMIREMONT", "88")
+        assert remiremont() == ({expected}, expected)  # « Centre Social de Remiremont » is « CS REMIREMONT »
+        assert imported.get(f"/api/structures/{expected}").status_code == 200
+        unrelated = _units(imported, q="hors les murs")["hits"]
+        assert all(h["document"]["structure_id"] is None for h in unrelated)
+        upsert_structures(engine, [StructureBase(nom="Centre social Remiremont", departement_code="54")])
+        assert remiremont() == ({None}, None)  # two structures bear that name: which one is not known
+    finally:
+        engine.dispose()
+
+
+def test_structure_lookup_by_name_never_matches_another_name(client, settings):
+    """Any text (LIKE wildcards, backslashes, prefixes only) finds a structure only when its folded name is
+    exactly that structure's."""
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis import strategies as st
+
+    from app.domain.structure_store import upsert_structures
+    from app.domain.structures import StructureBase, name_key, structure_id
+    from app.services.runtime import Runtime
+    from app.services.structures import ids_by_name
+
+    with Runtime(settings) as runtime:
+        upsert_structures(runtime.engine, [StructureBase(nom="CS Le_Moulin 100%", departement_code="31"),
+                                           StructureBase(nom="Centre social Les Tilleuls", departement_code="69")])
+        moulin, tilleuls = structure_id("CS Le_Moulin 100%", "31"), structure_id("Centre social Les Tilleuls", "69")
+        assert ids_by_name(runtime, ["le moulin 100", "LES TILLEULS", "Les Tilleul", None, ""]) == {
+            "le moulin 100": moulin, "LES TILLEULS": tilleuls}
+
+        @hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(st.text(alphabet=st.sampled_from("lesTiu_%\\|moulin 10é"), max_size=20))
+        def check(name):
+            found = ids_by_name(runtime, [name])
+            expected = {"le moulin 100": moulin, "les tilleuls": tilleuls}.get(name_key(name))
+            assert found == ({name: expected} if expected else {})
+
+        check()

@@ -10,6 +10,8 @@ import pytest
 
 from app.domain.db import make_engine
 from app.domain.document_store import DocumentStore
+from app.domain.structure_store import upsert_structures
+from app.domain.structures import StructureBase, structure_id
 from ingest.detect import read_document
 from tests.browser.conftest import _start_server
 from tests.browser.helpers import SCREENSHOTS, expect
@@ -18,6 +20,7 @@ from tests.paths import SEED, SEEDS
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
+REMIREMONT = structure_id("CS REMIREMONT", "88")
 DOCUMENTS = ["000_486432dee1cf7a83.txt", "002_2fcf364e08e6fce9.txt", "003_8480cdf5dfdc581a.txt",
              "004_603e9f97119bd15b.txt"]
 
@@ -33,6 +36,9 @@ def docs_url(browser, tmp_path_factory):
             document = read_document((SEEDS / name).read_bytes(), name)
             assert document is not None
             assert store.upsert(document) == "created"
+        # « Centre Social de Remiremont » (a document's structure) is this structure, as a fiche's would be
+        upsert_structures(engine, [StructureBase(nom="CS REMIREMONT", type_structure="CS", commune="Remiremont",
+                                                 departement="Vosges", departement_code="88")])
         engine.dispose()
         yield url
 
@@ -61,7 +67,7 @@ def test_units_beside_the_results_then_a_unit_in_its_document(doc_page):
     cards.first.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/document\.html\?id=\w+&partie=\d+$"))
     unit = page.locator(".unit-focus")
-    expect(unit.locator(".unit-axis")).to_have_text(re.compile(r"^Axe [I0-9]+ : "))
+    expect(unit.locator(".unit-axis")).to_have_text(re.compile(r"^Axe [I0-9]+\s: "))
     expect(unit.get_by_role("heading", level=3, name="Objectifs opérationnels")).to_be_visible()
     expect(unit.locator(".unit-objectives li")).to_have_count(3)
     expect(unit.get_by_role("heading", level=3, name="Indicateurs de résultats")).to_be_visible()
@@ -92,11 +98,17 @@ def test_a_plan_theme_and_a_structure_link(doc_page):
     assert_no_violations(page, "a federation plan's theme")
 
     page.goto("/?q=gouvernance%20associative")
+    card = page.locator("#documents-results article.unit-card", has_text="Renforcer la gouvernance associative")
+    expect(card.get_by_role("link", name="Centre Social de Remiremont")).to_have_attribute(
+        "href", f"./?structure={REMIREMONT}")
     page.locator("#documents-results a", has_text="Renforcer la gouvernance associative").click()
     structure = page.get_by_role("link", name="Centre Social de Remiremont")
-    expect(structure).to_have_attribute("href", "./?q=Centre+Social+de+Remiremont")
+    expect(structure).to_have_attribute("href", f"./?structure={REMIREMONT}")
     page.set_viewport_size({"width": 375, "height": 800})
     assert_no_violations(page, "a slide unit on a phone")
+    structure.click()
+    expect(page).to_have_url(re.compile(rf"/\?structure={REMIREMONT}$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("CS REMIREMONT")
 
 
 def test_an_unknown_document_says_so(doc_page):
@@ -106,3 +118,88 @@ def test_an_unknown_document_says_so(doc_page):
     assert_no_violations(doc_page, "an unknown document")
     doc_page.goto("/?q=")
     expect(doc_page.locator("#documents-results")).to_be_hidden()
+
+
+def _choice(page, name):
+    return page.get_by_role("group", name="Afficher").get_by_role("radio", name=re.compile(f"^{name}"))
+
+
+def _counts(page):
+    labels = page.locator("#type-choice .type-label").all_text_contents()
+    return {label.split(" (")[0]: int(label.split(" (")[1].rstrip(")").replace("\u202f", "")) for label in labels[1:]}
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["desktop", "phone"])
+def test_choosing_a_type_is_in_the_address(open_page, docs_url, size):
+    page = open_page(docs_url, *size)
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    api = page.request.get(f"{docs_url}/api/documents?q=habitants").json()
+    expected = {f["label"]: f["count"] for f in api["facets"]["type"]}
+    fiches = page.request.get(f"{docs_url}/api/fiches?q=habitants&size=1").json()["total_fiches"]
+    assert expected["Fiche"] == fiches > 0 and expected["Projet social"] > 20
+
+    page.goto("/?q=habitants")  # no type: as before, the fiches then the first parts found
+    expect(_choice(page, "Tout")).to_be_checked()
+    expect(page.locator("#results > li").first).to_be_visible()
+    expect(page.locator("#documents-results article.unit-card")).to_have_count(6)
+    assert _counts(page) == {"Fiches": expected["Fiche"], "Projets sociaux": expected["Projet social"],
+                             "Plans fédéraux": expected["Plan fédéral"]}
+    assert_no_violations(page, f"the type choice, {size}")
+
+    _choice(page, "Projets sociaux").check()
+    expect(page).to_have_url(re.compile(r"\?q=habitants&type=projet_social$"))
+    section = page.locator("#documents-results")
+    expect(section.get_by_role("heading", level=2)).to_have_text("Projets sociaux")
+    expect(section.locator("article.unit-card")).to_have_count(20)
+    expect(page.locator("#results")).to_be_hidden()
+    expect(section.locator(".count")).to_contain_text("page 1 sur")
+    assert_no_violations(page, f"the parts of projets sociaux, {size}")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"types-projet-social-{size[0]}.png"))
+    section.get_by_role("navigation", name="Pagination des parties").get_by_role("link", name="Page 2").click()
+    expect(page).to_have_url(re.compile(r"type=projet_social&page_parties=2$"))
+    expect(section.locator(".count")).to_contain_text("page 2 sur")
+    expect(section.get_by_role("heading", level=2)).to_be_focused()
+    first_on_2 = section.locator("article.unit-card h3").first.text_content()
+    page.reload()  # the address alone gives the same view
+    expect(_choice(page, "Projets sociaux")).to_be_checked()
+    expect(section.locator("article.unit-card h3").first).to_have_text(first_on_2 or "")
+    expect(page.locator("#results")).to_be_hidden()
+
+    page.goto("/?q=habitants&type=projet_social&page_parties=40")  # past the end: the last page
+    expect(page).to_have_url(re.compile(r"type=projet_social&page_parties=2$"))
+    expect(section.locator("article.unit-card h3").first).to_have_text(first_on_2 or "")
+
+    _choice(page, "Plans fédéraux").check()
+    expect(page).to_have_url(re.compile(r"\?q=habitants&type=plan_federal$"))
+    expect(section.locator("article.unit-card")).to_have_count(expected["Plan fédéral"])
+    expect(section.locator("article.unit-card").first).to_contain_text("Plan fédéral")
+    page.reload()
+    expect(_choice(page, "Plans fédéraux")).to_be_checked()
+    assert_no_violations(page, f"the parts of plans fédéraux, {size}")
+
+    _choice(page, "Fiches").check()
+    expect(page).to_have_url(re.compile(r"\?q=habitants&type=fiche$"))
+    expect(page.locator("#results > li").first).to_be_visible()
+    expect(section).to_be_hidden()
+    page.reload()
+    expect(_choice(page, "Fiches")).to_be_checked()
+    expect(page.locator("#results > li").first).to_be_visible()
+    expect(section).to_be_hidden()
+    assert_no_violations(page, f"the fiches alone, {size}")
+
+    page.go_back()  # the history follows the choices
+    expect(_choice(page, "Plans fédéraux")).to_be_checked()
+    _choice(page, "Tout").check()
+    expect(page).to_have_url(re.compile(r"\?q=habitants$"))
+    expect(page.locator("#documents-results article.unit-card")).to_have_count(6)
+    _choice(page, "Tout").focus()  # by keyboard: the arrows choose, the focus stays on the choice
+    page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(re.compile(r"\?q=habitants&type=fiche$"))
+    expect(_choice(page, "Fiches")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(section.locator("article.unit-card").first).to_be_visible()
+    expect(_choice(page, "Projets sociaux")).to_be_focused()
+    assert blocked == [], f"blocked by the CSP: {blocked}"
