@@ -1,8 +1,7 @@
 """Projets sociaux and federation plans: stored on import, searched unit by unit, read whole.
 
-On import, each source is first offered to ``ingest.detect.read_document``: a projet social or federation
-plan is stored as a document (with its units) and does not reach the fiche importer; every other source
-goes on to it unchanged. The unit index (``app.search.units``) is built from the store, per process, and
+Documents are stored on import by ``app.services.ingestion`` (the one import path for every kind of source).
+The unit index (``app.search.units``) is built from the store, per process, and
 rebuilt when the store's documents change (a cheap version check on each search).
 """
 
@@ -10,25 +9,24 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from app.domain.document_store import DocumentStore
 from app.domain.documents import DOCUMENT_TYPES, Document, DocumentNotFound, DocumentUnit
 from app.domain.envelopes import DocumentDetail, DocumentsResult
-from app.domain.errors import InvalidParameter, StoreUnavailable
-from app.domain.records import Rejected, Source
+from app.domain.errors import InvalidParameter
+from app.domain.records import Source
 from app.search.params import SearchParams
 from app.search.thesaurus import Thesaurus
 from app.search.thesaurus import load as load_thesaurus
 from app.search.units import FACETS, UnitRow, UnitSnapshot, search_units
 from app.services import fiches as fiche_service
+from app.services.ingestion import DocumentCounts, import_all
 from app.services.registry import PerRuntime
 from app.services.runtime import Runtime
 from app.services.structures import ids_by_name
-from ingest.detect import read_document
-from ingest.importer import ImportReport, import_sources
+from ingest.importer import ImportReport
 
 log = logging.getLogger("fiches.import")
 MAX_SIZE = 100
@@ -36,55 +34,14 @@ FICHE = "fiche"
 TYPES = {FICHE: "Fiche", **DOCUMENT_TYPES}  # the values of the `type` facet, in the order shown
 
 
-@dataclass
-class DocumentCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    refused: list[Rejected] = field(default_factory=list)
-
-    @property
-    def stored(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-
-def divert_documents(sources: Iterable[Source], store: DocumentStore, counts: DocumentCounts,
-                     on_source: Callable[[], None] | None = None) -> Iterator[Source]:
-    """``sources`` without their projets sociaux and federation plans, which are stored on the way."""
-    for source in sources:
-        if on_source:
-            on_source()
-        if source.error is None:
-            doc = read_document(source.content, source.name)
-            if doc is not None:
-                try:
-                    outcome = store.upsert(doc)
-                except StoreUnavailable:
-                    raise
-                except Exception as error:  # noqa: BLE001 - the database refused this document: say why, go on
-                    reason = str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0][:300]
-                    counts.refused.append(Rejected(source.name, 1, f"Document refusé par la base de données "
-                                                                   f"({reason}) : corrigez ce texte puis relancez l'import."))
-                    continue
-                setattr(counts, outcome, getattr(counts, outcome) + 1)
-                log.info("document %s : %s (%s parties)", outcome, source.name, len(doc.units))
-                continue
-        yield source
-
-
 def import_with_documents(runtime: Runtime, sources: Iterable[Source], batch_size: int | None = None,
                           on_batch: Callable[[int], None] | None = None,
                           on_source: Callable[[], None] | None = None, jobs: int = 1,
                           ) -> tuple[ImportReport, DocumentCounts]:
-    """Import fiches and documents from ``sources`` (the CLI and the import jobs both come here)."""
-    counts = DocumentCounts()
-    store = DocumentStore(runtime.engine)
-    report = import_sources(divert_documents(sources, store, counts, on_source), runtime.store,
-                            batch_size=batch_size or runtime.settings.batch_size, on_batch=on_batch, jobs=jobs)
-    report.sources += counts.stored + len(counts.refused)
-    report.rejected += len(counts.refused)
-    report.rejections.extend(counts.refused)
-    return report, counts
+    """Import fiches, structures and documents from ``sources`` into ``runtime``'s store (the CLI and the
+    import jobs come here; the first start calls ``import_all`` directly)."""
+    return import_all(runtime.store, DocumentStore(runtime.engine), sources,
+                      batch_size or runtime.settings.batch_size, on_batch, on_source, jobs)
 
 
 # --- search ---------------------------------------------------------------------------------------------------

@@ -20,10 +20,13 @@ from sqlalchemy.engine import Engine
 
 from app.domain.config import Settings, get_settings
 from app.domain.db import init_db, make_engine
+from app.domain.document_store import DocumentStore
 from app.domain.store import Store
 from app.search.service import SearchService
 from app.services.index_writer import IndexLoop, IndexWriterRole
-from ingest.importer import ImportReport, import_paths
+from app.services.ingestion import import_all
+from ingest.importer import ImportReport
+from ingest.sources import expand, iter_sources
 
 log = logging.getLogger("fiches")
 
@@ -56,15 +59,17 @@ class Runtime:
         return self.index_role.is_writer
 
     def seed_if_empty(self) -> ImportReport | None:
-        """Import the shipped sample fiches when the store is empty (first start). Returns the report."""
+        """Import the shipped sample data (fiches and projets sociaux) when the store is empty (first start).
+        Returns the report."""
         if not self.settings.seed_on_start or self.store.count() > 0:
             return None
         data_dir = self.settings.data_dir
         if not data_dir.is_dir():
             log.warning("pas de données d'exemple dans %s", data_dir)
             return None
-        report = import_paths([str(data_dir)], self.store, batch_size=self.settings.batch_size)
-        log.info("premier démarrage : %s fiches d'exemple importées", report.created)
+        report, documents = import_all(self.store, DocumentStore(self.engine), iter_sources(expand([str(data_dir)])),
+                                       self.settings.batch_size)
+        log.info("premier démarrage : %s fiches et %s documents d'exemple importés", report.created, documents.created)
         return report
 
     def start(self) -> None:
