@@ -8,8 +8,12 @@ and the stored rows are the same. Grouping and storing stay in the importing pro
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -82,12 +86,26 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     thread holds."""
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_die_with_parent, initargs=(os.getpid(),))
     if "forkserver" not in methods:  # pragma: no cover - platforms without fork
         return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_die_with_parent,
+                               initargs=(None,))
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """A worker is killed with its parent (Linux): a worker that outlived a killed import would keep the
+    import's database socket (inherited through fork) open, and with it the locks of its open transaction,
+    until the next import timed out on them. ``parent`` is the pid the worker was forked from, if known."""
+    if not sys.platform.startswith("linux"):  # pragma: no cover
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if parent is not None and os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 def read_sources(sources: Iterable[Source], limits: Limits, jobs: int = 1,

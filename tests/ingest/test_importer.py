@@ -93,6 +93,19 @@ def _big_corpus(folder: Path, copies: int) -> int:
     return copies * 25
 
 
+def _children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_kill_9_during_import_then_rerun_gives_exactly_the_right_set(database_url, tmp_path):
     from app.domain.db import init_db, make_engine
     from app.domain.store import Store
@@ -102,7 +115,7 @@ def test_kill_9_during_import_then_rerun_gives_exactly_the_right_set(database_ur
     expected = _big_corpus(corpus, 40)  # 1 000 fiches
     env = {**os.environ, "DATABASE_URL": database_url, "FICHES_INDEX_DIR": str(tmp_path / "index"),
            "FICHES_SEED_ON_START": "false"}
-    cmd = [sys.executable, "-m", "app.cli", "import", str(corpus), "--quiet", "--batch-size", "50"]
+    cmd = [sys.executable, "-m", "app.cli", "import", str(corpus), "--quiet", "--batch-size", "50", "--jobs", "2"]
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     engine = make_engine(database_url)
     init_db(engine)
@@ -110,8 +123,14 @@ def test_kill_9_during_import_then_rerun_gives_exactly_the_right_set(database_ur
     deadline = time.monotonic() + 120
     while store.count() < 200 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert workers, "the import parses 40 files with a pool of 2 processes"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    deadline = time.monotonic() + 10  # the parsing workers die with the import (else they would keep its
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:  # socket)
+        time.sleep(0.05)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a parsing worker outlived the import"
     partial = store.count()
     assert 0 < partial < expected, "the import was not interrupted mid-way"
     assert partial % 50 == 0 or partial == expected, "a batch was half-written"
