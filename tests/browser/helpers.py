@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -50,6 +51,11 @@ Budget global : 1 200 € <iframe src="javascript:window.__xss='iframe'"></ifram
 - Nombre de personnes mobilisés pour cette action
 1 animatrice à mi-temps
 """
+
+
+def wait_for_answer(page) -> None:
+    """Wait until the count shows the answer, not the loading state a shared link shows at once."""
+    expect(page.locator("#count")).not_to_have_text(re.compile(r"^\s*$|Recherche en cours"))
 
 
 def api(base_url: str, path: str, params=None) -> dict:

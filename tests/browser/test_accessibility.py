@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.browser.helpers import AXE, api, expect
+from tests.browser.helpers import AXE, api, expect, wait_for_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -52,7 +52,7 @@ def test_axe_search_page(page):
 
 def test_axe_results_page_with_filters_and_no_result(page):
     page.goto("/?q=parentalit%C3%A9&dimension=Citoyennet%C3%A9&budget_min=100")
-    expect(page.locator("#count")).not_to_be_empty()
+    wait_for_answer(page)
     page.locator("#chips").get_by_role("button").first.wait_for()
     assert_no_violations(page, "a results page with filters")
     page.goto("/?q=zzzqqqxxx&statut=Termin%C3%A9e")

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.helpers import api, expect
+from tests.browser.helpers import api, expect, wait_for_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -57,7 +57,7 @@ def ids_of(page, selector: str) -> list[str]:
 def test_tableur_csv_is_the_default_export_and_reads_back_in_french(open_page, app_url, size, tmp_path):
     page = open_page(app_url, *size)
     page.goto("/?q=repair+caf%C3%A9")
-    expect(page.locator("#count")).not_to_be_empty()
+    wait_for_answer(page)
     menu = page.locator("#exports summary")
     expect(page.locator("#export-tableur")).to_be_hidden()
     menu.click()

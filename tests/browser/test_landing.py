@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import api, count_re, expect
+from tests.browser.helpers import api, count_re, expect, wait_for_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -81,7 +81,7 @@ def test_fiche_highlights_steps_through_the_result_and_copies_its_link(open_page
 
 def test_ranges_accept_thousands_and_report_an_inverted_url(page, app_url):
     page.goto("/")
-    expect(page.locator("#count")).not_to_be_empty()
+    wait_for_answer(page)
     page.locator("#range-budget_min").fill("10k")
     page.locator("#range-budget_max").fill("15 k€")
     page.locator("#range-budget_max").press("Enter")

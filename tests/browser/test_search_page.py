@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.helpers import api, card_titles, count_text, expect, normalise_spaces
+from tests.browser.helpers import api, card_titles, count_text, expect, normalise_spaces, wait_for_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -141,7 +141,7 @@ def test_type_filter_open_back_share_sort_page_export(page, app_url, ground_trut
 
 def test_export_links_follow_the_query(page, app_url):
     page.goto("/?q=emploi&dimension=Services&page=2&sort=recent")
-    expect(page.locator("#count")).not_to_be_empty()
+    wait_for_answer(page)
     for link, fmt in (("#export-csv", "csv"), ("#export-json", "json")):
         href = page.locator(link).get_attribute("href")
         parsed = urlsplit(href)
@@ -210,7 +210,7 @@ def test_near_duplicates_fold_under_their_first_fiche(page, app_url):
     same = [h for h in answer["hits"] if h["title"].startswith("Bienvenue !")]
     assert len(same) == 1 and len(same[0]["autres"]) == 1, "the seed holds the Ségala-Limargue fiche twice"
     page.goto("/?q=S%C3%A9gala-Limargue")
-    expect(page.locator("#count")).not_to_be_empty()
+    wait_for_answer(page)
     cards = page.locator("#results > li > article", has=page.locator(".card-title", has_text="Bienvenue !"))
     expect(cards).to_have_count(1)
     leader, follower = same[0], same[0]["autres"][0]

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.helpers import api, count_re, expect
+from tests.browser.helpers import api, count_re, expect, wait_for_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -121,7 +121,7 @@ def expect_map_matches_facet(page, app_url: str, params: dict) -> None:
 def test_map_counts_click_and_keyboard(open_page, app_url, size):
     page = open_page(app_url, *size)
     page.goto("/")
-    expect(page.locator("#count")).not_to_be_empty()
+    wait_for_answer(page)
     open_filters(page, size)
     expect(page.locator("#map svg")).to_be_visible()
     expect_map_matches_facet(page, app_url, {})
@@ -173,13 +173,13 @@ def test_map_counts_click_and_keyboard(open_page, app_url, size):
 def test_map_follows_the_query(open_page, app_url):
     page = open_page(app_url, *DESKTOP)
     page.goto("/?q=parentalit%C3%A9")
-    expect(page.locator("#count")).not_to_be_empty()
+    wait_for_answer(page)
     expect_map_matches_facet(page, app_url, {"q": "parentalité"})
 
 
 def test_map_reads_names_codes_and_both(page):
     page.goto("/")
-    expect(page.locator("#count")).not_to_be_empty()
+    wait_for_answer(page)
     found = page.evaluate("""async () => {
         const m = await import('./map.js');
         return ['Sarthe', '72', 'Sarthe (72)', '2A', 'Corse-du-Sud', 'La Réunion', '974', "Côte-d'Or",
