@@ -74,13 +74,14 @@ def import_cmd(
                 progress.advance(task, count)
                 progress.refresh()
 
-            crawler = Crawler(runtime.settings.crawl_cache_dir, crawl_options(runtime.settings)) if crawl else None
             sources = iter_sources(names, fetcher=fetcher)
-            if crawler is not None and crawl:
-                sources = chain(sources, crawler.pages(crawl))
             workers = jobs or default_jobs()
-            if crawler is None:
-                workers = min(workers, len(names))  # one file: no pool to start
+            crawler = None
+            if crawl:
+                crawler = Crawler(runtime.settings.crawl_cache_dir, crawl_options(runtime.settings))
+                sources = chain(sources, crawler.pages(crawl))
+            else:
+                workers = min(workers, len(names))  # never more parsing processes than files
             try:
                 report, documents = import_with_documents(runtime, sources, batch_size, on_batch=advance,
                                                           jobs=workers)
