@@ -27,20 +27,10 @@ import { loadDossier } from './dossier.js';
 import { renderLanding } from './landing.js';
 import { setupSuggestions } from './suggest.js';
 import { loadStructure, openStructure, structureOf, structureUrl } from './structure.js';
+import { $, dom, plainClick } from './dom.js';
 
 const SITE = 'Fiches actions des centres sociaux';
 const TYPING_DELAY = 300;
-const $ = (id) => document.getElementById(id);
-const dom = {
-  form: $('search-form'), q: $('q'), datalist: $('q-suggestions'), busy: $('busy'),
-  filters: $('filters'), filtersToggle: $('filters-toggle'), filtersCount: $('filters-toggle-count'),
-  ranges: $('ranges-form'), facets: $('facets'), searchView: $('search-view'), heading: $('results-heading'),
-  count: $('count'), alert: $('alert'), didYouMean: $('did-you-mean'), sort: $('sort'), csv: $('export-csv'), json: $('export-json'),
-  chips: $('chips'), empty: $('empty'), results: $('results'), near: $('near'), pager: $('pager'), ficheView: $('fiche-view'),
-  compareBar: $('compare-bar'), compareView: $('compare-view'), tableur: $('export-tableur'), exports: $('exports'),
-  map: $('map'), selectionBar: $('selection-bar'), selectionView: $('selection-view'), landing: $('landing'),
-  structureView: $('structure-view'),
-};
 const sheet = setupSheet({
   sheet: dom.filters,
   toggle: dom.filtersToggle,
@@ -332,10 +322,6 @@ function showDossier(current, focus) {
 }
 
 // ---- Events ----------------------------------------------------------------------------
-
-function plainClick(event) {
-  return event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey;
-}
 
 document.addEventListener('click', (event) => {
   if (event.target.closest('button[data-compare-open]')) {
