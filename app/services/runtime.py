@@ -15,6 +15,7 @@ import logging
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
@@ -24,9 +25,10 @@ from app.domain.document_store import DocumentStore
 from app.domain.store import Store
 from app.search.service import SearchService
 from app.services.index_writer import IndexLoop, IndexWriterRole
-from app.services.ingestion import import_all
-from ingest.importer import ImportReport
-from ingest.sources import expand, iter_sources
+from app.services.ingestion import import_all, local_sources
+
+if TYPE_CHECKING:
+    from ingest.importer import ImportReport
 
 log = logging.getLogger("fiches")
 
@@ -67,7 +69,7 @@ class Runtime:
         if not data_dir.is_dir():
             log.warning("pas de données d'exemple dans %s", data_dir)
             return None
-        report, documents = import_all(self.store, DocumentStore(self.engine), iter_sources(expand([str(data_dir)])),
+        report, documents = import_all(self.store, DocumentStore(self.engine), local_sources([str(data_dir)]),
                                        self.settings.batch_size)
         log.info("premier démarrage : %s fiches et %s documents d'exemple importés", report.created, documents.created)
         return report
