@@ -63,7 +63,7 @@ class Runtime:
     def seed_if_empty(self) -> ImportReport | None:
         """Import the shipped sample data (fiches and projets sociaux) when the store is empty (first start).
         Returns the report."""
-        if not self.settings.seed_on_start or self.store.count() > 0:
+        if not self.settings.seed_on_start or not self.store.is_empty():
             return None
         data_dir = self.settings.data_dir
         if not data_dir.is_dir():
