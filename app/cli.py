@@ -1,19 +1,21 @@
-"""`fiches …`: a thin command-line layer over the library functions."""
+"""`fiches …`: a thin command-line layer over the library functions.
+
+``fiches serve`` starts the server and nothing else: the ingest stack (parsers, crawler, network client) and
+rich (progress bars, tables) are imported by the commands that use them, when they run.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+from functools import cache
 from itertools import chain
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.api.logs import log_config as json_log_config
@@ -21,17 +23,24 @@ from app.domain.errors import FichesError, StoreUnavailable, UnusableInput
 from app.services.documents import import_with_documents
 from app.services.imports import catch_up_index
 from app.services.runtime import Runtime
-from ingest.crawl import Crawler, crawl_options
 from ingest.export import export_csv, export_json
-from ingest.fetch import Fetcher
-from ingest.importer import ImportReport
-from ingest.pipeline import default_jobs
-from ingest.sources import expand, iter_sources
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ingest.importer import ImportReport
 
 app = typer.Typer(help="Fiches actions des centres sociaux : import, index, recherche.", no_args_is_help=True)
-console = Console(stderr=True)
 # Exit codes of `fiches import`: 0 clean, 1 some fiches rejected, 2 unusable input, 3 infrastructure failure.
 INFRASTRUCTURE = 3
+
+
+@cache
+def console() -> Console:
+    """The error stream, with rich's colours (made on first use: ``serve`` does without rich)."""
+    from rich.console import Console  # noqa: PLC0415 - see the module's docstring
+
+    return Console(stderr=True)
 
 
 def _first_line(error: BaseException) -> str:
@@ -57,10 +66,18 @@ def import_cmd(
         "Processus qui lisent les fichiers en parallèle (par défaut : un par cœur) ; même résultat qu'avec 1."))] = None,
 ) -> None:
     """Importer des fiches (texte SENACS, pages catalogue, ancien format, HTML, exports JSON/CSV)."""
+    # the ingest stack and rich's progress bar, for this command only (see the module's docstring)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+
+    from ingest.crawl import Crawler, crawl_options  # noqa: PLC0415
+    from ingest.fetch import Fetcher  # noqa: PLC0415
+    from ingest.pipeline import default_jobs  # noqa: PLC0415
+    from ingest.sources import expand, iter_sources  # noqa: PLC0415
+
     try:
         with _runtime() as runtime, Progress(
             TextColumn("[bold]Import"), BarColumn(), TextColumn("{task.completed} fiches"), TimeElapsedColumn(),
-            console=console, disable=quiet or json_report, transient=False,
+            console=console(), disable=quiet or json_report, transient=False,
             auto_refresh=False,  # no drawing thread: the parsing processes are forked from this one
         ) as progress:
             runtime.migrate()
@@ -90,16 +107,16 @@ def import_cmd(
                     crawler.close()
             index_error = catch_up_index(runtime)
     except StoreUnavailable as exc:
-        console.print(f"[red]Erreur d'infrastructure :[/red] {exc.message}")
+        console().print(f"[red]Erreur d'infrastructure :[/red] {exc.message}")
         raise typer.Exit(INFRASTRUCTURE) from exc
     except (OperationalError, InterfaceError) as exc:
-        console.print(f"[red]Erreur d'infrastructure :[/red] base de données inaccessible ({_first_line(exc)}).")
+        console().print(f"[red]Erreur d'infrastructure :[/red] base de données inaccessible ({_first_line(exc)}).")
         raise typer.Exit(INFRASTRUCTURE) from exc
     except OSError as exc:
-        console.print(f"[red]Erreur d'infrastructure :[/red] base ou index inaccessible ({exc}).")
+        console().print(f"[red]Erreur d'infrastructure :[/red] base ou index inaccessible ({exc}).")
         raise typer.Exit(INFRASTRUCTURE) from exc
     except FichesError as exc:
-        console.print(f"[red]Erreur :[/red] {exc.message}")
+        console().print(f"[red]Erreur :[/red] {exc.message}")
         raise typer.Exit(2) from exc
     if json_report:
         print(json.dumps({**report.as_dict(), "index_error": index_error, "documents": documents.stored},
@@ -107,39 +124,41 @@ def import_cmd(
     else:
         _print_report(report)
         if documents.stored:
-            console.print(f"Projets sociaux et plans fédéraux : {documents.created} créé(s), {documents.updated} "
-                          f"mis à jour, {documents.unchanged} inchangé(s).")
+            console().print(f"Projets sociaux et plans fédéraux : {documents.created} créé(s), {documents.updated} "
+                            f"mis à jour, {documents.unchanged} inchangé(s).")
         if crawler is not None:
             stats = crawler.stats
-            console.print(f"Exploration : {stats.fetched} page(s) téléchargée(s), {stats.from_cache} relue(s) du "
-                          f"cache, {stats.retries} nouvel(s) essai(s), {len(stats.skipped)} ignorée(s).")
+            console().print(f"Exploration : {stats.fetched} page(s) téléchargée(s), {stats.from_cache} relue(s) du "
+                            f"cache, {stats.retries} nouvel(s) essai(s), {len(stats.skipped)} ignorée(s).")
             for item in stats.skipped[:20]:
-                console.print(f"[yellow]Ignorée :[/yellow] {item}")
+                console().print(f"[yellow]Ignorée :[/yellow] {item}")
     if index_error:
-        console.print(f"[red]Erreur d'infrastructure :[/red] index inaccessible ({index_error}). Les fiches sont "
-                      "enregistrées ; relancez « fiches reindex » une fois le disque réparé.")
+        console().print(f"[red]Erreur d'infrastructure :[/red] index inaccessible ({index_error}). Les fiches sont "
+                        "enregistrées ; relancez « fiches reindex » une fois le disque réparé.")
         raise typer.Exit(INFRASTRUCTURE)
     raise typer.Exit(report.exit_code)
 
 
 def _print_report(report: ImportReport) -> None:
+    from rich.table import Table  # noqa: PLC0415 - see the module's docstring
+
     table = Table(title="Résumé de l'import", show_header=False)
     for label, value in (("Créées", report.created), ("Mises à jour", report.updated),
                          ("Inchangées", report.unchanged), ("Rejetées", report.rejected),
                          ("Doublons regroupés", report.duplicates_grouped)):
         table.add_row(label, str(value))
-    console.print(table)
+    console().print(table)
     if report.structures:
-        console.print("Structures : {created} créée(s), {updated} mise(s) à jour, {unchanged} inchangée(s), "
-                      "{fiches_linked} fiche(s) reliée(s).".format(**report.structures))
+        console().print("Structures : {created} créée(s), {updated} mise(s) à jour, {unchanged} inchangée(s), "
+                        "{fiches_linked} fiche(s) reliée(s).".format(**report.structures))
     for item in report.unusable:
-        console.print(f"[red]Illisible :[/red] {item}")
+        console().print(f"[red]Illisible :[/red] {item}")
     for rejection in report.rejections[:50]:
-        console.print(f"[yellow]Rejetée :[/yellow] {rejection}")
+        console().print(f"[yellow]Rejetée :[/yellow] {rejection}")
     if len(report.rejections) > 50:
-        console.print(f"… et {len(report.rejections) - 50} autres rejets.")
+        console().print(f"… et {len(report.rejections) - 50} autres rejets.")
     if report.warnings:
-        console.print(f"{len(report.warnings)} avertissement(s) : relancez avec --json pour la liste.")
+        console().print(f"{len(report.warnings)} avertissement(s) : relancez avec --json pour la liste.")
 
 
 @app.command("export")
@@ -149,7 +168,7 @@ def export_cmd(
 ) -> None:
     """Exporter toutes les fiches en JSON ou en CSV (réimportables)."""
     if fmt not in ("json", "csv"):
-        console.print("[red]Erreur :[/red] --format doit valoir json ou csv.")
+        console().print("[red]Erreur :[/red] --format doit valoir json ou csv.")
         raise typer.Exit(2)
     writer = export_json if fmt == "json" else export_csv
     with _runtime() as runtime:
@@ -168,7 +187,7 @@ def reindex() -> None:
     with _runtime() as runtime:
         runtime.migrate()
         runtime.search.rebuild()
-        console.print(f"Index reconstruit : {runtime.store.count()} fiches.")
+        console().print(f"Index reconstruit : {runtime.store.count()} fiches.")
 
 
 @app.command()
@@ -178,16 +197,16 @@ def check() -> None:
         runtime.migrate()
         result = runtime.search.check()
         if result["problem"] is None and not result["missing_in_index"] and not result["missing_in_store"]:
-            console.print("Index et base concordent.")
+            console().print("Index et base concordent.")
             return
         if result["problem"] is not None:
-            console.print(f"[yellow]Index endommagé :[/yellow] {result['problem']}")
+            console().print(f"[yellow]Index endommagé :[/yellow] {result['problem']}")
         for label, ids in (("Absentes de l'index", result["missing_in_index"]),
                            ("Absentes de la base", result["missing_in_store"])):
             if ids:
-                console.print(f"{label} : {len(ids)} {' '.join(ids[:20])}")
+                console().print(f"{label} : {len(ids)} {' '.join(ids[:20])}")
         count = runtime.search.rebuild()
-        console.print(f"Index reconstruit depuis la base dans une nouvelle génération : {count} fiches.")
+        console().print(f"Index reconstruit depuis la base dans une nouvelle génération : {count} fiches.")
     raise typer.Exit(1)
 
 
@@ -203,7 +222,7 @@ def serve(
         help="Secondes de maintien d'une connexion inactive (derrière nginx : plus que son keepalive_timeout).")] = 5,
 ) -> None:
     """Servir le catalogue (API et page de recherche). Importe les fiches d'exemple au premier démarrage."""
-    console.print(f"Catalogue sur http://{host}:{port}/")
+    typer.echo(f"Catalogue sur http://{host}:{port}/", err=True)
     # every worker process logs in JSON with the request id (uvicorn configures logging in each of them);
     # a long index catch-up holds the GIL for a while: the supervisor must not take it for a hang
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
@@ -216,7 +235,7 @@ def db_upgrade() -> None:
     """Appliquer les migrations de la base (Alembic)."""
     with _runtime() as runtime:
         runtime.migrate()
-        console.print("Base à jour.")
+        console().print("Base à jour.")
 
 
 if __name__ == "__main__":

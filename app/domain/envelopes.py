@@ -16,9 +16,11 @@ from app.domain.structures import StructurePublic
 
 
 class Envelope(BaseModel):
-    """A response shape: no undocumented field (the schema says ``additionalProperties: false``)."""
+    """A response shape: no undocumented field (the schema says ``additionalProperties: false``).
 
-    model_config = ConfigDict(extra="forbid")
+    Its validator is built when first needed (a route's response model, a validation), not on import."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class FacetValue(Envelope):

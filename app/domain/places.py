@@ -45,7 +45,7 @@ class _Entry:
 
 
 def _key(words: list[str]) -> str:
-    return " ".join(unidecode(w).lower() for w in words)
+    return unidecode(" ".join(words)).lower()  # unidecode reads character by character: one call is enough
 
 
 @lru_cache(maxsize=1)
@@ -54,15 +54,16 @@ def _places() -> tuple[dict[str, _Entry], dict[str, str]]:
     by_key: dict[str, _Entry] = {}
     names: dict[str, str] = {}
     with PLACES_CSV.open(encoding="utf-8", newline="") as fp:
-        rows = list(csv.DictReader(fp, delimiter=";"))
-    for row in rows:
-        if row["kind"] == "D":
-            names[row["code"]] = row["name"]
-    for row in rows:
-        departement = row["departement"]
-        place = Place(row["name"], departement, names.get(departement, departement), row["kind"] == "C")
-        entry = _Entry(place, row["common"] == "1")
-        key = _key(_WORD.findall(row["name"]))
+        reader = csv.reader(fp, delimiter=";")
+        next(reader)  # the header: kind;name;code;departement;common
+        rows = list(reader)
+    for kind, name, code, _, _ in rows:
+        if kind == "D":
+            names[code] = name
+    for kind, name, _, departement, common in rows:
+        place = Place(name, departement, names.get(departement, departement), kind == "C")
+        entry = _Entry(place, common == "1")
+        key = _key(_WORD.findall(name))
         found = by_key.get(key)
         # a département wins over a commune of the same name; among communes, the first (largest code) stays
         if found is None or (not place.commune and found.place.commune):

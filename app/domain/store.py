@@ -225,6 +225,12 @@ class Store:
             stmt = select(func.count()).select_from(Fiche).where(col(Fiche.deleted_at).is_(None))
             return int(session.exec(stmt).one())
 
+    def is_empty(self) -> bool:
+        """Whether no live fiche is stored (reads one row at most, where ``count()`` reads them all)."""
+        with self.session() as session:
+            stmt = select(Fiche.id).where(col(Fiche.deleted_at).is_(None)).limit(1)
+            return session.exec(stmt).first() is None
+
     def stats(self) -> dict[str, Any]:
         """Counts by dimension, département and year, over live fiches; budgets and ETP known, total, mean."""
         live = _TABLE.c.deleted_at.is_(None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain.document_store import DocumentStore
 from app.domain.documents import DOCUMENT_TYPES, Document, DocumentNotFound, DocumentUnit
@@ -26,7 +26,9 @@ from app.services.ingestion import DocumentCounts, import_all
 from app.services.registry import PerRuntime
 from app.services.runtime import Runtime
 from app.services.structures import ids_by_name
-from ingest.importer import ImportReport
+
+if TYPE_CHECKING:
+    from ingest.importer import ImportReport  # the ingest stack loads when an import runs (app.services.ingestion)
 
 log = logging.getLogger("fiches.import")
 MAX_SIZE = 100

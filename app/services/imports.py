@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from app.domain.envelopes import ImportJobOut
 from app.domain.errors import InvalidParameter
@@ -11,7 +12,9 @@ from app.domain.jobs import ImportJob, this_process
 from app.services.jobs import ImportJobs, upload_sources
 from app.services.registry import PerRuntime
 from app.services.runtime import Runtime
-from ingest.fetch import Fetcher
+
+if TYPE_CHECKING:
+    from ingest.fetch import Fetcher
 
 log = logging.getLogger("fiches.import")
 

@@ -13,14 +13,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from app.domain.errors import FichesError, TooManyRequests
 from app.domain.jobs import DONE, FAILED, RUNNING, ImportJob, ImportJobNotFound, JobStore
 from app.domain.models import utcnow
 from app.domain.records import Source
 from app.services.documents import import_with_documents
+from app.services.ingestion import url_sources
 from app.services.runtime import Runtime
-from ingest.fetch import Fetcher
+
+if TYPE_CHECKING:
+    from ingest.fetch import Fetcher
 
 log = logging.getLogger("fiches.import")
 Sources = Callable[[], Iterator[Source]]
@@ -117,9 +121,6 @@ def upload_sources(runtime: Runtime, files: list[tuple[str, bytes]], urls: list[
     def sources() -> Iterator[Source]:
         for name, data in files:
             yield Source(f"envoi:{name}", data)
-        if urls:
-            fetch = fetcher or Fetcher(allow_private=runtime.settings.allow_private_urls)
-            for url in urls:
-                yield fetch.fetch(url)
+        yield from url_sources(urls, runtime.settings.allow_private_urls, fetcher)
 
     return sources

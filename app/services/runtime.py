@@ -15,6 +15,7 @@ import logging
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
@@ -24,9 +25,10 @@ from app.domain.document_store import DocumentStore
 from app.domain.store import Store
 from app.search.service import SearchService
 from app.services.index_writer import IndexLoop, IndexWriterRole
-from app.services.ingestion import import_all
-from ingest.importer import ImportReport
-from ingest.sources import expand, iter_sources
+from app.services.ingestion import import_all, local_sources
+
+if TYPE_CHECKING:
+    from ingest.importer import ImportReport
 
 log = logging.getLogger("fiches")
 
@@ -61,13 +63,13 @@ class Runtime:
     def seed_if_empty(self) -> ImportReport | None:
         """Import the shipped sample data (fiches and projets sociaux) when the store is empty (first start).
         Returns the report."""
-        if not self.settings.seed_on_start or self.store.count() > 0:
+        if not self.settings.seed_on_start or not self.store.is_empty():
             return None
         data_dir = self.settings.data_dir
         if not data_dir.is_dir():
             log.warning("pas de données d'exemple dans %s", data_dir)
             return None
-        report, documents = import_all(self.store, DocumentStore(self.engine), iter_sources(expand([str(data_dir)])),
+        report, documents = import_all(self.store, DocumentStore(self.engine), local_sources([str(data_dir)]),
                                        self.settings.batch_size)
         log.info("premier démarrage : %s fiches et %s documents d'exemple importés", report.created, documents.created)
         return report
