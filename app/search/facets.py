@@ -26,7 +26,7 @@ MASK_CACHE_BYTES = 16 << 20  # value masks kept per snapshot (one byte per docum
 
 
 class _Column:
-    __slots__ = ("labels", "folded", "index", "pair_docs", "pair_values")
+    __slots__ = ("labels", "folded", "index", "pair_docs", "pair_values", "rank")
 
     def __init__(self) -> None:
         self.labels: list[str] = []  # value number → label (the first spelling met)
@@ -34,6 +34,12 @@ class _Column:
         self.index: dict[str, int] = {}  # folded label (or département code) → value number
         self.pair_docs: np.ndarray = np.zeros(0, dtype=np.int32)
         self.pair_values: np.ndarray = np.zeros(0, dtype=np.int32)
+        self.rank: np.ndarray = np.zeros(0, dtype=np.int64)  # value number → place in (folded, label) order
+
+    def rank_values(self) -> None:
+        by_label = sorted(range(len(self.labels)), key=lambda i: (self.folded[i], self.labels[i]))
+        self.rank = np.empty(len(self.labels), dtype=np.int64)
+        self.rank[by_label] = np.arange(len(self.labels))
 
 
 FacetPairs = tuple[np.ndarray, np.ndarray, list[str]]  # documents, label numbers, labels
@@ -88,6 +94,8 @@ class FacetColumns:
         self._all_docs = self._all_docs[by_doc]
         self._doc_start = np.searchsorted(self._all_docs, np.arange(self.n_docs + 1))
         self._name_departements(dep_codes, code_labels)
+        for column in self.columns.values():
+            column.rank_values()
 
     def _name_departements(self, dep_codes: np.ndarray, code_labels: list[str]) -> None:
         """A département shows its code (« Nord (59) ») and is filterable by it."""
@@ -191,15 +199,18 @@ def facet_counts(snapshot: Snapshot, base: np.ndarray, result: np.ndarray, filte
         else:
             counts = shared[facet]
         chosen = {fold(canonical(snapshot, facet, v)) for v in selected}
-        found = np.flatnonzero(counts).tolist()
-        numbers = counts[found].tolist()
-        entries = [(-n, column.folded[i], column.labels[i]) for i, n in zip(found, numbers)]
-        present = {column.folded[i] for i in found}
+        found = np.flatnonzero(counts)
+        found = found[np.lexsort((column.rank[found], -counts[found]))]  # by count, then label
+        entries = [(-n, column.folded[i], column.labels[i]) for i, n in zip(found.tolist(), counts[found].tolist())]
+        present = {entry[1] for entry in entries} if selected else set()
+        missing = False
         for value in selected:
             label = canonical(snapshot, facet, value)
             if fold(label) not in present:
                 entries.append((0, fold(label), label))
                 present.add(fold(label))
-        entries.sort()
+                missing = True
+        if missing:  # selected values with no hit: listed after the others, by label
+            entries.sort()
         out[facet] = [{"value": label, "count": -neg, "selected": key in chosen} for neg, key, label in entries]
     return out
