@@ -80,9 +80,7 @@ def _render(text: str, start: int, end: int, matches: list[Match]) -> str:
 
 
 class Source:
-    """The snippet text of a fiche, prepared: its non-blank sources in order of preference, stripped and
-    joined by spaces (line breaks and tabs as spaces), folded, and where each source starts and ends in
-    the joined text."""
+    """The snippet text of a fiche (``prepare``), folded."""
 
     __slots__ = ("joined", "folded", "starts", "ends")
 
@@ -94,16 +92,22 @@ class Source:
 
     @classmethod
     def of(cls, fiche: dict[str, Any]) -> Source:
-        texts = [text.strip() for name in SNIPPET_SOURCES if (text := fiche.get(name)) and not text.isspace()]
-        starts: list[int] = []
-        low = 0
-        for text in texts:
-            starts.append(low)
-            low += len(text) + 1
-        return cls(_spaced(" ".join(texts)), starts, [start + len(text) for start, text in zip(starts, texts)])
+        return cls(*prepare(fiche))
 
     def text(self, field: int) -> str:
         return self.joined[self.starts[field] : self.ends[field]]
+
+
+def prepare(fiche: dict[str, Any]) -> tuple[str, list[int], list[int]]:
+    """The snippet text of a fiche: its non-blank sources in order of preference, stripped and joined by
+    spaces (line breaks and tabs as spaces), and where each one starts and ends in it."""
+    texts = [text.strip() for name in SNIPPET_SOURCES if (text := fiche.get(name)) and not text.isspace()]
+    starts: list[int] = []
+    low = 0
+    for text in texts:
+        starts.append(low)
+        low += len(text) + 1
+    return _spaced(" ".join(texts)), starts, [start + len(text) for start, text in zip(starts, texts)]
 
 
 def _spans(folded: bytes, terms: frozenset[str]) -> dict[int, int]:

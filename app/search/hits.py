@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 import threading
-import zlib
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ import numpy as np
 
 from app.search import groups
 from app.search.clauses import TextQuery
-from app.search.highlight import Marks, Source, marks, snippet
+from app.search.highlight import Marks, Source, marks, prepare, snippet
 from app.search.schema import SNIPPET_SOURCES
 
 if TYPE_CHECKING:
@@ -29,7 +28,7 @@ HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "re
               "mots_cles", "public", "territoire", "statut", "budget_eur", "etp", "duplicate_of", "truncated")
 ROW_FIELDS = tuple(dict.fromkeys(HIT_FIELDS + SNIPPET_SOURCES))
 OTHER_FIELDS = ("id", "title", "structure", "year")  # the other fiches of a near-duplicate group
-HIT_CACHE_BYTES = 32 << 20  # rows kept (their short fields, compressed snippet text, snippets made)
+HIT_CACHE_BYTES = 32 << 20  # rows kept (their short fields, snippet text, snippets made)
 SNIPPETS_PER_ROW = 4  # snippets kept per row (one per query that showed it); then they start again
 _LIST_FIELDS = ("mots_cles", "public")  # hit fields holding lists
 
@@ -42,22 +41,22 @@ def _size(value: Any) -> int:
 
 class _Row:
     """A fiche as its hits show it, valid while its write sequence number is ``seq``: its short fields,
-    its snippet text (compressed: a page reads few of them again) and the snippets already made."""
+    its snippet text (UTF-8: half the bytes of a ``str`` holding one character beyond Latin-1) and the
+    snippets already made."""
 
-    __slots__ = ("seq", "fields", "packed", "starts", "ends", "snippets", "nbytes")
+    __slots__ = ("seq", "fields", "text", "starts", "ends", "snippets", "nbytes")
 
     def __init__(self, row: dict[str, Any]) -> None:
-        source = Source.of(row)
+        joined, self.starts, self.ends = prepare(row)
         self.seq = row["seq"]
         self.fields: dict[str, Any] = {name: row.get(name) for name in HIT_FIELDS}
-        self.packed = zlib.compress(source.joined.encode("utf-8"), 1)
-        self.starts, self.ends = source.starts, source.ends
+        self.text = joined.encode("utf-8")
         self.snippets: dict[Marks | None, str] = {}
         self.nbytes = (sys.getsizeof(self.fields) + sum(_size(v) for v in self.fields.values())
-                       + len(self.packed) + 64 * len(self.starts) + 256)
+                       + sys.getsizeof(self.text) + 64 * len(self.starts) + 256)
 
     def source(self) -> Source:
-        return Source(zlib.decompress(self.packed).decode("utf-8"), self.starts, self.ends)
+        return Source(self.text.decode("utf-8"), self.starts, self.ends)
 
 
 class HitRows:

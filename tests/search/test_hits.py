@@ -118,3 +118,37 @@ def test_hit_rows_are_read_in_full_once(service, store, monkeypatch):
     assert calls == [("seq",)] and len(again["hits"]) == 5
     assert all(re.search(r"<mark>", h["snippet"]) or "jardin" not in h["snippet"].lower() for h in again["hits"])
     assert hits_module.SNIPPETS_PER_ROW >= 1 and np.isfinite([h["score"] for h in again["hits"]]).all()
+
+
+def test_finite_scores_pass_through_and_the_others_become_zero():
+    from app.search.scoring import finite
+    clean = np.array([0.5, 2.0])
+    assert finite(clean) is clean
+    assert finite(np.array([np.nan, np.inf, -np.inf, 1.5])).tolist() == [0.0, 0.0, 0.0, 1.5]
+
+
+def test_facet_counts_by_bitset_equal_the_pairs_counted_one_by_one():
+    """Frequent values are counted by bitset, rare ones from their pairs; a value written twice in one
+    fiche counts twice, as its pairs do; deleted documents count nothing."""
+    from app.search.facets import BITSET_EVERY, FacetColumns
+    from app.search.schema import FACETS
+
+    rng = np.random.default_rng(3)
+    n = 500
+    live = rng.random(n) > 0.1
+    pairs = {}
+    for facet in FACETS:
+        docs = np.concatenate([np.arange(n), rng.integers(0, n, 300), [7, 7]])  # doc 7: one value twice
+        raw = np.concatenate([rng.integers(0, 3, n), rng.integers(3, 40, 300), [5, 5]])
+        pairs[facet] = (docs, raw, [f"v{i}" for i in range(40)])
+    columns = FacetColumns(n, live, pairs, np.full(n, -1), [])
+    assert len(columns._dense) and len(columns._all_values)  # both ways are used
+    for fraction in (0.0, 0.05, 0.5, 1.0):
+        mask = (rng.random(n) < fraction) & live
+        got = columns.all_counts(mask)
+        for facet in FACETS:
+            column = columns.columns[facet]
+            expected = np.bincount(column.pair_values[mask[column.pair_docs]], minlength=len(column.labels))
+            start = columns.starts[facet]
+            assert got[start : start + len(column.labels)].tolist() == expected.tolist()
+    assert BITSET_EVERY > 1
