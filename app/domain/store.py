@@ -248,7 +248,8 @@ class Store:
         compiling, no expanding parameters). Values are decoded by the columns' own SQLAlchemy types."""
         names = list(dict.fromkeys(["id", *columns]))
         dialect = self.engine.dialect
-        decoders = [_TABLE.c[name].type.result_processor(dialect, None) for name in names]
+        decoders = [(name, decode) for name in names
+                    if (decode := _TABLE.c[name].type.result_processor(dialect, None)) is not None]
         mark = _PLACEHOLDERS.get(dialect.paramstyle)
         if mark is None:  # a driver we don't know how to address positionally
             return self.get_rows(ids, columns)
@@ -262,7 +263,8 @@ class Store:
                 sql = (f"SELECT {select_list} FROM {quote(_TABLE.name)} WHERE {quote('deleted_at')} IS NULL "
                        f"AND {quote('id')} IN ({', '.join([mark] * len(chunk))})")
                 for values in connection.exec_driver_sql(sql, tuple(chunk)).all():
-                    row: dict[str, Any] = {name: value if decode is None else decode(value)
-                           for name, value, decode in zip(names, values, decoders)}
+                    row: dict[str, Any] = dict(zip(names, values))
+                    for name, decode in decoders:
+                        row[name] = decode(row[name])
                     out[row["id"]] = row
         return out

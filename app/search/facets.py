@@ -6,6 +6,9 @@ hit stay listed with a zero count. Values are sorted by count, then by accent-in
 
 A facet column is a list of (docnum, value number) pairs (from the serving columns, ``columns``), so one
 ``bincount`` over the pairs whose document is in the hit mask counts every value of the facet at once.
+To count every facet of a page, the frequent values (met in one document in ``BITSET_EVERY`` or more)
+are bitsets instead, counted by a popcount of their bits and the hit mask's: the cost no longer grows
+with the size of the hit set.
 """
 
 from __future__ import annotations

@@ -158,7 +158,7 @@ def _best_field(source: Source, terms: frozenset[str], enough: int) -> tuple[int
     return None if best is None else best[1:]
 
 
-Marks = tuple[frozenset[str], frozenset[str], int]  # typed stems, expansion stems, distinct words enough
+Marks = tuple[frozenset[str], frozenset[str], int]  # typed stems, every stem (expansions too), distinct enough
 
 
 def marks(query: TextQuery | None) -> Marks | None:

@@ -31,12 +31,7 @@ OTHER_FIELDS = ("id", "title", "structure", "year")  # the other fiches of a nea
 HIT_CACHE_BYTES = 32 << 20  # rows kept (their short fields, snippet text, snippets made)
 SNIPPETS_PER_ROW = 4  # snippets kept per row (one per query that showed it); then they start again
 _LIST_FIELDS = ("mots_cles", "public")  # hit fields holding lists
-
-
-def _size(value: Any) -> int:
-    if isinstance(value, list):
-        return sys.getsizeof(value) + sum(sys.getsizeof(v) for v in value)
-    return sys.getsizeof(value)
+_FIELDS_BYTES = 2304  # a row's short fields and bookkeeping beyond their texts' characters (as measured)
 
 
 class _Row:
@@ -52,8 +47,8 @@ class _Row:
         self.fields: dict[str, Any] = {name: row.get(name) for name in HIT_FIELDS}
         self.text = joined.encode("utf-8")
         self.snippets: dict[Marks | None, str] = {}
-        self.nbytes = (sys.getsizeof(self.fields) + sum(_size(v) for v in self.fields.values())
-                       + sys.getsizeof(self.text) + 64 * len(self.starts) + 256)
+        self.nbytes = sys.getsizeof(self.text) + _FIELDS_BYTES + sum(
+            len(value) for value in self.fields.values() if isinstance(value, str))
 
     def source(self) -> Source:
         return Source(self.text.decode("utf-8"), self.starts, self.ends)

@@ -1,13 +1,14 @@
 """The search service: the only thing the API and the CLI call.
 
 The scored text query is cached (LRU keyed by index generation and normalised text, bounded in entries
-and in bytes), so a refinement
-(another facet, sort or page) only filters, counts and sorts the cached hit set. Facets are counted
-from in-memory value columns. The result set holds the fiches that satisfy every concept of the query;
-near-duplicates are folded into one entry per action (``total`` counts actions, ``total_fiches`` fiches),
-and when no fiche satisfies every concept, or after the last hits of a short set, the closest fiches come
-apart as ``approchants``. Reads are thread-safe; ``sync()`` may run while reads happen, and several
-processes may share the index directory (each reopens its reader when the index changed).
+and in bytes), so a refinement (another facet, sort or page) only filters, counts and sorts the cached
+hit set. Facets are counted from in-memory value columns. The hits' rows are read from the store through
+a cache checked against each fiche's write sequence (``hits``). The result set holds the fiches that
+satisfy every concept of the query; near-duplicates are folded into one entry per action (``total``
+counts actions, ``total_fiches`` fiches), and when no fiche satisfies every concept, or after the last
+hits of a short set, the closest fiches come apart as ``approchants``. Reads are thread-safe; ``sync()``
+may run while reads happen, and several processes may share the index directory (each reopens its
+reader when the index changed).
 """
 
 from __future__ import annotations
