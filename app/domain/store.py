@@ -26,6 +26,7 @@ from app.domain.text import title_key
 
 _CHUNK = 500  # values per IN (...) clause
 _TABLE: Table = SQLModel.metadata.tables["fiche"]
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # a positional parameter, by DB-API paramstyle
 
 
 def _next_seq(connection: Connection) -> int:
@@ -245,4 +246,31 @@ class Store:
                 stmt = sa_select(func.count(column), func.sum(column), func.avg(column)).where(live)
                 known, total, mean = connection.execute(stmt).one()
                 out[name] = {"connus": int(known), "total": float(total or 0), "moyenne": float(mean) if mean else None}
+        return out
+
+    # -- lean reads ---------------------------------------------------------------------------------
+    def fetch_rows(self, ids: Sequence[str], columns: Sequence[str]) -> dict[str, dict]:
+        """``get_rows`` in one driver-level statement per chunk (the hits' hot path: no expression
+        compiling, no expanding parameters). Values are decoded by the columns' own SQLAlchemy types."""
+        names = list(dict.fromkeys(["id", *columns]))
+        dialect = self.engine.dialect
+        decoders = [(name, decode) for name in names
+                    if (decode := _TABLE.c[name].type.result_processor(dialect, None)) is not None]
+        mark = _PLACEHOLDERS.get(dialect.paramstyle)
+        if mark is None:  # a driver we don't know how to address positionally
+            return self.get_rows(ids, columns)
+        quote = dialect.identifier_preparer.quote
+        select_list = ", ".join(quote(name) for name in names)
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, dict] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                sql = (f"SELECT {select_list} FROM {quote(_TABLE.name)} WHERE {quote('deleted_at')} IS NULL "
+                       f"AND {quote('id')} IN ({', '.join([mark] * len(chunk))})")
+                for values in connection.exec_driver_sql(sql, tuple(chunk)).all():
+                    row: dict[str, Any] = dict(zip(names, values))
+                    for name, decode in decoders:
+                        row[name] = decode(row[name])
+                    out[row["id"]] = row
         return out

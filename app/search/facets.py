@@ -6,6 +6,9 @@ hit stay listed with a zero count. Values are sorted by count, then by accent-in
 
 A facet column is a list of (docnum, value number) pairs (from the serving columns, ``columns``), so one
 ``bincount`` over the pairs whose document is in the hit mask counts every value of the facet at once.
+To count every facet of a page, the frequent values (met in one document in ``BITSET_EVERY`` or more)
+are bitsets instead, counted by a popcount of their bits and the hit mask's: the cost no longer grows
+with the size of the hit set.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
 
 
 MASK_CACHE_BYTES = 16 << 20  # value masks kept per snapshot (one byte per document each)
+BITSET_EVERY = 64  # a value met in one document in 64 or more is counted by bitset (smaller than its pairs)
 
 
 class _Column:
@@ -82,12 +86,23 @@ class FacetColumns:
             shifted.append(column.pair_values + start)
             start += len(column.labels)
         self._n_values = start
-        # every (document, value) pair, document-major: a small hit set reads only its own pairs
-        by_doc = np.argsort(self._all_docs, kind="stable")
-        self._all_values = np.concatenate(shifted)[by_doc]
+        all_values = np.concatenate(shifted)
+        self._dense, self._bits, in_bits = _bitsets(all_values, self._all_docs, self._n_values, n_docs)
+        # the other (document, value) pairs, document-major: a small hit set reads only its own pairs
+        rest = np.flatnonzero(~in_bits)
+        by_doc = rest[np.argsort(self._all_docs[rest], kind="stable")]
+        self._all_values = all_values[by_doc]
         self._all_docs = self._all_docs[by_doc]
         self._doc_start = np.searchsorted(self._all_docs, np.arange(self.n_docs + 1))
+        self._doc_sizes = np.diff(self._doc_start)
         self._name_departements(dep_codes, code_labels)
+        # every value in display order within its facet (by count, then label): its facet, its label's place
+        self.facet_of = np.repeat(np.arange(len(self.columns)), [len(c.labels) for c in self.columns.values()])
+        self.labels = [label for column in self.columns.values() for label in column.labels]
+        self.folded = [key for column in self.columns.values() for key in column.folded]
+        self.label_rank = np.empty(self._n_values, dtype=np.int64)
+        self.label_rank[sorted(range(self._n_values), key=lambda i: (self.folded[i], self.labels[i]))] = np.arange(
+            self._n_values)
 
     def _name_departements(self, dep_codes: np.ndarray, code_labels: list[str]) -> None:
         """A département shows its code (« Nord (59) ») and is filterable by it."""
@@ -137,18 +152,48 @@ class FacetColumns:
         column = self.columns[facet]
         return np.bincount(column.pair_values[docs[column.pair_docs]], minlength=len(column.labels))
 
-    def all_counts(self, docs: np.ndarray) -> dict[str, np.ndarray]:
-        """``counts()`` of every facet at once (one pass over all the pairs)."""
+    def all_counts(self, docs: np.ndarray) -> np.ndarray:
+        """``counts()`` of every facet at once, one vector (facet ``f``'s values from ``starts[f]``): the
+        frequent values by their bitsets (a popcount of the hit mask's bits and theirs), the others from
+        their pairs."""
         hits = np.flatnonzero(docs)
         if len(hits) * 4 > self.n_docs:
-            values = self._all_values[docs[self._all_docs]]
+            values = self._all_values[np.repeat(docs, self._doc_sizes)]
         else:
             first, sizes = self._doc_start[hits], self._doc_start[hits + 1] - self._doc_start[hits]
             ends = np.cumsum(sizes)
             values = self._all_values[np.repeat(first - ends + sizes, sizes) + np.arange(ends[-1] if len(ends) else 0)]
         counts = np.bincount(values, minlength=self._n_values)
-        return {facet: counts[start : start + len(self.columns[facet].labels)]
-                for facet, start in self.starts.items()}
+        if len(self._dense):
+            counts[self._dense] += np.bitwise_count(self._bits & _pack(docs)).sum(axis=1, dtype=np.int64)
+        return counts
+
+
+def _pack(mask: np.ndarray) -> np.ndarray:
+    """A boolean mask as bits in 64-bit words (bit i of word w: document 64·w + i)."""
+    packed = np.packbits(mask, bitorder="little")
+    words = np.zeros(-(-len(packed) // 8) * 8, dtype=np.uint8)
+    words[: len(packed)] = packed
+    return words.view(np.uint64)
+
+
+def _bitsets(values: np.ndarray, docs: np.ndarray, n_values: int, n_docs: int) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray]:
+    """(the values frequent enough to count by bitset, their bitsets, the pairs they hold). A value is
+    frequent when its bitset is smaller than its pairs (one document in ``BITSET_EVERY`` or more); a pair
+    repeated within a document stays a pair, so counts are what the pairs alone give."""
+    counts = np.bincount(values, minlength=n_values) if len(values) else np.zeros(n_values, dtype=np.int64)
+    dense = np.flatnonzero(counts * BITSET_EVERY >= max(n_docs, 1))
+    row = np.full(n_values, -1, dtype=np.int64)
+    row[dense] = np.arange(len(dense))
+    first = np.zeros(len(values), dtype=bool)
+    first[np.unique(values.astype(np.int64) * max(n_docs, 1) + docs, return_index=True)[1]] = True
+    in_bits = first & (row[values] >= 0)
+    width = -(-max(n_docs, 1) // 64) * 8  # bytes per bitset, whole 64-bit words
+    chosen_docs = docs[in_bits].astype(np.int64)
+    where = row[values[in_bits]] * width + (chosen_docs >> 3)
+    packed = np.bincount(where, weights=np.left_shift(1, chosen_docs & 7), minlength=len(dense) * width)
+    return dense, packed.astype(np.uint8).reshape(len(dense), width).view(np.uint64), in_bits
 
 
 def selection_sets(snapshot: Snapshot, filters: dict[str, list[str]]) -> dict[str, np.ndarray]:
@@ -181,25 +226,35 @@ def canonical(snapshot: Snapshot, facet: str, value: str) -> str:
 def facet_counts(snapshot: Snapshot, base: np.ndarray, result: np.ndarray, filters: dict[str, list[str]],
                  selections: dict[str, np.ndarray]) -> dict[str, list[dict[str, Any]]]:
     """``{facet: [{value, count, selected}]}`` for every facet."""
+    facets = snapshot.facets
+    counts = facets.all_counts(result)
+    for facet in filters:  # a selected facet counts over the hits that pass the other facets' selections
+        start = facets.starts[facet]
+        counts[start : start + len(facets.columns[facet].labels)] = facets.counts(
+            facet, apply_filters(base, selections, skip=facet))
+    found = np.flatnonzero(counts)
+    found = found[np.lexsort((facets.label_rank[found], -counts[found], facets.facet_of[found]))]
+    bounds = np.searchsorted(facets.facet_of[found], np.arange(len(FACETS) + 1)).tolist()
+    numbers, found_list = counts[found].tolist(), found.tolist()
+    labels, folded = facets.labels, facets.folded
     out: dict[str, list[dict[str, Any]]] = {}
-    shared = snapshot.facets.all_counts(result)
-    for facet in FACETS:
-        column = snapshot.facets.columns[facet]
-        selected = filters.get(facet, [])
-        if selected:
-            counts = snapshot.facets.counts(facet, apply_filters(base, selections, skip=facet))
-        else:
-            counts = shared[facet]
+    for f, facet in enumerate(FACETS):
+        values, hits = found_list[bounds[f] : bounds[f + 1]], numbers[bounds[f] : bounds[f + 1]]
+        selected = filters.get(facet)
+        if not selected:
+            out[facet] = [{"value": labels[i], "count": n, "selected": False} for i, n in zip(values, hits)]
+            continue
         chosen = {fold(canonical(snapshot, facet, v)) for v in selected}
-        found = np.flatnonzero(counts).tolist()
-        numbers = counts[found].tolist()
-        entries = [(-n, column.folded[i], column.labels[i]) for i, n in zip(found, numbers)]
-        present = {column.folded[i] for i in found}
+        entries = [(-n, folded[i], labels[i]) for i, n in zip(values, hits)]
+        present = {entry[1] for entry in entries}
+        missing = False
         for value in selected:
             label = canonical(snapshot, facet, value)
             if fold(label) not in present:
                 entries.append((0, fold(label), label))
                 present.add(fold(label))
-        entries.sort()
+                missing = True
+        if missing:  # selected values with no hit: listed after the others, by label
+            entries.sort()
         out[facet] = [{"value": label, "count": -neg, "selected": key in chosen} for neg, key, label in entries]
     return out

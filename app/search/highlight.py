@@ -10,6 +10,7 @@ only when a fiche shows none of them, so a snippet doesn't fill with the synonym
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -37,32 +38,6 @@ def _needles(terms: frozenset[str]) -> list[tuple[bytes, bool]]:
             continue
         variants = {term, term.replace("oe", OE_BYTE)}
         out.extend((v.encode("latin-1"), len(term) < 3) for v in variants)
-    return out
-
-
-def find_words(text: str, terms: frozenset[str], folded: bytes | None = None, start: int = 0,
-               end: int | None = None) -> list[Match]:
-    """The words of ``text[start:end]`` whose stem is one of ``terms``, in order (short stems: whole
-    words only). ``folded`` is ``fold_bytes(text)`` if already known."""
-    folded = fold_bytes(text) if folded is None else folded
-    end = len(folded) if end is None else end
-    spans: dict[int, int] = {}
-    for needle, whole in _needles(terms):
-        pos = folded.find(needle, start, end)
-        while pos != -1:
-            if pos == 0 or folded[pos - 1] not in _WORD_BYTES:
-                tail = _WORD_TAIL.match(folded, pos + len(needle), end)  # always matches (may be empty)
-                stop = tail.end() if tail is not None else pos + len(needle)
-                if not whole or stop == pos + len(needle):
-                    spans[pos] = max(spans.get(pos, 0), stop)
-            pos = folded.find(needle, pos + 1, end)
-    out = []
-    for first in sorted(spans):
-        word = text[first : spans[first]].lower()
-        if len(word) < 3 or any(stem in terms for stem in _index_terms(word.replace("œ", "oe"))):
-            out.append((first, spans[first], word))
-            if len(out) == _MAX_MATCHES:
-                break
     return out
 
 
@@ -104,46 +79,115 @@ def _render(text: str, start: int, end: int, matches: list[Match]) -> str:
     return _SPACES.sub(" ", "".join(out))
 
 
-def _best_field(texts: list[str], joined: str, folded: bytes, terms: frozenset[str],
-                enough: int) -> tuple[int, list[Match]] | None:
-    """(text number, its matches) of the text with the most distinct matching words: the first of equals,
-    or the first one showing ``enough`` distinct words (the texts are in order of preference)."""
-    if all(needle not in folded for needle, _ in _needles(terms)):
-        return None
-    best: tuple[int, int, list[Match]] | None = None
+class Source:
+    """The snippet text of a fiche (``prepare``), folded."""
+
+    __slots__ = ("joined", "folded", "starts", "ends")
+
+    def __init__(self, joined: str, starts: list[int], ends: list[int]) -> None:
+        self.joined = joined
+        self.folded = fold_bytes(joined)
+        self.starts = starts
+        self.ends = ends
+
+    @classmethod
+    def of(cls, fiche: dict[str, Any]) -> Source:
+        return cls(*prepare(fiche))
+
+    def text(self, field: int) -> str:
+        return self.joined[self.starts[field] : self.ends[field]]
+
+
+def prepare(fiche: dict[str, Any]) -> tuple[str, list[int], list[int]]:
+    """The snippet text of a fiche: its non-blank sources in order of preference, stripped and joined by
+    spaces (line breaks and tabs as spaces), and where each one starts and ends in it."""
+    texts = [text.strip() for name in SNIPPET_SOURCES if (text := fiche.get(name)) and not text.isspace()]
+    starts: list[int] = []
     low = 0
-    for field, text in enumerate(texts):
-        found = find_words(joined, terms, folded, low, low + len(text))
+    for text in texts:
+        starts.append(low)
+        low += len(text) + 1
+    return _spaced(" ".join(texts)), starts, [start + len(text) for start, text in zip(starts, texts)]
+
+
+def _spans(folded: bytes, terms: frozenset[str]) -> dict[int, int]:
+    """Start → end of every word of ``folded`` that begins with a stem of ``terms`` (short stems: whole
+    words only). A needle never holds a space and the sources are joined by spaces, so a span found over
+    the whole text never crosses from one source into the next."""
+    spans: dict[int, int] = {}
+    for needle, whole in _needles(terms):
+        pos = folded.find(needle)
+        while pos != -1:
+            if pos == 0 or folded[pos - 1] not in _WORD_BYTES:
+                tail = _WORD_TAIL.match(folded, pos + len(needle))  # always matches (may be empty)
+                stop = tail.end() if tail is not None else pos + len(needle)
+                if not whole or stop == pos + len(needle):
+                    spans[pos] = max(spans.get(pos, 0), stop)
+            pos = folded.find(needle, pos + 1)
+    return spans
+
+
+def _best_field(source: Source, terms: frozenset[str], enough: int) -> tuple[int, list[Match]] | None:
+    """(text number, its matches) of the text with the most distinct matching words: the first of equals,
+    or the first one showing ``enough`` distinct words (the texts are in order of preference). Each stem
+    is looked for once over the joined text; a word found is kept only if its own stem is one of ``terms``
+    (at most ``_MAX_MATCHES`` per text)."""
+    spans = _spans(source.folded, terms)
+    if not spans:
+        return None
+    by_field: list[list[int]] = [[] for _ in source.starts]
+    for first in sorted(spans):
+        by_field[bisect_right(source.starts, first) - 1].append(first)
+    best: tuple[int, int, list[Match]] | None = None
+    joined = source.joined
+    for field, firsts in enumerate(by_field):
+        low = source.starts[field]
+        found: list[Match] = []
+        for first in firsts:
+            word = joined[first : spans[first]].lower()
+            if len(word) < 3 or any(stem in terms for stem in _index_terms(word.replace("œ", "oe"))):
+                found.append((first - low, spans[first] - low, word))
+                if len(found) == _MAX_MATCHES:
+                    break
         if found:
             distinct = len({word for _, _, word in found})
             if best is None or distinct > best[0]:
-                best = (distinct, field, [(a - low, b - low, word) for a, b, word in found])
+                best = (distinct, field, found)
                 if distinct >= enough:
                     break
-        low += len(text) + 1
     return None if best is None else best[1:]
 
 
-def snippet(fiche: dict[str, Any], query: TextQuery | None = None) -> str:
-    """HTML snippet of a fiche for a ``clauses.TextQuery`` (None: the résumé's start)."""
-    texts = [text.strip() for name in SNIPPET_SOURCES if (text := fiche.get(name)) and not text.isspace()]
-    if not texts:
+Marks = tuple[frozenset[str], frozenset[str], int]  # typed stems, every stem (expansions too), distinct enough
+
+
+def marks(query: TextQuery | None) -> Marks | None:
+    """What a snippet for ``query`` depends on (None: no text query)."""
+    if query is None:
+        return None
+    typed, expansions = query.highlight_groups()
+    return frozenset(typed), frozenset(typed | expansions), len(query.clauses)
+
+
+def snippet(fiche: dict[str, Any] | Source, query: TextQuery | Marks | None = None) -> str:
+    """HTML snippet of a fiche (or of its prepared ``Source``) for a ``clauses.TextQuery`` or its
+    ``marks`` (None: the résumé's start)."""
+    source = fiche if isinstance(fiche, Source) else Source.of(fiche)
+    if not source.starts:
         return ""
-    joined = _spaced(" ".join(texts))
     chosen = None
-    if query is not None:
-        typed, expansions = query.highlight_groups()
-        folded = fold_bytes(joined)
-        chosen = _best_field(texts, joined, folded, frozenset(typed), len(query.clauses))
-        if chosen is None and expansions:  # any passage showing an expansion will do
-            chosen = _best_field(texts, joined, folded, frozenset(typed | expansions), 1)
+    wanted = marks(query) if isinstance(query, TextQuery) else query
+    if wanted is not None:
+        typed, every, enough = wanted
+        chosen = _best_field(source, typed, enough)
+        if chosen is None and every != typed:  # any passage showing an expansion will do
+            chosen = _best_field(source, every, 1)
     if chosen is None:
-        text = joined[: len(texts[0])]
+        text = source.text(0)
         _, end = _cut(text, 0, min(len(text), SNIPPET_LENGTH))
         return _render(text, 0, end, [])
     field, matches = chosen
-    low = sum(len(t) + 1 for t in texts[:field])
-    text = joined[low : low + len(texts[field])]
+    text = source.text(field)
     start, end = _cut(text, *_best_window(matches, len(text)))
     return _render(text, start, end, matches)
 

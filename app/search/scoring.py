@@ -38,7 +38,10 @@ Array = np.ndarray
 
 
 def finite(values: Array) -> Array:
-    """``values`` with NaN and ±inf replaced by 0 (a last guard: none should occur)."""
+    """``values`` with NaN and ±inf replaced by 0 (a last guard: none should occur, and then ``values``
+    itself is returned)."""
+    if np.isfinite(values).all():
+        return values
     cleaned: Array = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
     return cleaned
 

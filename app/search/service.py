@@ -1,13 +1,14 @@
 """The search service: the only thing the API and the CLI call.
 
 The scored text query is cached (LRU keyed by index generation and normalised text, bounded in entries
-and in bytes), so a refinement
-(another facet, sort or page) only filters, counts and sorts the cached hit set. Facets are counted
-from in-memory value columns. The result set holds the fiches that satisfy every concept of the query;
-near-duplicates are folded into one entry per action (``total`` counts actions, ``total_fiches`` fiches),
-and when no fiche satisfies every concept, or after the last hits of a short set, the closest fiches come
-apart as ``approchants``. Reads are thread-safe; ``sync()`` may run while reads happen, and several
-processes may share the index directory (each reopens its reader when the index changed).
+and in bytes), so a refinement (another facet, sort or page) only filters, counts and sorts the cached
+hit set. Facets are counted from in-memory value columns. The hits' rows are read from the store through
+a cache checked against each fiche's write sequence (``hits``). The result set holds the fiches that
+satisfy every concept of the query; near-duplicates are folded into one entry per action (``total``
+counts actions, ``total_fiches`` fiches), and when no fiche satisfies every concept, or after the last
+hits of a short set, the closest fiches come apart as ``approchants``. Reads are thread-safe; ``sync()``
+may run while reads happen, and several processes may share the index directory (each reopens its
+reader when the index changed).
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ from app.search.analysis import query_words
 from app.search.clauses import TextQuery, build_query, document_frequency
 from app.search.facets import apply_filters, canonical, facet_counts, selection_sets
 from app.search.generations import ensure_index, read_watermark
-from app.search.highlight import snippet
+from app.search.hits import HitRows, build_hits
 from app.search.params import SearchParams
-from app.search.schema import RANGE_COLUMNS, SNIPPET_SOURCES
+from app.search.schema import RANGE_COLUMNS
 from app.search.scoring import finite, plain_bm25, rank, score
 from app.search.similar import similar_docs
 from app.search.snapshot import Snapshot, release_free_memory
@@ -41,10 +42,6 @@ from app.search.spelling import complete, did_you_mean
 from app.search.thesaurus import THESAURUS_PATH, display_terms, load
 
 log = logging.getLogger("fiches.search")
-HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "region", "year", "dimension",
-              "mots_cles", "public", "territoire", "statut", "budget_eur", "etp", "duplicate_of", "truncated")
-ROW_FIELDS = tuple(dict.fromkeys(HIT_FIELDS + SNIPPET_SOURCES))
-OTHER_FIELDS = ("id", "title", "structure", "year")  # the other fiches of a near-duplicate group
 RESULT_CACHE_SIZE = 64
 RESULT_CACHE_BYTES = 24 << 20  # scored text queries kept (each: its hits and a mask of every document)
 REOPEN_CHECK_SECONDS = 0.5
@@ -97,6 +94,7 @@ class SearchService:
         self._retired: list[tuple[float, Snapshot]] = []
         self._results: OrderedDict[tuple[object, ...], _TextResult] = OrderedDict()
         self._results_bytes = 0
+        self._rows = HitRows(store)  # the hits' rows, read from the store, cached by write sequence
 
     # -- snapshot management ---------------------------------------------------------------------------
     def _current(self, force: bool = False) -> Snapshot:
@@ -211,7 +209,7 @@ class SearchService:
         page_docs = top[start:].tolist()
         scores = text.dense_scores(snap.n_docs) if text is not None else None
         query = text.query if text is not None else None
-        hits = self._hits(snap, page_docs, scores, query, result)
+        hits = build_hits(snap, self._rows, page_docs, scores, query, result)
         near: list[dict[str, Any]] = []
         # close results: when nothing matches every concept, or after the last hits of a short, unfiltered set
         last_page = start < total <= start + params.size and not filters and all(
@@ -222,7 +220,7 @@ class SearchService:
             near_docs = groups.collapse(snap, text.near.astype(np.int64)).tolist()
             near_mask = np.zeros(snap.n_docs, dtype=bool)
             near_mask[text.near] = True
-            near = self._hits(snap, near_docs, near_scores, query, near_mask)
+            near = build_hits(snap, self._rows, near_docs, near_scores, query, near_mask)
         suggestion = text.query.corrected if text is not None else None
         if suggestion is None and params.q and (text is None or text.total < FEW_RESULTS):
             suggestion = self._suggestion(snap, params.q, text.total if text else 0)
@@ -285,7 +283,7 @@ class SearchService:
         scores = np.zeros(snap.n_docs, dtype=np.float32)
         for d, value, _ in found:
             scores[d] = value
-        hits = self._hits(snap, [d for d, _, _ in found], scores, None, np.zeros(snap.n_docs, dtype=bool))
+        hits = build_hits(snap, self._rows, [d for d, _, _ in found], scores, None, np.zeros(snap.n_docs, dtype=bool))
         shared = {snap.ids[d]: commun for d, _, commun in found}
         for hit in hits:
             hit["commun"] = shared.get(hit["id"], [])
@@ -348,33 +346,9 @@ class SearchService:
                 self._snapshot = None
             self._results.clear()
             self._results_bytes = 0
+        self._rows.clear()
 
     # -- helpers ---------------------------------------------------------------------------------------
-    def _hits(self, snap: Snapshot, docs: list[int], scores: np.ndarray | None, query: TextQuery | None,
-              result: np.ndarray) -> list[dict[str, Any]]:
-        """One hit per document of ``docs``; a document of a near-duplicate group is replaced by the group's
-        most recent fiche in ``result``, the others listed in ``autres`` with a label saying what differs."""
-        leaders = {d: groups.members(snap, d, result) for d in docs}
-        rows = self.store.get_rows([snap.ids[found[0]] for found in leaders.values()], ROW_FIELDS)
-        others = [snap.ids[m] for found in leaders.values() for m in found[1:]]
-        other_rows = self.store.get_rows(others, OTHER_FIELDS) if others else {}
-        hits = []
-        for d in docs:
-            lead, *rest = leaders[d]
-            row = rows.get(snap.ids[lead])
-            if row is None:  # deleted from the store, index not yet synced
-                continue
-            hit = {name: row.get(name) for name in HIT_FIELDS}
-            group = [other_rows[snap.ids[m]] for m in rest if snap.ids[m] in other_rows]
-            hit["duplicates"] = [r["id"] for r in group]
-            hit["autres"] = [{name: r.get(name) for name in OTHER_FIELDS} for r in group]
-            hit["libelle_doublons"] = groups.label(row, group)
-            hit["snippet"] = snippet(row, query)
-            value = float(scores[d]) if scores is not None else 0.0  # the group's place in the ranking
-            hit["score"] = round(value, 4) if np.isfinite(value) else 0.0
-            hits.append(hit)
-        return hits
-
     @staticmethod
     def _places(snap: Snapshot, places: list[Place], filters: dict[str, list[str]]) -> list[dict[str, Any]]:
         """The départements named in the query, as filters to offer (``selected``: already applied)."""
