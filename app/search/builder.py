@@ -61,8 +61,11 @@ def serve(tasks: IO[str], answers: IO[str], idle: float = IDLE_SECONDS) -> None:
         except Exception as exc:  # reported to the worker, which raises it; this process serves on
             log.exception("tâche d'indexation impossible")
             answer = {"error": f"{type(exc).__name__}: {exc}"}
-        answers.write(json.dumps(answer) + "\n")
-        answers.flush()
+        try:
+            answers.write(json.dumps(answer) + "\n")
+            answers.flush()
+        except BrokenPipeError:
+            return  # the serving worker is gone
         if large:
             return
         gc.collect()
