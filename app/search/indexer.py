@@ -11,11 +11,8 @@ from __future__ import annotations
 import gc
 import logging
 import math
-import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -36,12 +33,12 @@ from app.search.generations import (
     write_columns,
     write_watermark,
 )
+from app.search.handoff import BUILDER
 from app.search.schema import BODY_SOURCES, FACETS, KW_SOURCES
 from app.search.segments import LIMIT_MB, SEGMENT_DOCS, fast_flush, merge_policy, no_merge
 from app.search.thesaurus import load
 
 LOCK_TIMEOUT = 60.0
-BUILD_ELSEWHERE_ROWS = 1_000  # a serving worker hands a rebuild or a catch-up this large to a builder process
 log = logging.getLogger("fiches.index")
 _WORD = re.compile(WORD_PATTERN)
 
@@ -179,8 +176,9 @@ def _open_writer(ix: Any) -> Any:
 def sync(index_dir: Path, store: Store, elsewhere: bool = False) -> int:
     """Bring the current generation up to the store; a damaged one is replaced by a rebuilt generation.
 
-    ``elsewhere`` (a serving worker): a rebuild or a catch-up of ``BUILD_ELSEWHERE_ROWS`` rows or more runs
-    in a builder process (``app.search.builder``). Returns the number of rows applied (or indexed)."""
+    ``elsewhere`` (a serving worker): this process only looks (verification, pending rows, counts); every
+    write, a catch-up as a rebuild, runs in the builder process (``app.search.builder``), so the worker's
+    requests never wait for Whoosh's pure-Python writing. Returns the number of rows applied (or indexed)."""
     gen_dir = ensure_index(index_dir)
     problem = verify(gen_dir)
     mark = read_watermark(gen_dir)
@@ -189,9 +187,12 @@ def sync(index_dir: Path, store: Store, elsewhere: bool = False) -> int:
     if problem is not None:
         log.warning("index %s à reconstruire : %s", gen_dir.name, problem)
         return _rebuild(index_dir, store, elsewhere)
-    if elsewhere and store.pending_after(mark or 0)[0] >= BUILD_ELSEWHERE_ROWS:
-        return build_elsewhere(index_dir, store, "sync")
-    changed = _apply(gen_dir, store.changes_after(mark or 0), fresh=mark is None)
+    if elsewhere:
+        if store.pending_after(mark or 0)[0]:
+            return build_elsewhere(index_dir, store, "sync")  # it checks the counts after applying
+        changed = 0
+    else:
+        changed = _apply(gen_dir, store.changes_after(mark or 0), fresh=mark is None)
     problem = _count_mismatch(gen_dir, store)
     if problem is not None:
         log.warning("index %s à reconstruire : %s", gen_dir.name, problem)
@@ -200,27 +201,16 @@ def sync(index_dir: Path, store: Store, elsewhere: bool = False) -> int:
 
 
 def _rebuild(index_dir: Path, store: Store, elsewhere: bool) -> int:
-    if elsewhere and store.count() >= BUILD_ELSEWHERE_ROWS:
-        return build_elsewhere(index_dir, store, "rebuild")
-    return rebuild(index_dir, store)
-
-
-class IndexBuildFailed(RuntimeError):
-    """The builder process failed (its last lines of output say why)."""
+    return build_elsewhere(index_dir, store, "rebuild") if elsewhere else rebuild(index_dir, store)
 
 
 def build_elsewhere(index_dir: Path, store: Store, task: str) -> int:
-    """Run ``sync`` or ``rebuild`` in a builder process (``python -m app.search.builder``) and wait."""
+    """Run ``sync`` or ``rebuild`` in this process's builder process (``app.search.builder``) and wait."""
     url = store.engine.url
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         return rebuild(index_dir, store) if task == "rebuild" else sync(index_dir, store)  # nothing to share
-    env = dict(os.environ, FICHES_BUILD_DATABASE_URL=url.render_as_string(hide_password=False))
     log.info("index %s : %s confié à un processus de construction", index_dir, task)
-    done = subprocess.run([sys.executable, "-m", "app.search.builder", task, str(index_dir)], env=env,
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise IndexBuildFailed(f"builder ({task}) exited with {done.returncode}: {done.stderr[-2000:]}")
-    return int(done.stdout.strip().splitlines()[-1])
+    return BUILDER.run(task, index_dir, url.render_as_string(hide_password=False))
 
 
 def _count_mismatch(gen_dir: Path, store: Store) -> str | None:

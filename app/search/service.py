@@ -31,6 +31,7 @@ from app.search.analysis import query_words
 from app.search.clauses import TextQuery, build_query, document_frequency
 from app.search.facets import apply_filters, canonical, facet_counts, selection_sets
 from app.search.generations import ensure_index, read_watermark
+from app.search.gil import yielding_often
 from app.search.hits import HitRows, build_hits
 from app.search.params import SearchParams
 from app.search.schema import RANGE_COLUMNS
@@ -98,32 +99,50 @@ class SearchService:
 
     # -- snapshot management ---------------------------------------------------------------------------
     def _current(self, force: bool = False) -> Snapshot:
-        """The snapshot to serve. Every ``REOPEN_CHECK_SECONDS`` a request looks whether the index changed
-        and opens (and warms, ``Snapshot.warm``) the new generation; meanwhile the other requests are served
-        the previous one, never waiting. After this process's own catch-up (``force``) the writer's thread
-        opens it, so requests find it ready."""
+        """The snapshot to serve. A request never opens a generation while there is one to serve: every
+        ``REOPEN_CHECK_SECONDS`` one looks whether the index changed and, if so, a background thread opens
+        and warms the new generation (``Snapshot.warm``) while the requests are served the previous one,
+        until it is ready. After this process's own catch-up (``force``) the writer's thread opens it and
+        returns once it is served. Only the first snapshot is opened by the request that needs it."""
         now = time.monotonic()
         snap = self._snapshot
-        if snap is not None and not force and now - self._checked_at < REOPEN_CHECK_SECONDS:
-            return snap
-        if snap is not None and not force:
-            if not self._opening.acquire(blocking=False):
-                return snap  # another thread is opening it
-        else:
-            self._opening.acquire()
+        if snap is None or force:
+            with self._opening:
+                return self._refresh(now)
+        if now - self._checked_at >= REOPEN_CHECK_SECONDS:
+            self._checked_at = now
+            if self._stale(snap) and self._opening.acquire(blocking=False):
+                try:
+                    threading.Thread(target=self._refresh_in_background, name="index-open", daemon=True).start()
+                except BaseException:
+                    self._opening.release()
+                    raise
+        return snap
+
+    def _stale(self, snap: Snapshot) -> bool:
+        """Whether the index on disk is no longer ``snap`` (or cannot be looked at: the refresh says why)."""
         try:
-            return self._refresh(now)
+            return snap.gen_dir != ensure_index(self.index_dir) or snap.ix.latest_generation() != snap.generation[1]
+        except Exception:
+            return True
+
+    def _refresh_in_background(self) -> None:
+        try:
+            self._refresh(time.monotonic())
+        except Exception:  # a snapshot was there to serve: _refresh keeps it (and logs why)
+            log.exception("ouverture de l'index impossible")
         finally:
             self._opening.release()
 
     def _refresh(self, now: float) -> Snapshot:
         snap = self._snapshot
         try:
-            gen_dir = ensure_index(self.index_dir)
-            stale = snap is None or snap.gen_dir != gen_dir or snap.ix.latest_generation() != snap.generation[1]
-            fresh = Snapshot(gen_dir) if stale else None
-            if fresh is not None and snap is not None:  # a reopen (a cold start builds them when asked)
-                fresh.warm()
+            fresh = None
+            if snap is None or self._stale(snap):
+                with yielding_often():  # the requests served meanwhile keep the GIL's share they need
+                    fresh = Snapshot(ensure_index(self.index_dir))
+                    if snap is not None:  # a reopen (a cold start builds them when asked)
+                        fresh.warm()
         except Exception as exc:  # a damaged generation: keep serving the last good one
             self._checked_at = now
             if snap is not None:
@@ -301,7 +320,10 @@ class SearchService:
         return [snap.ids[d] for d in (text.ranked.tolist() + (text.near.tolist() if near else []))]
 
     def sync(self) -> int:
-        changed = indexer.sync(self.index_dir, self.store, elsewhere=self.build_elsewhere)
+        """Bring the index up to the store (a serving worker: in its builder process, ``build_elsewhere``;
+        what this process does meanwhile, verifying the index, hands the GIL back often), then serve it."""
+        with yielding_often():
+            changed = indexer.sync(self.index_dir, self.store, elsewhere=self.build_elsewhere)
         if changed:
             self._current(force=True)
         return changed

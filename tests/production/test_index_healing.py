@@ -21,7 +21,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.search import indexer
 from app.search.generations import MANIFEST, current_dir
 from tests.importing import report_of
 from tests.paths import REPO, SEED
@@ -220,10 +219,9 @@ def test_fiches_check_finds_a_corrupt_column_and_rebuilds(database_url, tmp_path
     assert fiches("check").returncode == 0
 
 
-def test_a_serving_worker_hands_large_builds_to_a_builder_process(settings, monkeypatch, caplog):
-    """A serving worker never builds a large index itself: the first build and the rebuild of a deleted
-    index run in ``python -m app.search.builder`` (here « large » is lowered to one fiche)."""
-    monkeypatch.setattr(indexer, "BUILD_ELSEWHERE_ROWS", 1)
+def test_a_serving_worker_hands_its_builds_to_a_builder_process(settings, caplog):
+    """A serving worker never writes the index itself: the first build and the rebuild of a deleted index
+    run in ``python -m app.search.builder`` (``tests/search/test_builder.py``: its catch-ups too)."""
     caplog.set_level(logging.INFO, logger="fiches.index")
     with _restart(settings) as client:
         expected = _searchable(client)

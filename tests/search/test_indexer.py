@@ -82,6 +82,9 @@ def test_two_services_share_one_index_directory(tmp_path, store):
         load_devset(store, ROWS[20:25])
         writer.sync()
         reader._checked_at = 0.0  # skip the reopen throttle instead of sleeping
+        assert len(ids(reader)) == 20  # served the open generation while the new one opens in the background
+        with reader._opening:  # held by the background open until the new generation is served
+            pass
         assert len(ids(reader)) == 25
     finally:
         writer.close()

@@ -1,0 +1,59 @@
+"""A new generation is opened beside the requests: a request is served the open generation while a
+background thread opens and warms the new one, and the long work hands the GIL back often."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import pytest
+
+from app.search import gil
+from app.search.params import SearchParams
+from app.search.service import SearchService
+from tests.devset.fiches import devset_fiches
+from tests.search.conftest import load_devset
+
+ROWS = devset_fiches()
+
+
+def test_a_request_never_opens_a_new_generation_itself(tmp_path, store):
+    load_devset(store, ROWS[:20])
+    writer = SearchService(tmp_path / "index", store)
+    reader = SearchService(tmp_path / "index", store)
+    try:
+        writer.sync()
+        first = reader._current()
+        load_devset(store, ROWS[20:30])
+        writer.sync()
+        reader._checked_at = 0.0  # the next request looks at the disk
+        assert reader._current() is first  # the request is served at once, from the open generation
+        with reader._opening:  # held by the background open until the new generation is served
+            pass
+        fresh = reader._current()
+        assert fresh is not first and fresh.ids.n_live == 30
+        assert {"vocabulary", "title_rank"} <= set(vars(fresh))  # warmed before it was served
+        assert reader.search(SearchParams(q="jardin"))["total"] >= 1
+    finally:
+        writer.close()
+        reader.close()
+
+
+def test_yielding_often_shortens_the_switch_interval_and_gives_it_back():
+    before = sys.getswitchinterval()
+    inside: list[float] = []
+    both = threading.Barrier(2)
+
+    def work() -> None:
+        with gil.yielding_often():
+            both.wait()
+            inside.append(sys.getswitchinterval())
+            both.wait()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert inside == pytest.approx([gil.SWITCH_SECONDS] * 2)  # concurrent blocks share it
+    assert sys.getswitchinterval() == before  # back when the last one ended
