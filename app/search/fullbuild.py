@@ -17,7 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -41,16 +41,15 @@ def processes() -> int:
         return os.cpu_count() or 1
 
 
-def write_segment(gen_dir: str, rows: list[dict[str, Any]]) -> Any:
-    """Write one segment of ``rows`` (live store rows) into the index at ``gen_dir``, with its serving
-    columns and lexicons; return the segment (not yet listed in the index's table of contents)."""
-    from app.search.indexer import fiche_to_doc  # the indexer imports this module
-
+def write_segment(gen_dir: str, rows: list[dict[str, Any]], to_doc: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
+    """Write one segment of ``rows`` (live store rows, made documents by ``to_doc``) into the index at
+    ``gen_dir``, with its serving columns, lexicons and postings arrays; return the segment (not yet listed
+    in the index's table of contents)."""
     ix = whoosh_index.open_dir(gen_dir)
     writer = fast_flush(SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB, compound=False))
     try:
         for row in rows:
-            writer.add_document(**fiche_to_doc(row))
+            writer.add_document(**to_doc(row))
         segment = writer._finalize_segment()
     except BaseException:
         writer.cancel()
@@ -65,9 +64,11 @@ def write_segment(gen_dir: str, rows: list[dict[str, Any]]) -> Any:
     return segment
 
 
-def build(gen_dir: Path, changes: Iterable[dict[str, Any]], procs: int) -> int:
-    """Index ``changes`` (every store row in write order, tombstones included) into the new, empty
-    generation ``gen_dir`` with ``procs`` worker processes. Returns the number of fiches indexed."""
+def build(gen_dir: Path, changes: Iterable[dict[str, Any]], procs: int,
+          to_doc: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+    """Index ``changes`` (every store row in write order, tombstones included; ``to_doc`` makes a row the
+    index document, a module-level function) into the new, empty generation ``gen_dir`` with ``procs``
+    worker processes. Returns the number of fiches indexed."""
     count = last = 0
     pending: deque[Future[Any]] = deque()
     segments: list[Any] = []
@@ -75,7 +76,7 @@ def build(gen_dir: Path, changes: Iterable[dict[str, Any]], procs: int) -> int:
     context = multiprocessing.get_context("spawn")  # no fork of a process holding database connections
     with ProcessPoolExecutor(max_workers=procs, mp_context=context) as pool:
         def submit() -> None:
-            pending.append(pool.submit(write_segment, str(gen_dir), batch))
+            pending.append(pool.submit(write_segment, str(gen_dir), batch, to_doc))
             while len(pending) > procs:  # bounded: the parent holds at most procs + 1 batches of rows
                 segments.append(pending.popleft().result())
 

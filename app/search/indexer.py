@@ -261,7 +261,7 @@ def _build(gen_dir: Path, store: Store) -> int:
     several cores and more than one segment to write (``app.search.fullbuild``), else in this one."""
     procs = fullbuild.processes()
     if procs > 1 and store.count() > SEGMENT_DOCS:
-        return fullbuild.build(gen_dir, store.changes_after(0), procs)
+        return fullbuild.build(gen_dir, store.changes_after(0), procs, fiche_to_doc)
     return _apply(gen_dir, store.changes_after(0), fresh=True)
 
 

@@ -44,9 +44,10 @@ def write(gen_dir: Path, segreader: Any, save: Any) -> None:
 def terms(gen_dir: Path, segment_id: str, field: str) -> np.ndarray | None:
     """One segment's saved terms of a field (memory-mapped), None when it has none."""
     try:
-        return np.load(_paths(gen_dir, segment_id, field)[0], mmap_mode="r", allow_pickle=False)
+        found: np.ndarray = np.load(_paths(gen_dir, segment_id, field)[0], mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError):
         return None
+    return found
 
 
 def merged(gen_dir: Path, leaves: list[tuple[Any, int]], field: str) -> tuple[np.ndarray, np.ndarray] | None:
