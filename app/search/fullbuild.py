@@ -50,11 +50,10 @@ def write_segment(gen_dir: str, rows: list[dict[str, Any]], to_doc: Callable[[di
     try:
         for row in rows:
             writer.add_document(**to_doc(row))
-        segment = writer._finalize_segment()
+        segment = writer._finalize_segment()  # its pool's files removed, not the shared temporary folder
     except BaseException:
-        writer.cancel()
+        writer._close_segment()  # its pool files go; the temporary folder is shared with the other workers
         raise
-    writer._finish()
     reader = SegmentReader(ix.storage, ix.schema, segment)
     try:
         columns.write_segment(Path(gen_dir), reader)
