@@ -10,6 +10,7 @@ delta-coded document numbers of every block are summed in one ``np.cumsum``. Sam
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import zlib
 from itertools import chain
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.lib import format as npy_format
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, unpack_int
@@ -125,14 +127,18 @@ def write(gen_dir: Path, segreader: Any, save: Any) -> None:
 
 
 class SegmentPostings:
-    """One segment's saved postings of a field (memory-mapped), looked up by term."""
+    """One segment's saved postings of a field, looked up by term. The terms and offsets are memory-mapped;
+    a term's docnums and weights are read with ``os.pread`` (copies the size of the answer), so the pages of
+    the big arrays are never mapped into the serving process (its RSS)."""
 
     def __init__(self, gen_dir: Path, segment_id: str, field: str, terms: np.ndarray) -> None:
         self.terms = terms
-        self.offsets, self.docs, self.weights = (
-            np.load(_path(gen_dir, segment_id, field, name), mmap_mode="r", allow_pickle=False) for name in _ARRAYS)
-        if (self.offsets.shape != (len(terms) + 1,) or self.docs.shape != self.weights.shape
-                or int(self.offsets[-1]) != len(self.docs)):
+        self.offsets = np.load(_path(gen_dir, segment_id, field, "po"), mmap_mode="r", allow_pickle=False)
+        self._files = [_Column(_path(gen_dir, segment_id, field, name)) for name in ("pd", "pw")]
+        docs, weights = self._files
+        if (self.offsets.shape != (len(terms) + 1,) or docs.length != weights.length
+                or int(self.offsets[-1]) != docs.length):
+            self.close()
             raise ValueError(f"postings enregistrées incohérentes : {segment_id} {field}")
 
     def get(self, text: str) -> Postings | None:
@@ -141,7 +147,37 @@ class SegmentPostings:
         if i >= len(self.terms) or self.terms[i] != key:
             return None
         lo, hi = int(self.offsets[i]), int(self.offsets[i + 1])
-        return self.docs[lo:hi].astype(np.int64), self.weights[lo:hi].astype(np.float32)
+        docs, weights = (column.read(lo, hi) for column in self._files)
+        return docs.astype(np.int64), weights.astype(np.float32)
+
+    def close(self) -> None:
+        for column in self._files:
+            os.close(column.fd)
+
+
+class _Column:
+    """A one-dimensional ``.npy`` file read by slices (``os.pread``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_RDONLY)
+        try:
+            with open(path, "rb") as handle:
+                version = npy_format.read_magic(handle)
+                read_header = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
+                shape, fortran, self.dtype = read_header(handle)
+                self.start = handle.tell()
+            if len(shape) != 1 or fortran or self.dtype.hasobject:
+                raise ValueError(f"tableau de postings inattendu : {path.name}")
+            self.length = int(shape[0])
+            if os.fstat(self.fd).st_size < self.start + self.length * self.dtype.itemsize:
+                raise ValueError(f"tableau de postings tronqué : {path.name}")
+        except BaseException:
+            os.close(self.fd)
+            raise
+
+    def read(self, lo: int, hi: int) -> np.ndarray:
+        size = self.dtype.itemsize
+        return np.frombuffer(os.pread(self.fd, (hi - lo) * size, self.start + lo * size), dtype=self.dtype)
 
 
 def saved(gen_dir: Path, segment_id: str, field: str, terms: np.ndarray | None) -> SegmentPostings | None:
@@ -184,3 +220,9 @@ class Reader:
         if not ids:
             return None
         return np.concatenate(ids), np.concatenate(weights)
+
+    def close(self) -> None:
+        for part in self._saved.values():
+            if part is not None:
+                part.close()
+        self._saved.clear()

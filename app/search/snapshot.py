@@ -47,7 +47,7 @@ def release_free_memory() -> None:
         trim(0)
 
 
-POSTINGS_CACHE_BYTES = 8 << 20  # postings kept per snapshot as arrays (8 bytes a posting)
+POSTINGS_CACHE_BYTES = 16 << 20  # postings kept per snapshot as arrays (8 bytes a posting)
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
@@ -298,6 +298,7 @@ class Snapshot:
 
     def close(self) -> None:
         with self.lock:
+            self._postings_reader.close()
             self.reader.close()
             self.ix.close()
 
