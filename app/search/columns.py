@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from app.domain.text import fold
-from app.search import lexicons
+from app.search import lexicons, postings
 from app.search.schema import FACETS, TEXT_BOOSTS
 from app.search.segments import length_table
 
@@ -197,10 +197,16 @@ def write_missing(gen_dir: Path, reader: Any) -> int:
         segment = segreader.segment()
         if segment is None or present(gen_dir, segment.segment_id()):
             continue
-        lexicons.write(gen_dir, segreader, _atomic)
-        write(gen_dir, segment.segment_id(), from_stored(segreader))
+        write_segment(gen_dir, segreader)
         written += 1
     return written
+
+
+def write_segment(gen_dir: Path, segreader: Any) -> None:
+    """Write the lexicons and the columns of one segment (its columns last: they mark it complete)."""
+    lexicons.write(gen_dir, segreader, _atomic)
+    postings.write(gen_dir, segreader, _atomic)
+    write(gen_dir, segreader.segment().segment_id(), from_stored(segreader))
 
 
 def check_all(gen_dir: Path, reader: Any) -> None:

@@ -4,8 +4,10 @@ Layout of ``index_dir``::
 
     current -> gen-<stamp>     symlink, replaced atomically when a new generation is ready
     gen-<stamp>/               a Whoosh index (non-compound segments), plus
-        <segment>.fc_*         the segment's serving columns (``app.search.columns``), written after
-                               each commit by the writer; readers memory-map them
+        <segment>.fc_*         the segment's serving columns (``app.search.columns``), lexicons
+                               (``lexicons``) and postings arrays (``postings``), written after each
+                               commit by the writer (or by the worker that wrote the segment, in a full
+                               build: ``fullbuild``); readers memory-map them
         watermark.json         {"seq": N}: every store write up to sequence number N is applied
         manifest.json          size and CRC-32 of every index file (columns included), written after
                                each commit

@@ -21,6 +21,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from app.domain.store import Store
+from app.search import fullbuild
 from app.search.analysis import WORD_PATTERN, pairs
 from app.search.generations import (
     current_dir,
@@ -234,7 +235,7 @@ def rebuild(index_dir: Path, store: Store) -> int:
     previous = current_dir(index_dir)
     path = new_generation(index_dir)
     try:
-        count = _apply(path, store.changes_after(0), fresh=True)
+        count = _build(path, store)
         if read_watermark(path) is None:  # an empty store: nothing was committed
             write_watermark(path, store.last_seq())
     except BaseException:
@@ -243,6 +244,15 @@ def rebuild(index_dir: Path, store: Store) -> int:
     point_current(index_dir, path)
     remove_old_generations(index_dir, keep={path.name, previous.name if previous else ""})
     return count
+
+
+def _build(gen_dir: Path, store: Store) -> int:
+    """Index the whole store into the new generation ``gen_dir``: in several processes when there are
+    several cores and more than one segment to write (``app.search.fullbuild``), else in this one."""
+    procs = fullbuild.processes()
+    if procs > 1 and store.count() > SEGMENT_DOCS:
+        return fullbuild.build(gen_dir, store.changes_after(0), procs, fiche_to_doc)
+    return _apply(gen_dir, store.changes_after(0), fresh=True)
 
 
 def check(index_dir: Path) -> str | None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from app.search.schema import TEXT_BOOSTS
 
-FIELDS = ("spell", *TEXT_BOOSTS)
+FIELDS = ("spell", *TEXT_BOOSTS, "pairs")
 
 
 def _paths(gen_dir: Path, segment_id: str, field: str) -> tuple[Path, Path]:
@@ -39,6 +39,15 @@ def write(gen_dir: Path, segreader: Any, save: Any) -> None:
         terms_path, df_path = _paths(gen_dir, segment_id, field)
         save(df_path, np.asarray(dfs, dtype=np.int64))
         save(terms_path, np.array(terms, dtype=f"S{max(width, 1)}"))
+
+
+def terms(gen_dir: Path, segment_id: str, field: str) -> np.ndarray | None:
+    """One segment's saved terms of a field (memory-mapped), None when it has none."""
+    try:
+        found: np.ndarray = np.load(_paths(gen_dir, segment_id, field)[0], mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return found
 
 
 def merged(gen_dir: Path, leaves: list[tuple[Any, int]], field: str) -> tuple[np.ndarray, np.ndarray] | None:

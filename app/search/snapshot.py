@@ -5,8 +5,8 @@ near-duplicate groups, folded titles) comes from the columns the writer put next
 (``app.search.columns``), memory-mapped: Whoosh's pickled stored fields are never read to serve. From
 them the snapshot builds the live-document mask, the number columns (NaN when missing), the groups and the
 facet columns (``facets.FacetColumns``). Result sets are boolean masks over docnums. Postings are read
-block by block (Whoosh's matcher API costs a Python call per posting) under a lock, since Whoosh files are
-not thread-safe, and kept decoded as numpy arrays within a budget in bytes.
+a term's whole list at a time (``app.search.postings``: Whoosh's matcher costs Python calls per posting)
+under a lock, since Whoosh files are not thread-safe, and kept decoded as numpy arrays within a budget.
 
 Field lengths are finite numbers (0 for an empty or missing field), so no statistic derived from them can
 be NaN. The snapshot also owns the data derived from it (spelling vocabulary, completions, sort orders),
@@ -26,12 +26,11 @@ from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.reading import TermNotFound
 
 from app.search import columns, lexicons
 from app.search.columns import NUMBERS, SegmentColumns
 from app.search.facets import FacetColumns, FacetPairs
+from app.search.postings import Reader
 from app.search.schema import FACETS, TEXT_BOOSTS
 from app.search.sorts import static_order, title_rank
 from app.search.spelling import Vocabulary, build_vocabulary
@@ -48,7 +47,7 @@ def release_free_memory() -> None:
         trim(0)
 
 
-POSTINGS_CACHE_BYTES = 32 << 20  # decoded postings kept per snapshot (8 bytes a posting)
+POSTINGS_CACHE_BYTES = 16 << 20  # postings kept per snapshot as arrays (8 bytes a posting)
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
@@ -87,31 +86,6 @@ class Ids:
         return len(self._docs)
 
 
-def _leaf_postings(segreader: Any, field: str, text: str, offset: int, ids: list[np.ndarray],
-                   weights: list[np.ndarray]) -> None:
-    try:
-        m = segreader.postings(field, text)
-    except TermNotFound:
-        return
-    if isinstance(m, W3LeafMatcher):
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            block = np.asarray(m._ids, dtype=np.int32)
-            ids.append(block + offset if offset else block)
-            weights.append(np.asarray(m._weights, dtype=np.float32))
-            m._next_block()
-    else:  # inlined postings of rare terms
-        block_ids: list[int] = []
-        block_weights: list[float] = []
-        while m.is_active():
-            block_ids.append(m.id() + offset)
-            block_weights.append(m.weight())
-            m.next()
-        ids.append(np.asarray(block_ids, dtype=np.int32))
-        weights.append(np.asarray(block_weights, dtype=np.float32))
-
-
 class Snapshot:
     """An immutable view of one index generation (plus the data derived from it, built on first use)."""
 
@@ -126,6 +100,7 @@ class Snapshot:
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_postings = 0
         self._leaves = list(self.reader.leaf_readers())
+        self._postings_reader = Reader(gen_dir, self._leaves)
         self.fields = frozenset(self.ix.schema.names())
         self._load_columns()
 
@@ -304,11 +279,8 @@ class Snapshot:
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
-            ids: list[np.ndarray] = []
-            weights: list[np.ndarray] = []
-            for segreader, offset in self._leaves:
-                _leaf_postings(segreader, field, text, offset, ids, weights)
-            found = (np.concatenate(ids), np.concatenate(weights)) if ids else _EMPTY
+            read = self._postings_reader.read(field, text)
+            found = (read[0].astype(np.int32), read[1]) if read is not None else _EMPTY
             self._postings[key] = found
             self._cached_postings += found[0].nbytes + found[1].nbytes
             while self._cached_postings > POSTINGS_CACHE_BYTES and len(self._postings) > 1:
@@ -326,6 +298,7 @@ class Snapshot:
 
     def close(self) -> None:
         with self.lock:
+            self._postings_reader.close()
             self.reader.close()
             self.ix.close()
 

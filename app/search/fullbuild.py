@@ -1,0 +1,113 @@
+"""A full build in several processes: each writes whole segments, the parent commits them all at once.
+
+A full build (``indexer.rebuild``) of a new generation needs no catch-up semantics: nobody reads the
+generation before it is complete. So the parent reads the store's rows in write order and hands each batch
+of ``SEGMENT_DOCS`` live rows to a pool of worker processes (one per core). A worker analyses its rows,
+writes one Whoosh segment (without taking the index's write lock, as Whoosh's own ``MpWriter`` sub-writers
+do) and that segment's serving columns and lexicons, and returns the segment. The parent waits for every
+worker, then writes one table of contents listing the segments in the rows' order (so document numbers
+are what a single-process build gives), under the write lock, and the manifest and the watermark.
+
+No table of contents is written while workers run: Whoosh deletes the files of any segment a new table
+doesn't list. A failure in a worker fails the build (the caller removes the unfinished generation).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
+
+from app.search import columns
+from app.search.generations import write_columns, write_watermark
+from app.search.segments import LIMIT_MB, SEGMENT_DOCS, fast_flush
+
+LOCK_TIMEOUT = 60.0
+
+
+def processes() -> int:
+    """Worker processes for a full build: one per core the process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def write_segment(gen_dir: str, rows: list[dict[str, Any]], to_doc: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
+    """Write one segment of ``rows`` (live store rows, made documents by ``to_doc``) into the index at
+    ``gen_dir``, with its serving columns, lexicons and postings arrays; return the segment (not yet listed
+    in the index's table of contents)."""
+    ix = whoosh_index.open_dir(gen_dir)
+    writer = fast_flush(SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB, compound=False))
+    try:
+        for row in rows:
+            writer.add_document(**to_doc(row))
+        segment = writer._finalize_segment()  # its pool's files removed, not the shared temporary folder
+    except BaseException:
+        writer._close_segment()  # its pool files go; the temporary folder is shared with the other workers
+        raise
+    reader = SegmentReader(ix.storage, ix.schema, segment)
+    try:
+        columns.write_segment(Path(gen_dir), reader)
+    finally:
+        reader.close()
+        ix.close()
+    return segment
+
+
+def build(gen_dir: Path, changes: Iterable[dict[str, Any]], procs: int,
+          to_doc: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+    """Index ``changes`` (every store row in write order, tombstones included; ``to_doc`` makes a row the
+    index document, a module-level function) into the new, empty generation ``gen_dir`` with ``procs``
+    worker processes. Returns the number of fiches indexed."""
+    count = last = 0
+    pending: deque[Future[Any]] = deque()
+    segments: list[Any] = []
+    batch: list[dict[str, Any]] = []
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding database connections
+    with ProcessPoolExecutor(max_workers=procs, mp_context=context) as pool:
+        def submit() -> None:
+            pending.append(pool.submit(write_segment, str(gen_dir), batch, to_doc))
+            while len(pending) > procs:  # bounded: the parent holds at most procs + 1 batches of rows
+                segments.append(pending.popleft().result())
+
+        for row in changes:
+            last = max(last, int(row["seq"]))
+            if row.get("deleted_at") is not None:
+                continue  # nothing to remove from a new index
+            batch.append(row)
+            count += 1
+            if len(batch) >= SEGMENT_DOCS:
+                submit()
+                batch = []
+        if batch:
+            submit()
+        while pending:
+            segments.append(pending.popleft().result())
+    _commit_segments(gen_dir, segments)
+    write_watermark(gen_dir, last)
+    return count
+
+
+def _commit_segments(gen_dir: Path, segments: list[Any]) -> None:
+    """List ``segments`` after the generation's own in a new table of contents (under the write lock),
+    then write the missing columns and the manifest."""
+    ix = whoosh_index.open_dir(str(gen_dir))
+    try:
+        writer = SegmentWriter(ix, timeout=LOCK_TIMEOUT, compound=False)
+        try:
+            writer._close_segment()  # its own (empty) segment is never listed
+            writer._commit_toc(list(writer.segments) + segments)
+        finally:
+            writer._finish()
+    finally:
+        ix.close()
+    write_columns(gen_dir)
