@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from app.search.snapshot import Snapshot
 
 
-MASK_CACHE_BYTES = 16 << 20  # value masks kept per snapshot (one byte per document each)
+MASK_CACHE_BYTES = 8 << 20  # value masks kept per snapshot (one byte per document each)
 BITSET_EVERY = 64  # a value met in one document in 64 or more is counted by bitset (smaller than its pairs)
 
 

@@ -44,7 +44,7 @@ from app.search.thesaurus import THESAURUS_PATH, display_terms, load
 
 log = logging.getLogger("fiches.search")
 RESULT_CACHE_SIZE = 64
-RESULT_CACHE_BYTES = 24 << 20  # scored text queries kept (each: its hits and a mask of every document)
+RESULT_CACHE_BYTES = 16 << 20  # scored text queries kept (each: its hits and a mask of every document)
 REOPEN_CHECK_SECONDS = 0.5
 RETIRED_GRACE_SECONDS = 60.0
 FEW_RESULTS = 3
