@@ -26,7 +26,7 @@ from typing import IO, Any
 from app.domain.db import make_engine
 from app.domain.store import Store
 from app.search import indexer
-from app.search.snapshot import release_free_memory
+from app.search.memory import release_free_memory
 
 IDLE_SECONDS = 120.0  # an idle builder exits; the next task starts a new one
 LARGE_ROWS = 1_000  # after a task this large (or a rebuild) the builder exits: its peak memory given back

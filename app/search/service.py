@@ -33,11 +33,12 @@ from app.search.facets import apply_filters, canonical, facet_counts, selection_
 from app.search.generations import ensure_index, read_watermark
 from app.search.gil import yielding_often
 from app.search.hits import HitRows, build_hits
+from app.search.memory import release_free_memory
 from app.search.params import SearchParams
 from app.search.schema import RANGE_COLUMNS
 from app.search.scoring import finite, plain_bm25, rank, score
 from app.search.similar import similar_docs
-from app.search.snapshot import Snapshot, release_free_memory
+from app.search.snapshot import Snapshot
 from app.search.sorts import order, page
 from app.search.spelling import complete, did_you_mean
 from app.search.thesaurus import THESAURUS_PATH, display_terms, load

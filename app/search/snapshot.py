@@ -15,8 +15,6 @@ each built once under its own lock.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
@@ -34,18 +32,6 @@ from app.search.postings import Reader
 from app.search.schema import FACETS, TEXT_BOOSTS
 from app.search.sorts import static_order, title_rank
 from app.search.spelling import Vocabulary, build_vocabulary
-
-_LIBC_NAME = ctypes.util.find_library("c")
-_LIBC = ctypes.CDLL(_LIBC_NAME) if _LIBC_NAME else None
-
-
-def release_free_memory() -> None:
-    """Give the heap's free pages back to the system (glibc's ``malloc_trim``; nothing elsewhere): opening
-    a generation leaves tens of megabytes of freed temporaries that the allocator would otherwise keep."""
-    trim = getattr(_LIBC, "malloc_trim", None)
-    if trim is not None:
-        trim(0)
-
 
 POSTINGS_CACHE_BYTES = 16 << 20  # postings kept per snapshot as arrays (8 bytes a posting)
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
