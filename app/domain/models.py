@@ -103,8 +103,7 @@ class Fiche(FicheBase, FicheLinks, table=True):
     """
 
     __tablename__ = "fiche"
-    __table_args__ = (Index("ix_fiche_updated_at", "updated_at"), Index("ix_fiche_seq", "seq"),
-                      Index("ix_fiche_deleted_at", "deleted_at"))  # counting live fiches reads the index
+    __table_args__ = (Index("ix_fiche_updated_at", "updated_at"), Index("ix_fiche_seq", "seq"))
 
     id: str = Field(primary_key=True, max_length=32)
     content_hash: str = Field(max_length=64)
