@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from rapidfuzz import process
@@ -38,8 +39,17 @@ class Vocabulary:
     display: list[str]  # the most frequent written form of each
     df: list[int]  # documents containing it
     position: dict[str, int]
-    sounds: list[str]  # sound_key() of each folded word
-    stems: list[tuple[str, ...]]  # the index terms of each word
+
+    @cached_property
+    def sounds(self) -> list[str]:
+        """sound_key() of each folded word (made on the first correction: a query of known words never
+        pays for it)."""
+        return [sound_key(k) for k in self.folded]
+
+    @cached_property
+    def stems(self) -> list[tuple[str, ...]]:
+        """The index terms of each word (made on the first completion)."""
+        return [tuple(terms(k)) for k in self.folded]
 
     def frequency(self, word: str) -> int:
         i = self.position.get(fold(word))
@@ -66,8 +76,6 @@ def build_vocabulary(lexicon: Iterable[tuple[Any, Any]]) -> Vocabulary:
         display=[merged[k][0] for k in keys],
         df=[merged[k][2] for k in keys],
         position={k: i for i, k in enumerate(keys)},
-        sounds=[sound_key(k) for k in keys],
-        stems=[tuple(terms(k)) for k in keys],
     )
 
 
