@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, SQLModel, col, select
 
+from app.domain.db import _DEADLINE
 from app.domain.errors import StoreUnavailable
 from app.domain.models import STORE_SEQ, Fiche, FicheCreate, utcnow
 from app.domain.structure_store import NO_LINK, link_values
@@ -263,14 +264,23 @@ class Store:
         select_list = ", ".join(quote(name) for name in names)
         wanted = list(dict.fromkeys(ids))
         out: dict[str, dict] = {}
-        with self.engine.connect() as connection:
+        connection = self.engine.raw_connection()  # the driver's own cursor: no result objects per row
+        try:
+            deadline = connection.info.get(_DEADLINE)
+            if deadline is not None:  # a key lookup: SQLite's statement deadline (db.py) must not be stale
+                deadline[0] = float("inf")
+            cursor = connection.cursor()
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
                 sql = (f"SELECT {select_list} FROM {quote(_TABLE.name)} WHERE {quote('deleted_at')} IS NULL "
                        f"AND {quote('id')} IN ({', '.join([mark] * len(chunk))})")
-                for values in connection.exec_driver_sql(sql, tuple(chunk)).all():
+                cursor.execute(sql, tuple(chunk))
+                for values in cursor.fetchall():
                     row: dict[str, Any] = dict(zip(names, values))
                     for name, decode in decoders:
                         row[name] = decode(row[name])
                     out[row["id"]] = row
+            cursor.close()
+        finally:
+            connection.close()  # back to the pool (rolled back)
         return out

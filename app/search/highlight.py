@@ -10,7 +10,6 @@ only when a fiche shows none of them, so a snippet doesn't fill with the synonym
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -80,15 +79,15 @@ def _render(text: str, start: int, end: int, matches: list[Match]) -> str:
 
 
 class Source:
-    """The snippet text of a fiche (``prepare``), folded."""
+    """The snippet text of a fiche (``prepare``); each of its texts folded when first looked at."""
 
-    __slots__ = ("joined", "folded", "starts", "ends")
+    __slots__ = ("joined", "starts", "ends", "_folded")
 
     def __init__(self, joined: str, starts: list[int], ends: list[int]) -> None:
         self.joined = joined
-        self.folded = fold_bytes(joined)
         self.starts = starts
         self.ends = ends
+        self._folded: dict[int, bytes] = {}
 
     @classmethod
     def of(cls, fiche: dict[str, Any]) -> Source:
@@ -96,6 +95,13 @@ class Source:
 
     def text(self, field: int) -> str:
         return self.joined[self.starts[field] : self.ends[field]]
+
+    def folded(self, field: int) -> bytes:
+        """Text ``field`` folded one byte per character (positions are the text's own)."""
+        found = self._folded.get(field)
+        if found is None:
+            found = self._folded[field] = fold_bytes(self.text(field))
+        return found
 
 
 def prepare(fiche: dict[str, Any]) -> tuple[str, list[int], list[int]]:
@@ -111,9 +117,8 @@ def prepare(fiche: dict[str, Any]) -> tuple[str, list[int], list[int]]:
 
 
 def _spans(folded: bytes, terms: frozenset[str]) -> dict[int, int]:
-    """Start → end of every word of ``folded`` that begins with a stem of ``terms`` (short stems: whole
-    words only). A needle never holds a space and the sources are joined by spaces, so a span found over
-    the whole text never crosses from one source into the next."""
+    """Start → end of every word of ``folded`` (one text) that begins with a stem of ``terms`` (short
+    stems: whole words only)."""
     spans: dict[int, int] = {}
     for needle, whole in _needles(terms):
         pos = folded.find(needle)
@@ -127,28 +132,29 @@ def _spans(folded: bytes, terms: frozenset[str]) -> dict[int, int]:
     return spans
 
 
+def _matches(source: Source, field: int, terms: frozenset[str]) -> list[Match]:
+    """The words of text ``field`` whose own stem is one of ``terms`` (at most ``_MAX_MATCHES``)."""
+    spans = _spans(source.folded(field), terms)
+    if not spans:
+        return []
+    text = source.text(field)
+    found: list[Match] = []
+    for first in sorted(spans):
+        word = text[first : spans[first]].lower()
+        if len(word) < 3 or any(stem in terms for stem in _index_terms(word.replace("œ", "oe"))):
+            found.append((first, spans[first], word))
+            if len(found) == _MAX_MATCHES:
+                break
+    return found
+
+
 def _best_field(source: Source, terms: frozenset[str], enough: int) -> tuple[int, list[Match]] | None:
     """(text number, its matches) of the text with the most distinct matching words: the first of equals,
-    or the first one showing ``enough`` distinct words (the texts are in order of preference). Each stem
-    is looked for once over the joined text; a word found is kept only if its own stem is one of ``terms``
-    (at most ``_MAX_MATCHES`` per text)."""
-    spans = _spans(source.folded, terms)
-    if not spans:
-        return None
-    by_field: list[list[int]] = [[] for _ in source.starts]
-    for first in sorted(spans):
-        by_field[bisect_right(source.starts, first) - 1].append(first)
+    or the first one showing ``enough`` distinct words (the texts are in order of preference, and are
+    looked at one by one until then)."""
     best: tuple[int, int, list[Match]] | None = None
-    joined = source.joined
-    for field, firsts in enumerate(by_field):
-        low = source.starts[field]
-        found: list[Match] = []
-        for first in firsts:
-            word = joined[first : spans[first]].lower()
-            if len(word) < 3 or any(stem in terms for stem in _index_terms(word.replace("œ", "oe"))):
-                found.append((first - low, spans[first] - low, word))
-                if len(found) == _MAX_MATCHES:
-                    break
+    for field in range(len(source.starts)):
+        found = _matches(source, field, terms)
         if found:
             distinct = len({word for _, _, word in found})
             if best is None or distinct > best[0]:

@@ -12,6 +12,8 @@ construction (``Snapshot``) and every score array is checked on the way out.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,6 +35,8 @@ DUPLICATE_DAMPING = 0.5
 PLACE_LEAD = 1.0  # added to the normalised score of the fiches of a place's département: they come first
 APPROCHANTS = 10  # close results listed, counting the short result set they follow
 SHORT_SET = 10  # a result set smaller than this is followed by close results
+
+TERM_CACHE_BYTES = 4 << 20  # scored terms kept between queries (sparse: docnums and scores)
 
 Array = np.ndarray
 
@@ -83,15 +87,71 @@ class Scored:
     near_scores: Array
 
 
+class TermCache:
+    """Scored terms of one snapshot kept between queries (a term recurs across queries and thesaurus
+    expansions), sparse (the documents holding the term and their scores), least recently used out first
+    beyond ``max_bytes``. Thread-safe; the caller keys it by snapshot (``for_snapshot``)."""
+
+    def __init__(self, max_bytes: int = TERM_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._owner: object = None
+        self._terms: OrderedDict[str, tuple[Array, Array, float]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def for_snapshot(self, owner: object) -> TermCache:
+        """This cache, emptied first if it held the terms of another snapshot than ``owner``."""
+        with self._lock:
+            if self._owner is not owner:
+                self._owner, self._bytes = owner, 0
+                self._terms.clear()
+        return self
+
+    def get(self, term: str, n_docs: int) -> Term | None:
+        with self._lock:
+            found = self._terms.get(term)
+            if found is None:
+                return None
+            self._terms.move_to_end(term)
+        docs, values, idf = found
+        scores = np.zeros(n_docs)
+        scores[docs] = values
+        present = np.zeros(n_docs, dtype=bool)
+        present[docs] = True
+        return Term(scores, present, idf)
+
+    def put(self, term: str, found: Term) -> None:
+        docs = np.flatnonzero(found.present).astype(np.int32)
+        entry = (docs, found.scores[docs], found.idf)
+        size = docs.nbytes + entry[1].nbytes + 100
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._terms.pop(term, None)
+            if old is not None:
+                self._bytes -= old[0].nbytes + old[1].nbytes + 100
+            self._terms[term] = entry
+            self._bytes += size
+            while self._bytes > self.max_bytes and self._terms:
+                _, dropped = self._terms.popitem(last=False)
+                self._bytes -= dropped[0].nbytes + dropped[1].nbytes + 100
+
+
 class _Scorer:
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, shared: TermCache | None = None) -> None:
         self.snapshot = snapshot
         self.cache: dict[str, Term] = {}
+        self.shared = shared
 
     def term(self, term: str) -> Term:
         found = self.cache.get(term)
+        if found is None and self.shared is not None:
+            found = self.shared.get(term, self.snapshot.n_docs)
         if found is None:
-            found = self.cache[term] = term_scores(self.snapshot, term)
+            found = term_scores(self.snapshot, term)
+            if self.shared is not None:
+                self.shared.put(term, found)
+        self.cache[term] = found
         return found
 
     def phrase(self, terms: tuple[str, ...]) -> Array:
@@ -150,13 +210,14 @@ class _Scorer:
         return met > 0.0, score, met, weight
 
 
-def score(snapshot: Snapshot, query: TextQuery) -> Scored:
-    """The result set of ``query`` (documents satisfying every clause) with scores, or its approchants."""
+def score(snapshot: Snapshot, query: TextQuery, terms: TermCache | None = None) -> Scored:
+    """The result set of ``query`` (documents satisfying every clause) with scores, or its approchants
+    (``terms``: scored terms kept between the queries of this snapshot)."""
     empty = np.zeros(0, dtype=np.int64)
     n = snapshot.n_docs
     if not query.clauses or n == 0:
         return Scored(empty, np.zeros(0), empty, np.zeros(0))
-    scorer = _Scorer(snapshot)
+    scorer = _Scorer(snapshot, terms)
     total = np.zeros(n)
     matched = np.zeros(n)
     satisfied = np.zeros(n, dtype=np.int64)

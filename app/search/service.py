@@ -36,7 +36,7 @@ from app.search.hits import HitRows, build_hits
 from app.search.memory import release_free_memory
 from app.search.params import SearchParams
 from app.search.schema import RANGE_COLUMNS
-from app.search.scoring import finite, plain_bm25, rank, score
+from app.search.scoring import TermCache, finite, plain_bm25, rank, score
 from app.search.similar import similar_docs
 from app.search.snapshot import Snapshot
 from app.search.sorts import order, page
@@ -56,8 +56,8 @@ class _TextResult:
 
     __slots__ = ("query", "ranked", "scores", "mask", "total", "near", "near_scores")
 
-    def __init__(self, query: TextQuery, snap: Snapshot) -> None:
-        scored = score(snap, query)
+    def __init__(self, query: TextQuery, snap: Snapshot, terms: TermCache) -> None:
+        scored = score(snap, query, terms.for_snapshot(snap))
         ranked, scores = rank(scored.docs, scored.scores, snap)
         self.query = query
         self.ranked = ranked.astype(np.int32)
@@ -97,6 +97,7 @@ class SearchService:
         self._results: OrderedDict[tuple[object, ...], _TextResult] = OrderedDict()
         self._results_bytes = 0
         self._rows = HitRows(store)  # the hits' rows, read from the store, cached by write sequence
+        self._terms = TermCache()  # the scored terms of the snapshot served
 
     # -- snapshot management ---------------------------------------------------------------------------
     def _current(self, force: bool = False) -> Snapshot:
@@ -194,7 +195,7 @@ class SearchService:
             if found is not None:
                 self._results.move_to_end(key)
                 return found
-        result = _TextResult(build_query(spaced, snap, self.thesaurus), snap)
+        result = _TextResult(build_query(spaced, snap, self.thesaurus), snap, self._terms)
         with self._lock:
             self._results[key] = result
             self._results_bytes += result.nbytes

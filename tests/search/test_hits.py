@@ -152,3 +152,22 @@ def test_facet_counts_by_bitset_equal_the_pairs_counted_one_by_one():
             start = columns.starts[facet]
             assert got[start : start + len(column.labels)].tolist() == expected.tolist()
     assert BITSET_EVERY > 1
+
+
+def test_fetch_rows_disarms_a_stale_statement_deadline(tmp_path):
+    """The lean read uses the driver's cursor, which SQLAlchemy's statement events don't see: it must not
+    run under the deadline a previous statement left on the pooled connection (SQLite)."""
+    from app.domain.db import _DEADLINE, init_db, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'f.db'}")
+    init_db(engine)
+    store = Store(engine)
+    load_devset(store, [_fiche("a", title="Jardin")])
+    connection = engine.raw_connection()
+    connection.info[_DEADLINE][0] = 0.0  # long past
+    connection.close()
+    assert set(store.fetch_rows(["a"], ROW_FIELDS)) == {"a"}
+    connection = engine.raw_connection()
+    assert connection.info[_DEADLINE][0] == float("inf")
+    connection.close()
+    engine.dispose()
