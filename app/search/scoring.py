@@ -21,6 +21,7 @@ import numpy as np
 
 from app.search.analysis import pair_term, query_words
 from app.search.clauses import Alternative, Clause, TextQuery
+from app.search.ranking import Ranking
 from app.search.schema import TEXT_BOOSTS
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ B = {"title": 0.3, "kw": 0.3, "resume": 0.6, "body": 0.75}
 COORDINATION_POWER = 2.0
 ALT_BONUS = 0.5
 CONTROLLED_WEIGHT = 0.7  # a concept met by a controlled value only: about a single mention in the mots clés  # a fiche matching the typed words gets this share of its best alternative too
-DUPLICATE_DAMPING = 0.5
 PLACE_LEAD = 1.0  # added to the normalised score of the fiches of a place's département: they come first
 APPROCHANTS = 10  # close results listed, counting the short result set they follow
 SHORT_SET = 10  # a result set smaller than this is followed by close results
@@ -264,28 +264,11 @@ def _close_results(snapshot: Snapshot, docs: Array, satisfied: Array, final: Arr
 
 
 def rank(docs: Array, scores: Array, snapshot: Snapshot) -> tuple[Array, Array]:
-    """(documents by decreasing score, ties in docnum order; their scores), from ``score()``.
-
-    The second and later members of a near-duplicate group weigh ``DUPLICATE_DAMPING`` of their score,
-    so one action published several years doesn't fill the first page (the scores returned are the
-    undamped ones).
-    """
+    """(documents by decreasing score, ties in the order of ``docs``; their scores), the second and later
+    members of a near-duplicate group damped (``ranking``; the scores returned are the undamped ones)."""
     scores = finite(scores)
-    by_score = np.argsort(-scores, kind="stable")
-    ordered, ordered_scores = docs[by_score], scores[by_score]
-    groups = snapshot.group_code[ordered]
-    grouped = np.flatnonzero(groups >= 0)
-    if not len(grouped):
-        return ordered, ordered_scores
-    _, first = np.unique(groups[grouped], return_index=True)
-    later = np.ones(len(grouped), dtype=bool)
-    later[first] = False
-    if not later.any():
-        return ordered, ordered_scores
-    damped = ordered_scores.copy()
-    damped[grouped[later]] *= DUPLICATE_DAMPING
-    again = np.argsort(-damped, kind="stable")
-    return ordered[again], ordered_scores[again]
+    order = Ranking(docs, scores, snapshot).full()
+    return docs[order], scores[order]
 
 
 def plain_bm25(snapshot: Snapshot, q: str) -> Array:

@@ -35,8 +35,9 @@ from app.search.gil import yielding_often
 from app.search.hits import HitRows, build_hits
 from app.search.memory import release_free_memory
 from app.search.params import SearchParams
+from app.search.ranking import Ranking
 from app.search.schema import RANGE_COLUMNS
-from app.search.scoring import TermCache, finite, plain_bm25, rank, score
+from app.search.scoring import TermCache, finite, plain_bm25, score
 from app.search.similar import similar_docs
 from app.search.snapshot import Snapshot
 from app.search.sorts import order, page
@@ -52,30 +53,33 @@ FEW_RESULTS = 3
 
 
 class _TextResult:
-    """The scored hits of one text query: docnums by rank, their scores, their mask, and the approchants."""
+    """The scored hits of one text query: their ranking (sorted as far as pages ask), their mask, and the
+    approchants."""
 
-    __slots__ = ("query", "ranked", "scores", "mask", "total", "near", "near_scores")
+    __slots__ = ("query", "ranking", "mask", "total", "near", "near_scores")
 
     def __init__(self, query: TextQuery, snap: Snapshot, terms: TermCache) -> None:
         scored = score(snap, query, terms.for_snapshot(snap))
-        ranked, scores = rank(scored.docs, scored.scores, snap)
         self.query = query
-        self.ranked = ranked.astype(np.int32)
-        self.scores = finite(scores).astype(np.float32)
+        self.ranking = Ranking(scored.docs.astype(np.int32), finite(scored.scores), snap)
         self.mask = np.zeros(snap.n_docs, dtype=bool)
-        self.mask[ranked] = True
-        self.total = len(ranked)
+        self.mask[scored.docs] = True
+        self.total = len(scored.docs)
         self.near = scored.near.astype(np.int32)
         self.near_scores = finite(scored.near_scores).astype(np.float32)
 
     @property
+    def ranked(self) -> np.ndarray:
+        """Every hit in relevance order (sorted on first use)."""
+        return self.ranking.ordered()
+
+    @property
     def nbytes(self) -> int:
-        return int(self.ranked.nbytes + self.scores.nbytes + self.mask.nbytes + self.near.nbytes
-                   + self.near_scores.nbytes)
+        return int(self.ranking.nbytes + self.mask.nbytes + self.near.nbytes + self.near_scores.nbytes)
 
     def dense_scores(self, n_docs: int) -> np.ndarray:
         out = np.zeros(n_docs, dtype=np.float32)
-        out[self.ranked] = self.scores
+        out[self.ranking.docs] = self.ranking.scores
         return out
 
 

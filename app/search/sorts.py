@@ -13,15 +13,20 @@ import numpy as np
 
 from app.domain.fields import SORTS_BY_NAME
 from app.search import groups
+from app.search.ranking import Ranking
 
 if TYPE_CHECKING:
     from app.search.snapshot import Snapshot
 
 
 class RankedText(Protocol):
-    """The scored hits of a text query, as ``order()`` needs them."""
+    """The scored hits of a text query, as ``order()`` and ``page()`` need them."""
 
-    ranked: np.ndarray
+    @property
+    def ranked(self) -> np.ndarray: ...
+
+    @property
+    def ranking(self) -> Ranking: ...
 
     def dense_scores(self, n_docs: int) -> np.ndarray: ...
 
@@ -75,11 +80,10 @@ def order(snap: Snapshot, result: np.ndarray, text: RankedText | None, sort: str
 def page(snap: Snapshot, result: np.ndarray, text: RankedText | None, sort: str, stop: int) -> tuple[np.ndarray, int]:
     """The first ``stop`` actions of the result set in order (one docnum each, near-duplicates folded as
     ``groups.collapse`` folds them) and the number of actions. Only what the page needs is sorted: by
-    relevance the hits are ranked already, the orders without text are precomputed permutations, and
+    relevance only the hits that may reach the page are sorted (``ranking``), the orders without text are precomputed permutations, and
     « récent » with text sorts only the years that reach the page (``np.partition`` finds the last one)."""
     if sort == "pertinence" and text is not None:
-        actions = groups.collapse(snap, order(snap, result, text, sort))
-        return actions[:stop], len(actions)
+        return text.ranking.actions(result, stop)
     keep = groups.leaders(snap, result)
     total = int(np.count_nonzero(keep))
     if sort == "recent" and text is not None:
