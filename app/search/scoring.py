@@ -88,31 +88,22 @@ class Scored:
 
 
 class TermCache:
-    """Scored terms of one snapshot kept between queries (a term recurs across queries and thesaurus
-    expansions), sparse (the documents holding the term and their scores), least recently used out first
-    beyond ``max_bytes``. Thread-safe; the caller keys it by snapshot (``for_snapshot``)."""
+    """Scored terms kept between queries (a term recurs across queries and thesaurus expansions), by
+    snapshot generation and term, sparse (the documents holding the term and their scores), least recently
+    used out first beyond ``max_bytes``. Thread-safe."""
 
     def __init__(self, max_bytes: int = TERM_CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
-        self._owner: object = None
-        self._terms: OrderedDict[str, tuple[Array, Array, float]] = OrderedDict()
+        self._terms: OrderedDict[tuple[object, str], tuple[Array, Array, float]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def for_snapshot(self, owner: object) -> TermCache:
-        """This cache, emptied first if it held the terms of another snapshot than ``owner``."""
+    def get(self, generation: object, term: str, n_docs: int) -> Term | None:
         with self._lock:
-            if self._owner is not owner:
-                self._owner, self._bytes = owner, 0
-                self._terms.clear()
-        return self
-
-    def get(self, term: str, n_docs: int) -> Term | None:
-        with self._lock:
-            found = self._terms.get(term)
+            found = self._terms.get((generation, term))
             if found is None:
                 return None
-            self._terms.move_to_end(term)
+            self._terms.move_to_end((generation, term))
         docs, values, idf = found
         scores = np.zeros(n_docs)
         scores[docs] = values
@@ -120,21 +111,29 @@ class TermCache:
         present[docs] = True
         return Term(scores, present, idf)
 
-    def put(self, term: str, found: Term) -> None:
+    def put(self, generation: object, term: str, found: Term) -> None:
         docs = np.flatnonzero(found.present).astype(np.int32)
         entry = (docs, found.scores[docs], found.idf)
-        size = docs.nbytes + entry[1].nbytes + 100
-        if size > self.max_bytes:
+        if _entry_bytes(entry) > self.max_bytes:
             return
         with self._lock:
-            old = self._terms.pop(term, None)
+            old = self._terms.pop((generation, term), None)
             if old is not None:
-                self._bytes -= old[0].nbytes + old[1].nbytes + 100
-            self._terms[term] = entry
-            self._bytes += size
+                self._bytes -= _entry_bytes(old)
+            self._terms[(generation, term)] = entry
+            self._bytes += _entry_bytes(entry)
             while self._bytes > self.max_bytes and self._terms:
                 _, dropped = self._terms.popitem(last=False)
-                self._bytes -= dropped[0].nbytes + dropped[1].nbytes + 100
+                self._bytes -= _entry_bytes(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._terms.clear()
+            self._bytes = 0
+
+
+def _entry_bytes(entry: tuple[Array, Array, float]) -> int:
+    return int(entry[0].nbytes + entry[1].nbytes) + 100
 
 
 class _Scorer:
@@ -146,11 +145,11 @@ class _Scorer:
     def term(self, term: str) -> Term:
         found = self.cache.get(term)
         if found is None and self.shared is not None:
-            found = self.shared.get(term, self.snapshot.n_docs)
+            found = self.shared.get(self.snapshot.generation, term, self.snapshot.n_docs)
         if found is None:
             found = term_scores(self.snapshot, term)
             if self.shared is not None:
-                self.shared.put(term, found)
+                self.shared.put(self.snapshot.generation, term, found)
         self.cache[term] = found
         return found
 

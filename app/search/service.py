@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +27,16 @@ from app.domain.places import Place, find_places
 from app.domain.text import fold
 from app.search import groups, indexer
 from app.search.analysis import query_words
-from app.search.clauses import TextQuery, build_query, document_frequency
+from app.search.clauses import build_query, document_frequency
 from app.search.facets import apply_filters, canonical, facet_counts, selection_sets
 from app.search.generations import ensure_index, read_watermark
 from app.search.gil import yielding_often
 from app.search.hits import HitRows, build_hits
 from app.search.memory import release_free_memory
 from app.search.params import SearchParams
-from app.search.ranking import Ranking
+from app.search.results import ResultCache, TextResult
 from app.search.schema import RANGE_COLUMNS
-from app.search.scoring import TermCache, finite, plain_bm25, score
+from app.search.scoring import TermCache, plain_bm25
 from app.search.similar import similar_docs
 from app.search.snapshot import Snapshot
 from app.search.sorts import order, page
@@ -45,42 +44,10 @@ from app.search.spelling import complete, did_you_mean
 from app.search.thesaurus import THESAURUS_PATH, display_terms, load
 
 log = logging.getLogger("fiches.search")
-RESULT_CACHE_SIZE = 64
-RESULT_CACHE_BYTES = 16 << 20  # scored text queries kept (each: its hits and a mask of every document)
 REOPEN_CHECK_SECONDS = 0.5
 RETIRED_GRACE_SECONDS = 60.0
 FEW_RESULTS = 3
-
-
-class _TextResult:
-    """The scored hits of one text query: their ranking (sorted as far as pages ask), their mask, and the
-    approchants."""
-
-    __slots__ = ("query", "ranking", "mask", "total", "near", "near_scores")
-
-    def __init__(self, query: TextQuery, snap: Snapshot, terms: TermCache) -> None:
-        scored = score(snap, query, terms.for_snapshot(snap))
-        self.query = query
-        self.ranking = Ranking(scored.docs.astype(np.int32), finite(scored.scores), snap)
-        self.mask = np.zeros(snap.n_docs, dtype=bool)
-        self.mask[scored.docs] = True
-        self.total = len(scored.docs)
-        self.near = scored.near.astype(np.int32)
-        self.near_scores = finite(scored.near_scores).astype(np.float32)
-
-    @property
-    def ranked(self) -> np.ndarray:
-        """Every hit in relevance order (sorted on first use)."""
-        return self.ranking.ordered()
-
-    @property
-    def nbytes(self) -> int:
-        return int(self.ranking.nbytes + self.mask.nbytes + self.near.nbytes + self.near_scores.nbytes)
-
-    def dense_scores(self, n_docs: int) -> np.ndarray:
-        out = np.zeros(n_docs, dtype=np.float32)
-        out[self.ranking.docs] = self.ranking.scores
-        return out
+RESCORED_ON_REOPEN = 8  # recent text queries scored on a reopened generation before it is served
 
 
 SUGGEST_TRIES = 6  # thesaurus phrases tried per autocompletion request
@@ -98,8 +65,7 @@ class SearchService:
         self._snapshot: Snapshot | None = None
         self._checked_at = 0.0
         self._retired: list[tuple[float, Snapshot]] = []
-        self._results: OrderedDict[tuple[object, ...], _TextResult] = OrderedDict()
-        self._results_bytes = 0
+        self._results = ResultCache()
         self._rows = HitRows(store)  # the hits' rows, read from the store, cached by write sequence
         self._terms = TermCache()  # the scored terms of the snapshot served
 
@@ -149,6 +115,7 @@ class SearchService:
                     fresh = Snapshot(ensure_index(self.index_dir))
                     if snap is not None:  # a reopen (a cold start builds them when asked)
                         fresh.warm()
+                        self._rescore_recent(fresh)
         except Exception as exc:  # a damaged generation: keep serving the last good one
             self._checked_at = now
             if snap is not None:
@@ -167,6 +134,15 @@ class SearchService:
             release_free_memory()
         assert snap is not None
         return snap
+
+    def _rescore_recent(self, fresh: Snapshot) -> None:
+        """Score the most recent text queries on ``fresh`` before it is served: the pages people are
+        turning keep coming from the cache across a catch-up."""
+        for text in self._results.recent(RESCORED_ON_REOPEN):
+            try:
+                self._text(fresh, text)
+            except Exception:  # a query is never a reason not to serve a generation
+                log.exception("requête non recalculée à la réouverture : %r", text)
 
     def _open(self) -> Snapshot:
         """The current snapshot; if there is none readable yet, the index is healed once (rebuilt from the
@@ -187,30 +163,21 @@ class SearchService:
         self._retired = keep
 
     # -- text query, cached ----------------------------------------------------------------------------
-    def _text(self, snap: Snapshot, q: str) -> _TextResult | None:
+    def _text(self, snap: Snapshot, q: str) -> TextResult | None:
         """Scored hits of ``q`` (None when there is no text: every fiche matches)."""
         spaced = " ".join(q.split())
         if not spaced:
             return None
         # places are recognised on the text as typed (a capital tells « Nord » from « nord »)
         key = (snap.generation, spaced.casefold(), tuple(m.place for m in find_places(spaced)))
-        with self._lock:
-            found = self._results.get(key)
-            if found is not None:
-                self._results.move_to_end(key)
-                return found
-        result = _TextResult(build_query(spaced, snap, self.thesaurus), snap, self._terms)
-        with self._lock:
-            self._results[key] = result
-            self._results_bytes += result.nbytes
-            while len(self._results) > 1 and (len(self._results) > RESULT_CACHE_SIZE
-                                              or self._results_bytes > RESULT_CACHE_BYTES):
-                _, old = self._results.popitem(last=False)
-                self._results_bytes -= old.nbytes
-        return result
+        found = self._results.get(key)
+        if found is None:
+            found = TextResult(spaced, build_query(spaced, snap, self.thesaurus), snap, self._terms)
+            self._results.put(key, found)
+        return found
 
     def _result_set(self, snap: Snapshot, params: SearchParams) -> tuple[
-            _TextResult | None, np.ndarray, dict[str, list[str]], dict[str, np.ndarray], np.ndarray]:
+            TextResult | None, np.ndarray, dict[str, list[str]], dict[str, np.ndarray], np.ndarray]:
         text = self._text(snap, params.q)
         base = text.mask if text is not None else snap.live_mask
         for spec in RANGES:
@@ -271,7 +238,7 @@ class SearchService:
         return [ids[d] for d in groups.expand(snap, actions, result)]
 
     @staticmethod
-    def _actions(snap: Snapshot, result: np.ndarray, text: _TextResult | None, sort: str) -> np.ndarray:
+    def _actions(snap: Snapshot, result: np.ndarray, text: TextResult | None, sort: str) -> np.ndarray:
         """One docnum per action, in order: by relevance a group stands at its best member's place; in the
         other orders, at its leader's."""
         ordered = order(snap, result, text, sort)
@@ -360,9 +327,7 @@ class SearchService:
 
     def clear_cache(self) -> None:
         """Forget the scored text queries (benchmarks of fresh queries)."""
-        with self._lock:
-            self._results.clear()
-            self._results_bytes = 0
+        self._results.clear()
 
     def close(self) -> None:
         with self._lock:
@@ -372,8 +337,7 @@ class SearchService:
             if self._snapshot is not None:
                 self._snapshot.close()
                 self._snapshot = None
-            self._results.clear()
-            self._results_bytes = 0
+        self._results.clear()
         self._rows.clear()
 
     # -- helpers ---------------------------------------------------------------------------------------

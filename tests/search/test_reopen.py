@@ -57,3 +57,30 @@ def test_yielding_often_shortens_the_switch_interval_and_gives_it_back():
         thread.join()
     assert inside == pytest.approx([gil.SWITCH_SECONDS] * 2)  # concurrent blocks share it
     assert sys.getswitchinterval() == before  # back when the last one ended
+
+
+def test_the_recent_queries_are_scored_on_a_reopened_generation_before_it_is_served(tmp_path, store):
+    load_devset(store, ROWS[:20])
+    writer = SearchService(tmp_path / "index", store)
+    reader = SearchService(tmp_path / "index", store)
+    try:
+        writer.sync()
+        for q in ("jardin", "café des parents", "  Jeunes   théâtre "):
+            reader.search(SearchParams(q=q))
+        first = reader._current()
+        load_devset(store, ROWS[20:30])
+        writer.sync()
+        reader._checked_at = 0.0
+        reader._current()
+        with reader._opening:  # the background open is over
+            pass
+        fresh = reader._current()
+        assert fresh is not first
+        cached = {key[1] for key in reader._results._results if key[0] == fresh.generation}
+        assert cached == {"jardin", "café des parents", "jeunes théâtre"}
+        scored = reader._results.get(next(k for k in reader._results._results if k[0] == fresh.generation
+                                          and k[1] == "jardin"))
+        assert scored is not None and scored.total == writer.search(SearchParams(q="jardin"))["total_fiches"]
+    finally:
+        writer.close()
+        reader.close()

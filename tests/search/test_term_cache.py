@@ -1,5 +1,5 @@
 """Scored terms kept between queries: the same scores as computed afresh, within their byte bound, and
-never served for another snapshot."""
+never served for another generation."""
 
 import numpy as np
 
@@ -16,7 +16,7 @@ def test_scores_with_the_cache_equal_the_scores_without(devset_service):
     for _ in range(2):  # the second pass reads every term from the cache
         for q in QUERIES:
             query = build_query(q, snap, devset_service.thesaurus)
-            fresh, cached = score(snap, query), score(snap, query, cache.for_snapshot(snap))
+            fresh, cached = score(snap, query), score(snap, query, cache)
             for name in ("docs", "scores", "near", "near_scores"):
                 assert np.array_equal(getattr(fresh, name), getattr(cached, name)), (q, name)
     assert cache._terms, "the terms were kept"
@@ -24,23 +24,23 @@ def test_scores_with_the_cache_equal_the_scores_without(devset_service):
 
 def test_a_cached_term_is_the_term_scored_afresh(devset_service):
     snap = devset_service._open()
-    cache = TermCache().for_snapshot(snap)
+    cache = TermCache()
     term = term_scores(snap, "jardin")
-    cache.put("jardin", term)
-    again = cache.get("jardin", snap.n_docs)
+    cache.put(snap.generation, "jardin", term)
+    again = cache.get(snap.generation, "jardin", snap.n_docs)
     assert again is not None and again.idf == term.idf
     assert np.array_equal(again.scores, term.scores) and np.array_equal(again.present, term.present)
-    assert cache.get("absent", snap.n_docs) is None
+    assert cache.get(snap.generation, "absent", snap.n_docs) is None
+    assert cache.get(("another", 1), "jardin", snap.n_docs) is None
 
 
-def test_the_cache_keeps_within_its_bytes_and_forgets_another_snapshot(devset_service):
+def test_the_cache_keeps_within_its_bytes(devset_service):
     snap = devset_service._open()
     terms = {t: term_scores(snap, t) for t in ("jardin", "jeun", "parent", "cafe", "quarti")}
     one = max(int(np.count_nonzero(t.present)) for t in terms.values()) * 12 + 100
-    cache = TermCache(max_bytes=2 * one).for_snapshot(snap)
+    cache = TermCache(max_bytes=2 * one)
     for name, term in terms.items():
-        cache.put(name, term)
+        cache.put(snap.generation, name, term)
         assert cache._bytes <= cache.max_bytes
     assert 1 <= len(cache._terms) <= 2
-    assert "quarti" in cache._terms  # the newest stays, the oldest went first
-    assert cache.for_snapshot(object())._terms == {}
+    assert (snap.generation, "quarti") in cache._terms  # the newest stays, the oldest went first
