@@ -142,13 +142,20 @@ class SegmentPostings:
             raise ValueError(f"postings enregistrées incohérentes : {segment_id} {field}")
 
     def get(self, text: str) -> Postings | None:
+        found = self.get_raw(text)
+        if found is None:
+            return None
+        return found[0].astype(np.int64), found[1].astype(np.float32)
+
+    def get_raw(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(docnums, weights) of a term as saved (uint16 or uint32, uint16 or float32), or None."""
         key = text.encode("utf-8")
         i = int(np.searchsorted(self.terms, key))
         if i >= len(self.terms) or self.terms[i] != key:
             return None
         lo, hi = int(self.offsets[i]), int(self.offsets[i + 1])
-        docs, weights = (column.read(lo, hi) for column in self._files)
-        return docs.astype(np.int64), weights.astype(np.float32)
+        docs, weights = self._files
+        return docs.read(lo, hi), weights.read(lo, hi)
 
     def close(self) -> None:
         for column in self._files:
@@ -208,18 +215,27 @@ class Reader:
         return self._saved[key]
 
     def read(self, field: str, text: str) -> Postings | None:
-        """(docnums in the whole index, weights) of a term, or None when no segment has it."""
-        ids: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
+        """(docnums in the whole index as int32, weights as float32) of a term, or None when no segment has
+        it: the segments' parts are written once into arrays of the answer's size."""
+        parts: list[tuple[int, np.ndarray, np.ndarray]] = []
         for k, (segreader, offset) in enumerate(self.leaves):
             part = self._segment(k, field)
-            found = part.get(text) if part is not None else read_term(segreader, field, text)
-            if found is not None:
-                ids.append(found[0] + offset)
-                weights.append(found[1])
-        if not ids:
+            found = part.get_raw(text) if part is not None else read_term(segreader, field, text)
+            if found is not None and len(found[0]):
+                parts.append((offset, found[0], found[1]))
+        if not parts:
             return None
-        return np.concatenate(ids), np.concatenate(weights)
+        total = sum(len(docs) for _, docs, _ in parts)
+        ids = np.empty(total, dtype=np.int32)
+        weights = np.empty(total, dtype=np.float32)
+        at = 0
+        for offset, docs, part_weights in parts:
+            stop = at + len(docs)
+            ids[at:stop] = docs
+            ids[at:stop] += offset
+            weights[at:stop] = part_weights
+            at = stop
+        return ids, weights
 
     def close(self) -> None:
         for part in self._saved.values():
