@@ -206,17 +206,23 @@ def pairs(text: str, wanted: frozenset[str]) -> set[str]:
     that are in ``wanted`` (the pairs of the thesaurus' phrases: indexing every pair would triple the index).
 
     Each line is taken apart: a pair never spans two fields or two list items."""
-    follows = _follows(wanted)
     out: set[str] = set()
     for line in text.splitlines():
-        found = terms(line)
-        for i, first in enumerate(found):
-            seconds = follows.get(first)
-            if seconds is None:
-                continue
-            for second in found[i + 1 : i + 1 + PAIR_WINDOW]:
-                if second in seconds:
-                    out.add(pair_term(first, second))
+        out |= line_pairs(terms(line), wanted)
+    return out
+
+
+def line_pairs(found: list[str], wanted: frozenset[str]) -> set[str]:
+    """The wanted pairs among the terms ``found`` of one line (``pairs``)."""
+    follows = _follows(wanted)
+    out: set[str] = set()
+    for i, first in enumerate(found):
+        seconds = follows.get(first)
+        if seconds is None:
+            continue
+        for second in found[i + 1 : i + 1 + PAIR_WINDOW]:
+            if second in seconds:
+                out.add(pair_term(first, second))
     return out
 
 
