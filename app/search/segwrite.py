@@ -25,6 +25,7 @@ from whoosh.util.text import utf8encode
 from app.search.segments import length_table
 
 _FREQ_BYTES = [pack_uint(i) for i in range(256)]  # a Frequency posting's value: its term count
+Term = tuple[list[int], list[float], list[bytes | None]]  # a term's docnums, weights and values
 
 
 class SegmentPostings:
@@ -33,7 +34,7 @@ class SegmentPostings:
     def __init__(self, writer: Any) -> None:
         self.writer = writer
         # field → term bytes → (docnums, weights, values)
-        self.fields: dict[str, dict[bytes, tuple[list[int], list[float], list[bytes]]]] = {}
+        self.fields: dict[str, dict[bytes, Term]] = {}
         writer._flush_segment = types.MethodType(_flush, writer)
         writer._fast_postings = self
 
@@ -74,7 +75,7 @@ class SegmentPostings:
         writer.docnum += 1
 
     @staticmethod
-    def _add_counts(terms: dict[bytes, Any], field: Any, docnum: int, counts: Mapping[str, int]) -> int:
+    def _add_counts(terms: dict[bytes, Term], field: Any, docnum: int, counts: Mapping[str, int]) -> int:
         if type(field.format) is not formats.Frequency:
             raise TypeError(f"termes analysés pour un champ de format {type(field.format).__name__}")
         boost = field.format.field_boost
@@ -94,7 +95,7 @@ class SegmentPostings:
         return length
 
 
-def _append(terms: dict[bytes, Any], tbytes: bytes, docnum: int, weight: float, vbytes: bytes | None) -> None:
+def _append(terms: dict[bytes, Term], tbytes: bytes, docnum: int, weight: float, vbytes: bytes | None) -> None:
     found = terms.get(tbytes)
     if found is None:
         found = terms[tbytes] = ([], [], [])
@@ -118,7 +119,7 @@ def _flush(self: Any) -> None:
             fieldwriter.start_field(name, field)
             for tbytes in sorted(terms):
                 fieldwriter.start_term(tbytes)
-                _write_term(fieldwriter._postwriter, *terms[tbytes], lengths)
+                _write_term(fieldwriter._postwriter, terms[tbytes], lengths)
                 fieldwriter.finish_term()
             fieldwriter.finish_field()
         fieldwriter.close()
@@ -127,10 +128,10 @@ def _flush(self: Any) -> None:
             perdoc.close()
 
 
-def _write_term(postwriter: Any, docnums: list[int], weights: list[float], values: list[bytes | None],
-                lengths: list[int | None]) -> None:
+def _write_term(postwriter: Any, term: Term, lengths: list[int | None]) -> None:
     """Give ``postwriter`` (a ``W3PostingsWriter`` started on a term) the term's postings a block at a time:
     the blocks, statistics and inlining of one ``add_posting`` call per posting."""
+    docnums, weights, values = term
     limit = postwriter._blocklimit
     n = len(docnums)
     for start in range(0, n, limit):

@@ -1,0 +1,71 @@
+"""A segment written from analysed terms (``segwrite``) is the segment Whoosh's own writer writes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from app.search import fullbuild
+from app.search.generations import new_generation
+from app.search.indexer import analysed, fiche_to_doc
+from app.search.schema import build_schema
+from tests.devset.fiches import devset_fiches
+
+_EDGES: list[dict[str, Any]] = [
+    # a word more than 255 times (its count packs on more bytes), curly and straight elisions, hyphens
+    {"title": "Jardin " * 300, "resume": "L’atelier d'aujourd'hui : aide-ménagère, enfants-parents.\n\nÉTÉ"},
+    # empty and missing texts and numbers; upper-case words whose lower case differs in length
+    {"title": "", "resume": None, "mots_cles": [], "budget_eur": None, "etp": float("nan"), "year": None},
+    {"title": "İSTANBUL Straße ÆON", "mots_cles": ["Petite enfance", "Lien social", ""], "budget_eur": 0.0},
+]
+
+
+def _rows() -> list[dict]:
+    """The development set three times (so common terms span several 128-posting blocks), then edge cases."""
+    base = devset_fiches()
+    rows = [dict(row, id=f"{row['id']}-{k}") for k in range(3) for row in base]
+    rows += [dict(base[i], id=f"edge{i}", **edge) for i, edge in enumerate(_EDGES)]
+    return rows
+
+
+def _files(gen_dir: Path, segment) -> dict[str, bytes]:
+    """A segment's files by their name after its id (Whoosh's files and the serving columns)."""
+    prefix = segment.segment_id()
+    return {p.name[len(prefix):]: p.read_bytes() for p in gen_dir.iterdir() if p.name.startswith(prefix)}
+
+
+def _whoosh_segment(gen_dir: Path, rows: list[dict]):
+    """The segment of ``rows`` as Whoosh's ``add_document`` writes it (its analyzers, pool and flush)."""
+    ix = whoosh_index.open_dir(str(gen_dir))
+    writer = SegmentWriter(ix, _lk=False, compound=False)
+    for row in rows:
+        writer.add_document(**fiche_to_doc(row))
+    segment = writer._finalize_segment()
+    ix.close()
+    return segment
+
+
+def test_a_segment_from_analysed_terms_is_byte_for_byte_whooshs(tmp_path):
+    rows = _rows()
+    reference = new_generation(tmp_path / "a")
+    fast = new_generation(tmp_path / "b")
+    expected = _files(reference, _whoosh_segment(reference, rows))
+    got = _files(fast, fullbuild.write_segment(str(fast), rows, analysed))
+    assert {".pst", ".trm", "._stored.col", "._body_len.col"} <= set(expected)
+    assert set(got) - set(expected) == {n for n in got if ".fc_" in n}  # plus the serving columns
+    for name, content in expected.items():
+        assert got[name] == content, name
+
+
+def test_the_analysed_terms_are_the_field_analyzers_terms():
+    schema = build_schema()
+    for row in _rows()[:40] + _rows()[-len(_EDGES):]:
+        doc, counts = analysed(row)
+        assert doc == fiche_to_doc(row)
+        for field, found in counts.items():
+            tokens = Counter(t.text for t in schema[field].analyzer(doc[field]))
+            assert found == tokens, (row["id"], field)
