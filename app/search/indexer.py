@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 
 from app.domain.store import Store
 from app.search import fullbuild
-from app.search.analysis import WORD_PATTERN, line_pairs, terms
+from app.search.analysis import LINE_BREAK, WORD_PATTERN, line_terms, pairs_in
 from app.search.generations import (
     current_dir,
     ensure_index,
@@ -89,11 +89,10 @@ def analysed(fiche: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Counter[s
     wanted = _phrase_pairs()
     found_pairs: set[str] = set()
     for name, text in (("title", title), ("kw", kw), ("resume", resume), ("body", body)):
-        counts[name] = Counter()
-        for line in text.splitlines():
-            line_terms = terms(line)
-            counts[name].update(line_terms)
-            found_pairs |= line_pairs(line_terms, wanted)
+        found = line_terms(text)
+        found_pairs |= pairs_in(found, wanted)
+        counts[name] = Counter(found)
+        counts[name].pop(LINE_BREAK, None)
     pair_text = " ".join(sorted(found_pairs))
     counts["spell"] = Counter(word.lower() for word in spell_words)  # its analyzer lowercases each word
     counts["pairs"] = Counter(pair_text.split())

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import types
 from array import array
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+import numpy as np
 from whoosh import formats
-from whoosh.system import pack_uint
 from whoosh.util.text import utf8encode
 
 from app.search.segments import length_table
 
-_FREQ_BYTES = [pack_uint(i) for i in range(256)]  # a Frequency posting's value: its term count
 Term = tuple[list[int], list[float], list[bytes | None]]  # a term's docnums, weights and values
+_SHIFT = 32  # an analysed posting is one int: docnum << _SHIFT | term count in the document
+_FREQ_MASK = (1 << _SHIFT) - 1
 
 
 class SegmentPostings:
@@ -33,8 +35,8 @@ class SegmentPostings:
 
     def __init__(self, writer: Any) -> None:
         self.writer = writer
-        # field → term bytes → (docnums, weights, values)
-        self.fields: dict[str, dict[bytes, Term]] = {}
+        self.counted: dict[str, defaultdict[str, list[int]]] = {}  # analysed field → term → postings
+        self.other: dict[str, dict[bytes, Term]] = {}  # other indexed field → term bytes → postings
         writer._flush_segment = types.MethodType(_flush, writer)
         writer._fast_postings = self
 
@@ -54,16 +56,13 @@ class SegmentPostings:
             field = schema[name]
             length = 0
             if field.indexed:
-                terms = self.fields.get(name)
-                if terms is None:
-                    terms = self.fields[name] = {}
                 counts = analysed.get(name)
                 if counts is not None:
-                    length = self._add_counts(terms, field, docnum, counts)
+                    length = self._add_counts(name, field, docnum, counts)
                 else:
                     for tbytes, freq, weight, vbytes in field.index(value):
                         length += freq
-                        _append(terms, tbytes, docnum, weight, vbytes)
+                        _append(self.other.setdefault(name, {}), tbytes, docnum, weight, vbytes)
                 if not field.scorable:
                     length = 0
             perdoc.add_field(name, field, value if field.stored else None, length)
@@ -74,24 +73,19 @@ class SegmentPostings:
         writer._added = True
         writer.docnum += 1
 
-    @staticmethod
-    def _add_counts(terms: dict[bytes, Term], field: Any, docnum: int, counts: Mapping[str, int]) -> int:
+    def _add_counts(self, name: str, field: Any, docnum: int, counts: Mapping[str, int]) -> int:
         if type(field.format) is not formats.Frequency:
             raise TypeError(f"termes analysés pour un champ de format {type(field.format).__name__}")
-        boost = field.format.field_boost
+        terms = self.counted.get(name)
+        if terms is None:
+            terms = self.counted[name] = defaultdict(list)
+        base = docnum << _SHIFT
         length = 0
         for text, freq in counts.items():
             length += freq
-            weight = freq * boost
-            vbytes = _FREQ_BYTES[freq] if freq < 256 else pack_uint(freq)
-            tbytes = utf8encode(text)[0]
-            found = terms.get(tbytes)
-            if found is None:
-                terms[tbytes] = ([docnum], [weight], [vbytes])
-            else:
-                found[0].append(docnum)
-                found[1].append(weight)
-                found[2].append(vbytes)
+            terms[text].append(base | freq)
+        if length > _FREQ_MASK:
+            raise ValueError("document trop long pour l'index")
         return length
 
 
@@ -105,45 +99,79 @@ def _append(terms: dict[bytes, Term], tbytes: bytes, docnum: int, weight: float,
 
 
 def _flush(self: Any) -> None:
-    """``SegmentWriter._flush_segment`` from the ``SegmentPostings`` (fields and terms in sorted order, as
-    Whoosh's sorted pool gives them)."""
+    """``SegmentWriter._flush_segment`` from the ``SegmentPostings``: fields and terms in sorted order, as
+    Whoosh's sorted pool gives them (UTF-8 bytes sort as their strings do)."""
     self.perdocwriter.close()
     perdoc = self.per_document_reader() if self.codec.length_stats else None
     fieldwriter = self.fieldwriter
+    postings: SegmentPostings = self._fast_postings
     try:
-        for name, terms in sorted(self._fast_postings.fields.items()):
-            if not terms:
-                continue
+        for name in sorted(set(postings.counted) | set(postings.other)):
             field = self.schema[name]
-            lengths = length_table(perdoc, name) if perdoc is not None else []
-            fieldwriter.start_field(name, field)
-            for tbytes in sorted(terms):
+            table = length_table(perdoc, name) if perdoc is not None else []
+            lengths = np.array([length or 0 for length in table], dtype=np.int64)
+            counted = postings.counted.get(name)
+            terms = _counted_terms(counted, field.format.field_boost) if counted else \
+                _other_terms(postings.other.get(name, {}))
+            started = False
+            for tbytes, docs, weights, values, joined in terms:
+                if not started:
+                    fieldwriter.start_field(name, field)
+                    started = True
                 fieldwriter.start_term(tbytes)
-                _write_term(fieldwriter._postwriter, terms[tbytes], lengths)
+                _write_term(fieldwriter._postwriter, docs, weights, values, joined, lengths)
                 fieldwriter.finish_term()
-            fieldwriter.finish_field()
+            if started:
+                fieldwriter.finish_field()
         fieldwriter.close()
     finally:
         if perdoc is not None:
             perdoc.close()
 
 
-def _write_term(postwriter: Any, term: Term, lengths: list[int | None]) -> None:
+Decoded = tuple[bytes, np.ndarray, list[float], list[Any], bool]  # term, docnums, weights, values, joined
+
+
+def _counted_terms(terms: Mapping[str, list[int]], boost: float) -> Iterator[Decoded]:
+    """An analysed field's terms in order, each with its docnums, weights (count × the field's boost) and
+    values (the packed counts, joined in one item)."""
+    for text in sorted(terms):
+        packed = np.asarray(terms[text], dtype=np.int64)
+        freqs = packed & _FREQ_MASK
+        yield utf8encode(text)[0], packed >> _SHIFT, (freqs * boost).tolist(), [freqs.astype(">u4").tobytes()], True
+
+
+def _other_terms(terms: Mapping[bytes, Term]) -> Iterator[Decoded]:
+    for tbytes in sorted(terms):
+        docs, weights, values = terms[tbytes]
+        yield tbytes, np.asarray(docs, dtype=np.int64), weights, [v for v in values if v], False
+
+
+def _write_term(postwriter: Any, docs: np.ndarray, weights: list[float], values: list[Any], joined: bool,
+                lengths: np.ndarray) -> None:
     """Give ``postwriter`` (a ``W3PostingsWriter`` started on a term) the term's postings a block at a time:
-    the blocks, statistics and inlining of one ``add_posting`` call per posting."""
-    docnums, weights, values = term
+    the blocks, statistics and inlining of one ``add_posting`` call per posting. ``values``: the postings'
+    non-empty values or, ``joined``, their concatenation in one item (a format of fixed-size values, which
+    the block joins anyway)."""
     limit = postwriter._blocklimit
-    n = len(docnums)
+    n = len(docs)
+    size = postwriter._format.fixed_value_size() or 0
+    if joined and size <= 0:
+        raise ValueError("valeurs jointes pour un format sans taille fixe")
     for start in range(0, n, limit):
         if start:
             postwriter._write_block()
         end = min(start + limit, n)
-        ids = docnums[start:end]
+        block = docs[start:end]
         block_weights = weights[start:end]
-        postwriter._ids = array("I", ids)
+        postwriter._ids = array("I", block.tolist())
         postwriter._weights = array("f", block_weights)
-        postwriter._values = [v for v in values[start:end] if v]
+        if joined:
+            postwriter._values = [values[0][start * size : end * size]]
+        else:
+            postwriter._values = values[start:end]
         postwriter._maxweight = max(0, max(block_weights))
-        found = [length for length in (lengths[d] if d < len(lengths) else 0 for d in ids) if length]
-        postwriter._minlength = min(found) if found else None
-        postwriter._maxlength = max(found) if found else 0
+        found = lengths[block[block < len(lengths)]] if len(lengths) else np.zeros(0, dtype=np.int64)
+        found = found[found > 0]
+        postwriter._minlength = int(found.min()) if len(found) else None
+        postwriter._maxlength = int(found.max()) if len(found) else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from app.search import fullbuild
+from app.search.analysis import PAIR_WINDOW, pair_term, pairs, terms
 from app.search.generations import new_generation
 from app.search.indexer import analysed, fiche_to_doc
 from app.search.schema import build_schema
@@ -69,3 +71,36 @@ def test_the_analysed_terms_are_the_field_analyzers_terms():
         for field, found in counts.items():
             tokens = Counter(t.text for t in schema[field].analyzer(doc[field]))
             assert found == tokens, (row["id"], field)
+
+
+def _pairs_by_loop(text: str, wanted: frozenset[str]) -> set[str]:
+    """The pairs as a plain loop over each line's terms finds them (the definition ``pairs`` keeps)."""
+    follows: dict[str, set[str]] = {}
+    for pair in wanted:
+        first, _, second = pair.partition("_")
+        follows.setdefault(first, set()).add(second)
+    out = set()
+    for line in text.splitlines():
+        found = terms(line)
+        for i, first in enumerate(found):
+            for second in found[i + 1 : i + 1 + PAIR_WINDOW]:
+                if second in follows.get(first, ()):
+                    out.add(pair_term(first, second))
+    return out
+
+
+def test_pairs_found_by_set_operations_are_the_pairs_of_a_loop_over_each_line():
+    rng = random.Random(11)
+    words = ["aide", "alimentaire", "lien", "social", "petite", "enfance", "le", "jardin", "aide-ménagère"]
+    breaks = ["\n", "\r\n", "\u2028", "\x0c", " . "]
+    wanted = frozenset({"aid_alimentair", "lien_social", "petit_enfanc", "aid_aid", "jardin_aid", "aid_menager",
+                        "aidemenager_menager"})
+    found: Counter[str] = Counter()
+    for _ in range(3000):
+        text = " ".join(rng.choice(words + breaks) for _ in range(rng.randint(0, 12)))
+        expected = _pairs_by_loop(text, wanted)
+        assert pairs(text, wanted) == expected, text
+        found.update(expected)
+    assert set(found) == wanted
+    assert pairs("aide\nalimentaire aide le jardin alimentaire", wanted) == {"aid_alimentair"}  # one apart
+    assert pairs("aide\nalimentaire aide jardin\nalimentaire", wanted) == set()
