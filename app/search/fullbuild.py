@@ -26,7 +26,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from app.search import columns
+from app.search import columns, postings
 from app.search.generations import write_columns, write_watermark
 from app.search.segments import LIMIT_MB, SEGMENT_DOCS
 from app.search.segwrite import SegmentPostings
@@ -52,14 +52,15 @@ def write_segment(gen_dir: str, rows: list[dict[str, Any]], analyse: Analyse) ->
     ix = whoosh_index.open_dir(gen_dir)
     writer = SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB, compound=False)
     try:
-        postings = SegmentPostings(writer)
+        built = SegmentPostings(writer)
         for row in rows:
-            postings.add(*analyse(row))
+            built.add(*analyse(row))
         segment = writer._finalize_segment()  # its pool's files removed, not the shared temporary folder
     except BaseException:
         writer._close_segment()  # its pool files go; the temporary folder is shared with the other workers
         raise
     reader = SegmentReader(ix.storage, ix.schema, segment)
+    setattr(reader, postings.BUILT, built.arrays)  # the postings arrays saved from memory, not read back
     try:
         columns.write_segment(Path(gen_dir), reader)
     finally:

@@ -23,6 +23,7 @@ import numpy as np
 from whoosh import formats
 from whoosh.util.text import utf8encode
 
+from app.search import postings as saved_postings
 from app.search.segments import length_table
 
 Term = tuple[list[int], list[float], list[bytes | None]]  # a term's docnums, weights and values
@@ -37,6 +38,8 @@ class SegmentPostings:
         self.writer = writer
         self.counted: dict[str, defaultdict[str, list[int]]] = {}  # analysed field → term → postings
         self.other: dict[str, dict[bytes, Term]] = {}  # other indexed field → term bytes → postings
+        # once flushed: the postings of ``postings.FIELDS``, term by term (``postings.write`` saves them)
+        self.arrays: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {}
         writer._flush_segment = types.MethodType(_flush, writer)
         writer._fast_postings = self
 
@@ -107,6 +110,9 @@ def _flush(self: Any) -> None:
     postings: SegmentPostings = self._fast_postings
     try:
         for name in sorted(set(postings.counted) | set(postings.other)):
+            kept: tuple[list[np.ndarray], list[np.ndarray]] | None = None
+            if name in saved_postings.FIELDS:
+                kept = postings.arrays[name] = ([], [])
             field = self.schema[name]
             table = length_table(perdoc, name) if perdoc is not None else []
             lengths = np.array([length or 0 for length in table], dtype=np.int64)
@@ -121,6 +127,9 @@ def _flush(self: Any) -> None:
                 fieldwriter.start_term(tbytes)
                 _write_term(fieldwriter._postwriter, docs, weights, values, joined, lengths)
                 fieldwriter.finish_term()
+                if kept is not None:
+                    kept[0].append(docs)
+                    kept[1].append(np.asarray(weights, dtype=np.float32))
             if started:
                 fieldwriter.finish_field()
         fieldwriter.close()
