@@ -2,9 +2,11 @@
 
 A full build (``indexer.rebuild``) of a new generation needs no catch-up semantics: nobody reads the
 generation before it is complete. So the parent reads the store's rows in write order and hands each batch
-of ``SEGMENT_DOCS`` live rows to a pool of worker processes (one per core). A worker analyses its rows,
-writes one Whoosh segment (without taking the index's write lock, as Whoosh's own ``MpWriter`` sub-writers
-do) and that segment's serving columns and lexicons, and returns the segment. The parent waits for every
+of ``SEGMENT_DOCS`` live rows to a pool of worker processes (one per core). A worker analyses its rows
+(``indexer.analysed``: each text once), writes one Whoosh segment from their terms (``segwrite``: the bytes
+Whoosh's writer would write, without its per-token and per-posting Python; without taking the index's write
+lock, as Whoosh's own ``MpWriter`` sub-writers do) and that segment's serving columns, lexicons and postings
+arrays (from the postings in memory), and returns the segment. The parent waits for every
 worker, then writes one table of contents listing the segments in the rows' order (so document numbers
 are what a single-process build gives), under the write lock, and the manifest and the watermark.
 
