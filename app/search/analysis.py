@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import Stemmer
@@ -191,10 +192,10 @@ def french_analyzer() -> Any:
 def terms(text: str) -> list[str]:
     """The stems of a text, in order (what the index holds for it: the analyzer's words, each through
     ``FrenchFilter``, without the cost of Whoosh's token objects)."""
-    return [term for word in _RAW_WORD.findall(text) for term in _index_terms(word)]
+    return list(chain.from_iterable(map(_index_terms, _RAW_WORD.findall(text))))  # no Python-level loop
 
 
-PAIR_WINDOW = 2  # a pair joins stems at most this many terms apart (stop words already gone)
+PAIR_WINDOW = 2  # a pair joins stems at most this many terms apart (stop words already gone; ``pairs_in``)
 
 
 def pair_term(first: str, second: str) -> str:
@@ -206,18 +207,50 @@ def pairs(text: str, wanted: frozenset[str]) -> set[str]:
     that are in ``wanted`` (the pairs of the thesaurus' phrases: indexing every pair would triple the index).
 
     Each line is taken apart: a pair never spans two fields or two list items."""
-    follows = _follows(wanted)
-    out: set[str] = set()
-    for line in text.splitlines():
-        found = terms(line)
-        for i, first in enumerate(found):
-            seconds = follows.get(first)
-            if seconds is None:
-                continue
-            for second in found[i + 1 : i + 1 + PAIR_WINDOW]:
-                if second in seconds:
+    return pairs_in(line_terms(text), wanted)
+
+
+LINE_BREAK = "\n"  # in ``line_terms``: where a line ends (never a term: terms are made of word characters)
+_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # the line boundaries of ``str.splitlines``
+_WORD_OR_BREAK = re.compile(f"{WORD_PATTERN}|[{_LINE_BREAKS}]")
+_BREAK = (LINE_BREAK,)
+
+
+@lru_cache(maxsize=200_000)
+def _terms_or_break(word: str) -> tuple[str, ...]:
+    return _BREAK if word in _LINE_BREAKS else _index_terms(word)
+
+
+def line_terms(text: str) -> list[str]:
+    """The stems of a text in order (``terms``), with ``LINE_BREAK`` where each line ends: what ``terms``
+    gives for each of its lines, in one pass over the text."""
+    return list(chain.from_iterable(map(_terms_or_break, _WORD_OR_BREAK.findall(text))))
+
+
+def pairs_in(found: list[str], wanted: frozenset[str]) -> set[str]:
+    """The wanted pairs (``pairs``) among the terms ``found`` (``line_terms``: a pair stops at a line's end).
+
+    ``PAIR_WINDOW`` is 2: the pairs of neighbours, and of terms one apart when no line ends between them;
+    the candidates are found by set operations, not a loop over the terms."""
+    pairs = _pair_tuples(wanted)
+    out = {pair_term(*pair) for pair in pairs.intersection(zip(found, found[1:]))}
+    for first, second in pairs.intersection(zip(found, found[2:])):
+        at = -1
+        try:
+            while True:
+                at = found.index(first, at + 1)
+                if at + 2 < len(found) and found[at + 2] == second and found[at + 1] != LINE_BREAK:
                     out.add(pair_term(first, second))
+                    break
+        except ValueError:
+            pass  # no other place where the pair stands
     return out
+
+
+@lru_cache(maxsize=4)
+def _pair_tuples(wanted: frozenset[str]) -> frozenset[tuple[str, str]]:
+    """The wanted pairs as (first stem, second stem), split as ``_follows`` splits them."""
+    return frozenset((first, second) for first, seconds in _follows(wanted).items() for second in seconds)
 
 
 @lru_cache(maxsize=4)

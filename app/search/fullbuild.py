@@ -2,9 +2,11 @@
 
 A full build (``indexer.rebuild``) of a new generation needs no catch-up semantics: nobody reads the
 generation before it is complete. So the parent reads the store's rows in write order and hands each batch
-of ``SEGMENT_DOCS`` live rows to a pool of worker processes (one per core). A worker analyses its rows,
-writes one Whoosh segment (without taking the index's write lock, as Whoosh's own ``MpWriter`` sub-writers
-do) and that segment's serving columns and lexicons, and returns the segment. The parent waits for every
+of ``SEGMENT_DOCS`` live rows to a pool of worker processes (one per core). A worker analyses its rows
+(``indexer.analysed``: each text once), writes one Whoosh segment from their terms (``segwrite``: the bytes
+Whoosh's writer would write, without its per-token and per-posting Python; without taking the index's write
+lock, as Whoosh's own ``MpWriter`` sub-writers do) and that segment's serving columns, lexicons and postings
+arrays (from the postings in memory), and returns the segment. The parent waits for every
 worker, then writes one table of contents listing the segments in the rows' order (so document numbers
 are what a single-process build gives), under the write lock, and the manifest and the watermark.
 
@@ -26,9 +28,10 @@ from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from app.search import columns
+from app.search import columns, postings
 from app.search.generations import write_columns, write_watermark
-from app.search.segments import LIMIT_MB, SEGMENT_DOCS, fast_flush
+from app.search.segments import LIMIT_MB, SEGMENT_DOCS
+from app.search.segwrite import SegmentPostings
 
 LOCK_TIMEOUT = 60.0
 
@@ -41,20 +44,25 @@ def processes() -> int:
         return os.cpu_count() or 1
 
 
-def write_segment(gen_dir: str, rows: list[dict[str, Any]], to_doc: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
-    """Write one segment of ``rows`` (live store rows, made documents by ``to_doc``) into the index at
-    ``gen_dir``, with its serving columns, lexicons and postings arrays; return the segment (not yet listed
-    in the index's table of contents)."""
+Analyse = Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]
+
+
+def write_segment(gen_dir: str, rows: list[dict[str, Any]], analyse: Analyse) -> Any:
+    """Write one segment of ``rows`` (live store rows; ``analyse`` gives a row's document and the terms of
+    its analysed fields, ``indexer.analysed``) into the index at ``gen_dir``, with its serving columns,
+    lexicons and postings arrays; return the segment (not yet listed in the index's table of contents)."""
     ix = whoosh_index.open_dir(gen_dir)
-    writer = fast_flush(SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB, compound=False))
+    writer = SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB, compound=False)
     try:
+        built = SegmentPostings(writer)
         for row in rows:
-            writer.add_document(**to_doc(row))
+            built.add(*analyse(row))
         segment = writer._finalize_segment()  # its pool's files removed, not the shared temporary folder
     except BaseException:
         writer._close_segment()  # its pool files go; the temporary folder is shared with the other workers
         raise
     reader = SegmentReader(ix.storage, ix.schema, segment)
+    setattr(reader, postings.BUILT, built.arrays)  # the postings arrays saved from memory, not read back
     try:
         columns.write_segment(Path(gen_dir), reader)
     finally:
@@ -63,10 +71,9 @@ def write_segment(gen_dir: str, rows: list[dict[str, Any]], to_doc: Callable[[di
     return segment
 
 
-def build(gen_dir: Path, changes: Iterable[dict[str, Any]], procs: int,
-          to_doc: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
-    """Index ``changes`` (every store row in write order, tombstones included; ``to_doc`` makes a row the
-    index document, a module-level function) into the new, empty generation ``gen_dir`` with ``procs``
+def build(gen_dir: Path, changes: Iterable[dict[str, Any]], procs: int, analyse: Analyse) -> int:
+    """Index ``changes`` (every store row in write order, tombstones included; ``analyse`` makes a row the
+    index document and its analysed terms, a module-level function) into the new, empty generation ``gen_dir`` with ``procs``
     worker processes. Returns the number of fiches indexed."""
     count = last = 0
     pending: deque[Future[Any]] = deque()
@@ -75,7 +82,7 @@ def build(gen_dir: Path, changes: Iterable[dict[str, Any]], procs: int,
     context = multiprocessing.get_context("spawn")  # no fork of a process holding database connections
     with ProcessPoolExecutor(max_workers=procs, mp_context=context) as pool:
         def submit() -> None:
-            pending.append(pool.submit(write_segment, str(gen_dir), batch, to_doc))
+            pending.append(pool.submit(write_segment, str(gen_dir), batch, analyse))
             while len(pending) > procs:  # bounded: the parent holds at most procs + 1 batches of rows
                 segments.append(pending.popleft().result())
 

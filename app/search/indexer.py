@@ -13,6 +13,7 @@ import logging
 import math
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from whoosh import index as whoosh_index
 
 from app.domain.store import Store
 from app.search import fullbuild
-from app.search.analysis import WORD_PATTERN, pairs
+from app.search.analysis import LINE_BREAK, WORD_PATTERN, line_terms, pairs_in
 from app.search.generations import (
     current_dir,
     ensure_index,
@@ -54,6 +55,13 @@ def _text(value: object) -> str:
 
 def fiche_to_doc(fiche: dict[str, Any]) -> dict[str, Any]:
     """The index document of a fiche (a store row as a dict). Pure function."""
+    return analysed(fiche)[0]
+
+
+def analysed(fiche: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Counter[str]]]:
+    """The index document of a fiche and the terms of its analysed fields (field → term → count: what the
+    fields' analyzers give for the document's text, for ``segwrite``). The text is analysed once: its
+    terms give the text fields' terms and the thesaurus pairs. Pure function."""
     title = _text(fiche.get("title"))
     kw = "\n".join(_text(fiche.get(name)) for name in KW_SOURCES)
     resume = _text(fiche.get("resume"))
@@ -76,16 +84,27 @@ def fiche_to_doc(fiche: dict[str, Any]) -> dict[str, Any]:
     }
     # the spelling vocabulary: each word once, from the fields that name the action (the long body
     # texts would double the postings to write for little: their words rarely are what people type)
-    spell = " ".join(set(_WORD.findall(f"{title}\n{kw}\n{resume}".lower())))
-    doc = {"id": fiche["id"], "title": title, "kw": kw, "resume": resume, "body": body, "spell": spell,
-           "pairs": " ".join(sorted(pairs(f"{title}\n{kw}\n{resume}\n{body}", _phrase_pairs()))), "meta": meta}
+    spell_words = set(_WORD.findall(f"{title}\n{kw}\n{resume}".lower()))
+    counts: dict[str, Counter[str]] = {}
+    wanted = _phrase_pairs()
+    found_pairs: set[str] = set()
+    for name, text in (("title", title), ("kw", kw), ("resume", resume), ("body", body)):
+        found = line_terms(text)
+        found_pairs |= pairs_in(found, wanted)
+        counts[name] = Counter(found)
+        counts[name].pop(LINE_BREAK, None)
+    pair_text = " ".join(sorted(found_pairs))
+    counts["spell"] = Counter(word.lower() for word in spell_words)  # its analyzer lowercases each word
+    counts["pairs"] = Counter(pair_text.split())
+    doc = {"id": fiche["id"], "title": title, "kw": kw, "resume": resume, "body": body,
+           "spell": " ".join(spell_words), "pairs": pair_text, "meta": meta}
     if meta["budget"] is not None:
         doc["budget"] = meta["budget"]
     if meta["etp"] is not None:
         doc["etp_centi"] = meta["etp"]
     if year is not None:
         doc["year"] = int(year)
-    return doc
+    return doc, counts
 
 
 def _phrase_pairs() -> frozenset[str]:
@@ -251,7 +270,7 @@ def _build(gen_dir: Path, store: Store) -> int:
     several cores and more than one segment to write (``app.search.fullbuild``), else in this one."""
     procs = fullbuild.processes()
     if procs > 1 and store.count() > SEGMENT_DOCS:
-        return fullbuild.build(gen_dir, store.changes_after(0), procs, fiche_to_doc)
+        return fullbuild.build(gen_dir, store.changes_after(0), procs, analysed)
     return _apply(gen_dir, store.changes_after(0), fresh=True)
 
 

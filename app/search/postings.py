@@ -100,17 +100,25 @@ def _path(gen_dir: Path, segment_id: str, field: str, name: str) -> Path:
     return gen_dir / f"{segment_id}.fc_{name}_{field}.npy"
 
 
+BUILT = "built_postings"  # a segment reader's attribute: field → (docnums, weights) of each term, in order
+
+
 def write(gen_dir: Path, segreader: Any, save: Any) -> None:
     """Save a segment's postings of ``FIELDS`` with ``save(path, array)``, term by term in the order of its
     lexicon (``lexicons``, saved beside): offsets, docnums (uint16 when the segment allows) and weights
-    (uint16 when they are term counts, else float32)."""
+    (uint16 when they are term counts, else float32). A field's postings are read from the segment's
+    postings file, or taken from the reader's ``BUILT`` attribute when the writer left them there (a full
+    build: ``segwrite`` has them in memory)."""
     segment_id = segreader.segment().segment_id()
     names = set(segreader.indexed_field_names())
     small = segreader.doc_count_all() <= 1 << 16
+    built = getattr(segreader, BUILT, None) or {}
     for field in FIELDS:
         docs: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        if field in names:
+        if field in built:
+            docs, weights = built[field]
+        elif field in names:
             for text, _ in segreader.iter_field(field):
                 found = read_term(segreader, field, text.decode("utf-8") if isinstance(text, bytes) else text)
                 if found is not None:
