@@ -38,9 +38,9 @@ def rss_kb():
 block = libc.malloc(16 << 20)  # a first large block, freed: glibc then raises its threshold to 16 MB
 libc.free(block)
 base = rss_kb()
-blocks = [libc.malloc(1 << 20) for _ in range(64)]  # 64 MB in blocks of 1 MB, touched, then freed
+blocks = [libc.malloc(8 << 20) for _ in range(9)]  # 64 MB in blocks of 8 MB (and one), touched, then freed
 for b in blocks:
-    ctypes.memset(b, 1, 1 << 20)
+    ctypes.memset(b, 1, 8 << 20)
 for b in blocks[:-1]:  # the last one stays: below it, freed heap pages can't be trimmed
     libc.free(b)
 print(rss_kb() - base > 32 << 10)  # still resident after the frees?
