@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, Table, Text, false
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, Table, Text, false, text
 from sqlmodel import Field, SQLModel
 
 
@@ -103,7 +103,10 @@ class Fiche(FicheBase, FicheLinks, table=True):
     """
 
     __tablename__ = "fiche"
-    __table_args__ = (Index("ix_fiche_updated_at", "updated_at"), Index("ix_fiche_seq", "seq"))
+    __table_args__ = (Index("ix_fiche_updated_at", "updated_at"), Index("ix_fiche_seq", "seq"),
+                      # the tombstones only (partial): ``Store.count`` reads it, no live-fiche query can
+                      Index("ix_fiche_tombstones", "deleted_at", sqlite_where=text("deleted_at IS NOT NULL"),
+                            postgresql_where=text("deleted_at IS NOT NULL")))
 
     id: str = Field(primary_key=True, max_length=32)
     content_hash: str = Field(max_length=64)

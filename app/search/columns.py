@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,9 @@ NUMBERS = ("budget", "etp", "year")
 ARRAYS = ("ids", "numbers", "lengths", "titles", "codes", "pairs")
 LABELS = "fc_labels.json"
 _FACET_NAMES = tuple(FACETS)
+# the columns of the generation ``check_all`` verified last, with their files' signatures (see ``read``)
+_CHECKED: dict[tuple[str, str, int], tuple[tuple[tuple[int, ...], ...], SegmentColumns]] = {}
+_CHECKED_LOCK = threading.Lock()
 
 
 @dataclass
@@ -150,9 +154,31 @@ def present(gen_dir: Path, segment_id: str) -> bool:
 
 
 def read(gen_dir: Path, segment_id: str, doc_count: int) -> SegmentColumns:
-    """A segment's columns, memory-mapped. Raises ValueError when they don't match the segment."""
+    """A segment's columns, memory-mapped. Raises ValueError when they don't match the segment.
+
+    The columns the last ``check_all`` read and checked are taken as they are while their files are the same
+    (device, inode, size and modification time of each): a start's verification and the snapshot opened
+    next read each segment once."""
+    key, files = (str(gen_dir), segment_id, doc_count), _signature(gen_dir, segment_id)
+    with _CHECKED_LOCK:
+        found = _CHECKED.get(key)
+    if found is not None and found[0] == files:
+        return found[1]
+    return _read(gen_dir, segment_id, doc_count)
+
+
+def _signature(gen_dir: Path, segment_id: str) -> tuple[tuple[int, ...], ...]:
+    out = []
+    for name in (*ARRAYS, "labels"):
+        stat = _path(gen_dir, segment_id, name).stat()  # a missing file raises, as reading it would
+        out.append((stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
+
+
+def _read(gen_dir: Path, segment_id: str, doc_count: int) -> SegmentColumns:
     labels = json.loads(_path(gen_dir, segment_id, "labels").read_text(encoding="utf-8"))
-    arrays = {name: np.load(_path(gen_dir, segment_id, name), mmap_mode="r", allow_pickle=False)
+    # plain arrays over the mapped pages (``np.memmap`` itself costs Python calls on every slice and ufunc)
+    arrays = {name: np.asarray(np.load(_path(gen_dir, segment_id, name), mmap_mode="r", allow_pickle=False))
               for name in ARRAYS}
     cols = SegmentColumns(**arrays, facet_labels=[list(labels["facets"].get(f, [])) for f in _FACET_NAMES],
                           dep_codes=list(labels["codes"]), group_keys=list(labels["groups"]))
@@ -210,8 +236,14 @@ def write_segment(gen_dir: Path, segreader: Any) -> None:
 
 
 def check_all(gen_dir: Path, reader: Any) -> None:
-    """Open every segment's columns (raises when one is damaged or inconsistent with its segment)."""
+    """Open every segment's columns (raises when one is damaged or inconsistent with its segment); they are
+    kept for ``read`` (only these: the columns of segments merged away are let go)."""
+    checked = {}
     for segreader, _ in reader.leaf_readers():
         segment = segreader.segment()
         if segment is not None and present(gen_dir, segment.segment_id()):
-            read(gen_dir, segment.segment_id(), segreader.doc_count_all())
+            key = (str(gen_dir), segment.segment_id(), segreader.doc_count_all())
+            checked[key] = (_signature(gen_dir, key[1]), read(gen_dir, key[1], key[2]))
+    with _CHECKED_LOCK:
+        _CHECKED.clear()
+        _CHECKED.update(checked)

@@ -138,22 +138,28 @@ class Snapshot:
         return out
 
     def _facet_pairs(self) -> dict[str, FacetPairs]:
-        found: dict[str, FacetPairs] = {}
-        for f, facet in enumerate(FACETS):
-            docs: list[np.ndarray] = []
-            raws: list[np.ndarray] = []
-            labels: list[str] = []
-            start = 0
-            for part in self._parts:
-                pairs = np.asarray(part.pairs)
-                chosen = pairs[pairs[:, 1] == f] if len(pairs) else pairs
-                docs.append(chosen[:, 0].astype(np.int64) + start)
-                raws.append(chosen[:, 2].astype(np.int64) + len(labels))
-                labels.extend(part.facet_labels[f])
-                start += len(part)
-            found[facet] = (np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
-                            np.concatenate(raws) if raws else np.zeros(0, dtype=np.int64), labels)
-        return found
+        """Each facet's (document, label number) pairs over every segment, and its labels. A segment's pairs
+        are put in facet order once (a stable sort on the facet number: document order stays within a
+        facet), then cut at each facet's bounds."""
+        docs: list[list[np.ndarray]] = [[] for _ in FACETS]
+        raws: list[list[np.ndarray]] = [[] for _ in FACETS]
+        labels: list[list[str]] = [[] for _ in FACETS]
+        start = 0
+        for part in self._parts:
+            pairs = np.asarray(part.pairs)
+            facet_of = pairs[:, 1].astype(np.uint8)  # a few facets: 8 bits, a radix sort
+            order = np.argsort(facet_of, kind="stable")
+            ordered = pairs[order]
+            bounds = np.searchsorted(facet_of[order], np.arange(len(FACETS) + 1))
+            for f in range(len(FACETS)):
+                chosen = ordered[bounds[f] : bounds[f + 1]]
+                docs[f].append(chosen[:, 0].astype(np.int64) + start)
+                raws[f].append(chosen[:, 2].astype(np.int64) + len(labels[f]))
+                labels[f].extend(part.facet_labels[f])
+            start += len(part)
+        return {facet: (np.concatenate(docs[f]) if docs[f] else np.zeros(0, dtype=np.int64),
+                        np.concatenate(raws[f]) if raws[f] else np.zeros(0, dtype=np.int64), labels[f])
+                for f, facet in enumerate(FACETS)}
 
     def _build_groups(self, keys: np.ndarray, table: list[str]) -> None:
         """Near-duplicate groups of two live fiches or more: a group is its leader (the fiche whose id is

@@ -23,7 +23,7 @@ from app.domain.config import Settings, get_settings
 from app.domain.db import init_db, make_engine
 from app.domain.document_store import DocumentStore
 from app.domain.store import Store
-from app.search.memory import limit_arenas
+from app.search.memory import limit_arenas, map_large_blocks
 from app.search.service import SearchService
 from app.services.index_writer import IndexLoop, IndexWriterRole
 from app.services.ingestion import import_all, local_sources
@@ -78,8 +78,10 @@ class Runtime:
     def start(self) -> None:
         """A server worker's start: the writer elected among the replica's workers, schema migrated and
         sample data imported on first start (one worker at a time), index caught up with the store (by
-        the writer; a reader waits for it, as long as a writer lives). The heap keeps few arenas."""
+        the writer; a reader waits for it, as long as a writer lives). The heap keeps few arenas, and large
+        blocks in mappings of their own (``app.search.memory``)."""
         limit_arenas()
+        map_large_blocks()
         self.index_role.enable()
         with self.index_role.startup_lock():
             self.migrate()
