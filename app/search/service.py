@@ -320,7 +320,10 @@ class SearchService:
     def status(self) -> dict[str, object]:
         """The generation this process serves, its size, and how far it lags behind the store."""
         snap = self._current()
-        pending, oldest = self.store.pending_after(read_watermark(snap.gen_dir) or 0)
+        # while this process still serves an older table of contents (a reopen under way), the writes it
+        # doesn't serve yet count as lag, even if the index on disk holds them
+        mark = snap.watermark if self._stale(snap) else read_watermark(snap.gen_dir)
+        pending, oldest = self.store.pending_after(mark or 0)
         lag = (time.time() - oldest.timestamp()) if oldest is not None else 0.0
         return {"generation": snap.gen_dir.name, "documents": snap.ids.n_live,
                 "lag_writes": pending, "lag_seconds": round(max(0.0, lag), 1)}

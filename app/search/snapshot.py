@@ -28,6 +28,7 @@ from whoosh import index as whoosh_index
 from app.search import columns, lexicons
 from app.search.columns import NUMBERS, SegmentColumns
 from app.search.facets import FacetColumns, FacetPairs
+from app.search.generations import read_watermark
 from app.search.postings import Reader
 from app.search.schema import FACETS, TEXT_BOOSTS
 from app.search.sorts import static_order, title_rank
@@ -77,6 +78,9 @@ class Snapshot:
 
     def __init__(self, gen_dir: Path) -> None:
         self.gen_dir = gen_dir
+        # read before the table of contents: a catch-up moves it only after its commit, so this is never
+        # ahead of what the reader holds (``SearchService.status``)
+        self.watermark = read_watermark(gen_dir)
         self.ix = whoosh_index.open_dir(str(gen_dir))
         self.reader = self.ix.reader()
         self.generation = (str(gen_dir), self.reader.generation())

@@ -84,3 +84,22 @@ def test_the_recent_queries_are_scored_on_a_reopened_generation_before_it_is_ser
     finally:
         writer.close()
         reader.close()
+
+
+def test_writes_count_as_lag_until_this_process_serves_them(tmp_path, store):
+    load_devset(store, ROWS[:20])
+    writer = SearchService(tmp_path / "index", store)
+    reader = SearchService(tmp_path / "index", store)
+    try:
+        writer.sync()
+        assert reader.status()["lag_writes"] == 0
+        load_devset(store, ROWS[20:30])
+        writer.sync()  # the index on disk holds them; the reader still serves the generation it opened
+        assert writer.status()["lag_writes"] == 0
+        with reader._opening:  # no background open meanwhile
+            assert reader.status()["lag_writes"] == 10
+        reader._current(force=True)
+        assert reader.status()["lag_writes"] == 0
+    finally:
+        writer.close()
+        reader.close()
