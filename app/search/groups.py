@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from app.search.ranking import first_of_groups
+
 if TYPE_CHECKING:
     from app.search.snapshot import Snapshot
 
@@ -22,15 +24,7 @@ def collapse(snap: Snapshot, ordered: np.ndarray, result: np.ndarray | None = No
     if result is not None:
         kept: np.ndarray = ordered[leaders(snap, result)[ordered]]
         return kept
-    codes = snap.group_code[ordered]
-    grouped = np.flatnonzero(codes >= 0)
-    if not len(grouped):
-        return ordered
-    keep = np.ones(len(ordered), dtype=bool)
-    keep[grouped] = False
-    _, first = np.unique(codes[grouped], return_index=True)
-    keep[grouped[first]] = True
-    return ordered[keep]
+    return first_of_groups(ordered, snap.group_code)
 
 
 def leaders(snap: Snapshot, result: np.ndarray) -> np.ndarray:

@@ -149,13 +149,7 @@ class SegmentPostings:
             self.close()
             raise ValueError(f"postings enregistrées incohérentes : {segment_id} {field}")
 
-    def get(self, text: str) -> Postings | None:
-        found = self.get_raw(text)
-        if found is None:
-            return None
-        return found[0].astype(np.int64), found[1].astype(np.float32)
-
-    def get_raw(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+    def get(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(docnums, weights) of a term as saved (uint16 or uint32, uint16 or float32), or None."""
         key = text.encode("utf-8")
         i = int(np.searchsorted(self.terms, key))
@@ -228,7 +222,7 @@ class Reader:
         parts: list[tuple[int, np.ndarray, np.ndarray]] = []
         for k, (segreader, offset) in enumerate(self.leaves):
             part = self._segment(k, field)
-            found = part.get_raw(text) if part is not None else read_term(segreader, field, text)
+            found = part.get(text) if part is not None else read_term(segreader, field, text)
             if found is not None and len(found[0]):
                 parts.append((offset, found[0], found[1]))
         if not parts:

@@ -80,8 +80,8 @@ def order(snap: Snapshot, result: np.ndarray, text: RankedText | None, sort: str
 def page(snap: Snapshot, result: np.ndarray, text: RankedText | None, sort: str, stop: int) -> tuple[np.ndarray, int]:
     """The first ``stop`` actions of the result set in order (one docnum each, near-duplicates folded as
     ``groups.collapse`` folds them) and the number of actions. Only what the page needs is sorted: by
-    relevance only the hits that may reach the page are sorted (``ranking``), the orders without text are precomputed permutations, and
-    « récent » with text sorts only the years that reach the page (``np.partition`` finds the last one)."""
+    relevance, the hits that may reach the page (``ranking``); the orders without text are precomputed
+    permutations; « récent » with text sorts only the years that reach the page (``np.partition``)."""
     if sort == "pertinence" and text is not None:
         return text.ranking.actions(result, stop)
     keep = groups.leaders(snap, result)

@@ -17,26 +17,31 @@ from tests.search.conftest import load_devset
 ROWS = devset_fiches()
 
 
-def test_a_request_never_opens_a_new_generation_itself(tmp_path, store):
+@pytest.fixture()
+def pair(tmp_path, store):
+    """A writer and a reader of one index, over a store of 20 fiches the writer has indexed."""
     load_devset(store, ROWS[:20])
     writer = SearchService(tmp_path / "index", store)
     reader = SearchService(tmp_path / "index", store)
-    try:
-        writer.sync()
-        first = reader._current()
-        load_devset(store, ROWS[20:30])
-        writer.sync()
-        reader._checked_at = 0.0  # the next request looks at the disk
-        assert reader._current() is first  # the request is served at once, from the open generation
-        with reader._opening:  # held by the background open until the new generation is served
-            pass
-        fresh = reader._current()
-        assert fresh is not first and fresh.ids.n_live == 30
-        assert {"vocabulary", "title_rank"} <= set(vars(fresh))  # warmed before it was served
-        assert reader.search(SearchParams(q="jardin"))["total"] >= 1
-    finally:
-        writer.close()
-        reader.close()
+    writer.sync()
+    yield writer, reader
+    writer.close()
+    reader.close()
+
+
+def test_a_request_never_opens_a_new_generation_itself(pair, store):
+    writer, reader = pair
+    first = reader._current()
+    load_devset(store, ROWS[20:30])
+    writer.sync()
+    reader._checked_at = 0.0  # the next request looks at the disk
+    assert reader._current() is first  # the request is served at once, from the open generation
+    with reader._opening:  # held by the background open until the new generation is served
+        pass
+    fresh = reader._current()
+    assert fresh is not first and fresh.ids.n_live == 30
+    assert {"vocabulary", "title_rank"} <= set(vars(fresh))  # warmed before it was served
+    assert reader.search(SearchParams(q="jardin"))["total"] >= 1
 
 
 def test_yielding_often_shortens_the_switch_interval_and_gives_it_back():
@@ -59,47 +64,33 @@ def test_yielding_often_shortens_the_switch_interval_and_gives_it_back():
     assert sys.getswitchinterval() == before  # back when the last one ended
 
 
-def test_the_recent_queries_are_scored_on_a_reopened_generation_before_it_is_served(tmp_path, store):
-    load_devset(store, ROWS[:20])
-    writer = SearchService(tmp_path / "index", store)
-    reader = SearchService(tmp_path / "index", store)
-    try:
-        writer.sync()
-        for q in ("jardin", "café des parents", "  Jeunes   théâtre "):
-            reader.search(SearchParams(q=q))
-        first = reader._current()
-        load_devset(store, ROWS[20:30])
-        writer.sync()
-        reader._checked_at = 0.0
-        reader._current()
-        with reader._opening:  # the background open is over
-            pass
-        fresh = reader._current()
-        assert fresh is not first
-        cached = {key[1] for key in reader._results._results if key[0] == fresh.generation}
-        assert cached == {"jardin", "café des parents", "jeunes théâtre"}
-        scored = reader._results.get(next(k for k in reader._results._results if k[0] == fresh.generation
-                                          and k[1] == "jardin"))
-        assert scored is not None and scored.total == writer.search(SearchParams(q="jardin"))["total_fiches"]
-    finally:
-        writer.close()
-        reader.close()
+def test_the_recent_queries_are_scored_on_a_reopened_generation_before_it_is_served(pair, store):
+    writer, reader = pair
+    for q in ("jardin", "café des parents", "  Jeunes   théâtre "):
+        reader.search(SearchParams(q=q))
+    first = reader._current()
+    load_devset(store, ROWS[20:30])
+    writer.sync()
+    reader._checked_at = 0.0
+    reader._current()
+    with reader._opening:  # the background open is over
+        pass
+    fresh = reader._current()
+    assert fresh is not first
+    cached = {key[1] for key in reader._results._results if key[0] == fresh.generation}
+    assert cached == {"jardin", "café des parents", "jeunes théâtre"}
+    scored = reader._results.get(next(k for k in reader._results._results if k[0] == fresh.generation
+                                      and k[1] == "jardin"))
+    assert scored is not None and scored.total == writer.search(SearchParams(q="jardin"))["total_fiches"]
 
 
-def test_writes_count_as_lag_until_this_process_serves_them(tmp_path, store):
-    load_devset(store, ROWS[:20])
-    writer = SearchService(tmp_path / "index", store)
-    reader = SearchService(tmp_path / "index", store)
-    try:
-        writer.sync()
-        assert reader.status()["lag_writes"] == 0
-        load_devset(store, ROWS[20:30])
-        writer.sync()  # the index on disk holds them; the reader still serves the generation it opened
-        assert writer.status()["lag_writes"] == 0
-        with reader._opening:  # no background open meanwhile
-            assert reader.status()["lag_writes"] == 10
-        reader._current(force=True)
-        assert reader.status()["lag_writes"] == 0
-    finally:
-        writer.close()
-        reader.close()
+def test_writes_count_as_lag_until_this_process_serves_them(pair, store):
+    writer, reader = pair
+    assert reader.status()["lag_writes"] == 0
+    load_devset(store, ROWS[20:30])
+    writer.sync()  # the index on disk holds them; the reader still serves the generation it opened
+    assert writer.status()["lag_writes"] == 0
+    with reader._opening:  # no background open meanwhile
+        assert reader.status()["lag_writes"] == 10
+    reader._current(force=True)
+    assert reader.status()["lag_writes"] == 0
