@@ -91,6 +91,13 @@ class SearchService:
                     raise
         return snap
 
+    def follow(self) -> None:
+        """Open the index's new generation in the background if the one served is stale (the catch-up
+        loop calls this on every tick, so an idle worker serves the latest generation from its next
+        request on, not only from the one after). Nothing happens before the first snapshot is served."""
+        if self._snapshot is not None:
+            self._current()
+
     def _stale(self, snap: Snapshot) -> bool:
         """Whether the index on disk is no longer ``snap`` (or cannot be looked at: the refresh says why)."""
         try:

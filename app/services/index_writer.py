@@ -172,11 +172,19 @@ class IndexWriterRole:
                 _write_ns(self.index_dir / DONE_FILE, started)
             return changed
 
-    def run(self, direct: Callable[[], int], interval: float, stop: threading.Event) -> None:
+    def run(self, direct: Callable[[], int], interval: float, stop: threading.Event,
+            follow: Callable[[], None] | None = None) -> None:
         """The catch-up loop of every worker: the writer serves requests and catches up every ``interval``
-        seconds (0 = only on request); a reader takes over when the writer's lock is released."""
+        seconds (0 = only on request); a reader takes over when the writer's lock is released. Every
+        worker calls ``follow`` on each tick (the search service opens the index's new generation, so an
+        idle worker's next request is not answered from the generation it served last)."""
         next_catch_up = time.monotonic() + interval
         while not stop.wait(TICK_SECONDS):
+            if follow is not None:
+                try:
+                    follow()
+                except Exception:  # the next tick tries again; requests keep the generation they have
+                    log.exception("nouvelle génération de l'index non ouverte")
             now = time.monotonic()
             if self._lock_file_replaced():
                 log.warning("processus %s : fichier de verrou de l'index remplacé, nouvelle élection", os.getpid())
@@ -198,16 +206,18 @@ class IndexWriterRole:
                     next_catch_up = time.monotonic() + min(interval, RETRY_SECONDS)
                     stop.wait(RETRY_SECONDS)
 
-    def start_loop(self, direct: Callable[[], int], interval: float) -> IndexLoop:
-        return IndexLoop(self, direct, interval)
+    def start_loop(self, direct: Callable[[], int], interval: float,
+                   follow: Callable[[], None] | None = None) -> IndexLoop:
+        return IndexLoop(self, direct, interval, follow)
 
 
 class IndexLoop:
     """The catch-up loop's thread, stopped with ``stop()``."""
 
-    def __init__(self, role: IndexWriterRole, direct: Callable[[], int], interval: float) -> None:
+    def __init__(self, role: IndexWriterRole, direct: Callable[[], int], interval: float,
+                 follow: Callable[[], None] | None = None) -> None:
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=role.run, args=(direct, interval, self._stop), name="index-sync",
+        self._thread = threading.Thread(target=role.run, args=(direct, interval, self._stop, follow), name="index-sync",
                                         daemon=True)
         self._thread.start()
 

@@ -91,8 +91,9 @@ class Runtime:
 
     def start_index_loop(self) -> IndexLoop:
         """The catch-up loop: the writer serves readers' requests and catches up every sync interval with
-        what other replicas wrote; a reader takes the writer's place if it dies. Stop it before ``close()``."""
-        return self.index_role.start_loop(self.search.sync_here, self.settings.sync_interval)
+        what other replicas wrote; a reader takes the writer's place if it dies; every worker opens each new
+        generation as it appears. Stop it before ``close()``."""
+        return self.index_role.start_loop(self.search.sync_here, self.settings.sync_interval, self.search.follow)
 
     def close(self) -> None:
         if "search" in self.__dict__:

@@ -92,3 +92,35 @@ def test_a_deleted_index_directory_does_not_make_two_writers(tmp_path):
         loop.join()
         writer.release()
         reader.release()
+
+
+def test_every_worker_follows_the_index_on_each_tick_and_a_failure_does_not_stop_the_loop(tmp_path):
+    index = tmp_path / "index"
+    writer, reader = IndexWriterRole(index), IndexWriterRole(index)
+    writer.enable()
+    reader.enable()
+    followed = {"writer": 0, "reader": 0}
+
+    def follower(name: str):
+        def follow() -> None:
+            followed[name] += 1
+            if followed[name] == 1:
+                raise OSError("génération illisible")  # logged; the next tick tries again
+        return follow
+
+    stop = threading.Event()
+    loops = [threading.Thread(target=role.run, args=(Counter(), 0, stop, follower(name)), daemon=True)
+             for name, role in (("writer", writer), ("reader", reader))]
+    for loop in loops:
+        loop.start()
+    try:
+        deadline = time.monotonic() + 10
+        while min(followed.values()) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert min(followed.values()) >= 3
+    finally:
+        stop.set()
+        for loop in loops:
+            loop.join()
+        writer.release()
+        reader.release()

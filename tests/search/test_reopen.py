@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 
 import pytest
 
@@ -42,6 +43,25 @@ def test_a_request_never_opens_a_new_generation_itself(pair, store):
     assert fresh is not first and fresh.ids.n_live == 30
     assert {"vocabulary", "title_rank"} <= set(vars(fresh))  # warmed before it was served
     assert reader.search(SearchParams(q="jardin"))["total"] >= 1
+
+
+def test_an_idle_reader_follows_the_index_and_its_next_request_sees_the_new_generation(pair, store):
+    writer, reader = pair
+    first = reader._current()
+    assert reader.search(SearchParams(q="", size=100))["total"] == 20
+    load_devset(store, ROWS[20:30])
+    writer.sync()
+    reader._checked_at = 0.0
+    reader.follow()  # what the catch-up loop's tick does, with no request in sight
+    with reader._opening:  # the background open is over
+        pass
+    reader._checked_at = time.monotonic()  # the next request does not look at the disk itself
+    assert reader._snapshot is not first
+    assert reader.search(SearchParams(q="", size=100))["total"] == 30
+    served = reader._snapshot
+    reader._checked_at = 0.0
+    reader.follow()  # nothing new on disk: nothing opened
+    assert not reader._opening.locked() and reader._snapshot is served
 
 
 def test_yielding_often_shortens_the_switch_interval_and_gives_it_back():
