@@ -6,6 +6,7 @@ rich (progress bars, tables) are imported by the commands that use them, when th
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import sys
@@ -14,16 +15,19 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-import uvicorn
-from sqlalchemy.exc import InterfaceError, OperationalError
+from app.domain.collector import freeze, paused
 
-from app.api.logs import log_config as json_log_config
-from app.domain.errors import FichesError, StoreUnavailable, UnusableInput
-from app.services.documents import import_with_documents
-from app.services.imports import catch_up_index
-from app.services.runtime import Runtime
-from ingest.export import export_csv, export_json
+with paused():  # the modules' objects live as long as the process: nothing to collect while they load
+    import typer
+    import uvicorn
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from app.api.logs import log_config as json_log_config
+    from app.domain.errors import FichesError, StoreUnavailable, UnusableInput
+    from app.services.documents import import_with_documents
+    from app.services.imports import catch_up_index
+    from app.services.runtime import Runtime
+    from ingest.export import export_csv, export_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -225,7 +229,11 @@ def serve(
     typer.echo(f"Catalogue sur http://{host}:{port}/", err=True)
     # every worker process logs in JSON with the request id (uvicorn configures logging in each of them);
     # a long index catch-up holds the GIL for a while: the supervisor must not take it for a hang
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
+    if workers == 1:  # served from this process: the app's modules load with the collector paused too, and
+        with paused():  # are frozen before it resumes (it would otherwise walk them all once, as young objects)
+            importlib.import_module("app.main")
+            freeze()
+    uvicorn.run("app.main:create_served_app", factory=True, host=host, port=port, workers=workers,
                 log_config=json_log_config(), timeout_worker_healthcheck=worker_timeout, access_log=access_log,
                 timeout_keep_alive=keep_alive)
 

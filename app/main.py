@@ -15,11 +15,19 @@ from app.api.errors import install_error_handlers
 from app.api.limits import Limits
 from app.api.logs import RequestId
 from app.api.security import BodyLimit, SecurityHeaders
+from app.domain.collector import freeze
 from app.domain.config import Settings, get_settings
 from app.services.imports import recover_jobs
 from app.services.runtime import Runtime
 
 log = logging.getLogger("fiches.api")
+
+
+def create_served_app() -> FastAPI:
+    """``create_app`` for ``fiches serve`` (each worker process): what the modules loaded is frozen first
+    (``app.domain.collector``), before the process opens its store and index."""
+    freeze()
+    return create_app()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
