@@ -117,4 +117,4 @@ def _commit_segments(gen_dir: Path, segments: list[Any]) -> None:
             writer._finish()
     finally:
         ix.close()
-    write_columns(gen_dir)
+    write_columns(gen_dir, merge_postings=True)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from app.search import columns
+from app.search import columns, merged
 from app.search.schema import build_schema
 
 CURRENT = "current"
@@ -117,12 +117,15 @@ def _crc(path: Path) -> int:
     return value
 
 
-def write_columns(gen_dir: Path) -> None:
-    """After a commit: the serving columns of the new segments, then the manifest of every file."""
+def write_columns(gen_dir: Path, merge_postings: bool = False) -> None:
+    """After a commit: the serving columns of the new segments (and, after a full build, the generation's
+    merged postings: ``app.search.merged``), then the manifest of every file."""
     ix = whoosh_index.open_dir(str(gen_dir))
     try:
         with ix.reader() as reader:
             columns.write_missing(gen_dir, reader)
+            if merge_postings:
+                merged.merge(gen_dir, reader)
     finally:
         ix.close()
     write_manifest(gen_dir)

@@ -271,7 +271,10 @@ def _build(gen_dir: Path, store: Store) -> int:
     procs = fullbuild.processes()
     if procs > 1 and store.count() > SEGMENT_DOCS:
         return fullbuild.build(gen_dir, store.changes_after(0), procs, analysed)
-    return _apply(gen_dir, store.changes_after(0), fresh=True)
+    count = _apply(gen_dir, store.changes_after(0), fresh=True)
+    if count > SEGMENT_DOCS:  # several segments: their postings merged, as after a build in processes
+        write_columns(gen_dir, merge_postings=True)
+    return count
 
 
 def check(index_dir: Path) -> str | None:

@@ -24,6 +24,11 @@ def _paths(gen_dir: Path, segment_id: str, field: str) -> tuple[Path, Path]:
     return gen_dir / f"{segment_id}.fc_lex_{field}.npy", gen_dir / f"{segment_id}.fc_df_{field}.npy"
 
 
+def terms_path(gen_dir: Path, segment_id: str, field: str) -> Path:
+    """Where a segment's saved terms of ``field`` are."""
+    return _paths(gen_dir, segment_id, field)[0]
+
+
 def write(gen_dir: Path, segreader: Any, save: Any) -> None:
     """Save a segment's lexicons with ``save(path, array)`` (atomic, from ``columns``)."""
     segment_id = segreader.segment().segment_id()

@@ -10,6 +10,7 @@ delta-coded document numbers of every block are summed in one ``np.cumsum``. Sam
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import zlib
@@ -96,10 +97,12 @@ FIELDS = ("title", "kw", "resume", "body", "pairs")  # the fields search reads p
 _ARRAYS = ("po", "pd", "pw")  # offsets (into the two others) by term, docnums, weights
 
 
-def _path(gen_dir: Path, segment_id: str, field: str, name: str) -> Path:
+def array_path(gen_dir: Path, segment_id: str, field: str, name: str) -> Path:
     return gen_dir / f"{segment_id}.fc_{name}_{field}.npy"
 
 
+MERGED = "merged"  # the segment id of a generation's merged postings (``app.search.merged``)
+MERGED_SEGMENTS = f"{MERGED}.fc_segments.json"  # the segments they hold: [[segment id, document offset], …]
 BUILT = "built_postings"  # a segment reader's attribute: field → (docnums, weights) of each term, in order
 
 
@@ -129,9 +132,9 @@ def write(gen_dir: Path, segreader: Any, save: Any) -> None:
         all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
         all_weights = np.concatenate(weights) if weights else np.zeros(0, dtype=np.float32)
         counts = bool(np.all((all_weights >= 0) & (all_weights < 1 << 16) & (all_weights == np.round(all_weights))))
-        save(_path(gen_dir, segment_id, field, "po"), offsets)
-        save(_path(gen_dir, segment_id, field, "pd"), all_docs.astype(np.uint16 if small else np.uint32))
-        save(_path(gen_dir, segment_id, field, "pw"), all_weights.astype(np.uint16 if counts else np.float32))
+        save(array_path(gen_dir, segment_id, field, "po"), offsets)
+        save(array_path(gen_dir, segment_id, field, "pd"), all_docs.astype(np.uint16 if small else np.uint32))
+        save(array_path(gen_dir, segment_id, field, "pw"), all_weights.astype(np.uint16 if counts else np.float32))
 
 
 class SegmentPostings:
@@ -141,8 +144,8 @@ class SegmentPostings:
 
     def __init__(self, gen_dir: Path, segment_id: str, field: str, terms: np.ndarray) -> None:
         self.terms = terms
-        self.offsets = np.load(_path(gen_dir, segment_id, field, "po"), mmap_mode="r", allow_pickle=False)
-        self._files = [_Column(_path(gen_dir, segment_id, field, name)) for name in ("pd", "pw")]
+        self.offsets = np.load(array_path(gen_dir, segment_id, field, "po"), mmap_mode="r", allow_pickle=False)
+        self._files = [_Column(array_path(gen_dir, segment_id, field, name)) for name in ("pd", "pw")]
         docs, weights = self._files
         if (self.offsets.shape != (len(terms) + 1,) or docs.length != weights.length
                 or int(self.offsets[-1]) != docs.length):
@@ -201,18 +204,28 @@ def saved(gen_dir: Path, segment_id: str, field: str, terms: np.ndarray | None) 
 
 
 class Reader:
-    """A term's postings over every segment of an open index: from the saved arrays of a segment that has
-    them, else from Whoosh's postings file. Not thread-safe (the snapshot's lock guards it)."""
+    """A term's postings over every segment of an open index: from the generation's merged arrays for the
+    segments they hold (``app.search.merged``), from the saved arrays of a segment that has them, else from
+    Whoosh's postings file. Not thread-safe (the snapshot's lock guards it)."""
 
     def __init__(self, gen_dir: Path, leaves: list[tuple[Any, int]]) -> None:
         self.gen_dir = gen_dir
         self.leaves = [(segreader, offset) for segreader, offset in leaves if segreader.segment() is not None]
         self._saved: dict[tuple[int, str], SegmentPostings | None] = {}
+        self.merged = self._merged_count()  # the leading segments read from the merged arrays
+
+    def _merged_count(self) -> int:
+        try:
+            listed = json.loads((self.gen_dir / MERGED_SEGMENTS).read_text())
+        except (OSError, ValueError):
+            return 0
+        ours = [[segreader.segment().segment_id(), int(offset)] for segreader, offset in self.leaves[: len(listed)]]
+        return len(listed) if isinstance(listed, list) and len(listed) > 1 and ours == listed else 0
 
     def _segment(self, k: int, field: str) -> SegmentPostings | None:
         key = (k, field)
         if key not in self._saved:
-            segment_id = self.leaves[k][0].segment().segment_id()
+            segment_id = MERGED if k < 0 else self.leaves[k][0].segment().segment_id()
             self._saved[key] = saved(self.gen_dir, segment_id, field, lexicons.terms(self.gen_dir, segment_id, field))
         return self._saved[key]
 
@@ -220,7 +233,15 @@ class Reader:
         """(docnums in the whole index as int32, weights as float32) of a term, or None when no segment has
         it: the segments' parts are written once into arrays of the answer's size."""
         parts: list[tuple[int, np.ndarray, np.ndarray]] = []
-        for k, (segreader, offset) in enumerate(self.leaves):
+        first = 0
+        merged = self._segment(-1, field) if self.merged else None
+        if merged is not None:  # the generation's first segments at once (document numbers already global)
+            found = merged.get(text)
+            if found is not None and len(found[0]):
+                parts.append((0, found[0], found[1]))
+            first = self.merged
+        for k in range(first, len(self.leaves)):
+            segreader, offset = self.leaves[k]
             part = self._segment(k, field)
             found = part.get(text) if part is not None else read_term(segreader, field, text)
             if found is not None and len(found[0]):
