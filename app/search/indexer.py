@@ -233,17 +233,28 @@ def build_elsewhere(index_dir: Path, store: Store, task: str) -> int:
     return BUILDER.run(task, index_dir, url.render_as_string(hide_password=False))
 
 
+_COUNTED: dict[Path, tuple[int, int]] = {}  # generation → (watermark, live fiches) when last found in step
+
+
 def _count_mismatch(gen_dir: Path, store: Store) -> str | None:
-    """When the index has applied every write and none came meanwhile, it must hold every live fiche."""
+    """When the index has applied every write and none came meanwhile, it must hold every live fiche
+    (counted once per watermark: the index only changes with a write, which moves it)."""
     mark = read_watermark(gen_dir)
     before = store.last_seq()
-    if mark != before:
+    if mark != before or mark is None:
         return None  # writes came in meanwhile: compared at a quieter catch-up
     live = store.count()
     if store.last_seq() != before:
         return None
+    if _COUNTED.get(gen_dir) == (mark, live):
+        return None
     held = _live_doc_count(gen_dir)
-    return None if held == live else f"{held} fiches dans l'index pour {live} dans la base"
+    if held != live:
+        return f"{held} fiches dans l'index pour {live} dans la base"
+    if len(_COUNTED) > 64:
+        _COUNTED.clear()
+    _COUNTED[gen_dir] = (mark, live)
+    return None
 
 
 def rebuild(index_dir: Path, store: Store) -> int:
