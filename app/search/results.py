@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from app.search.snapshot import Snapshot
 
 RESULT_CACHE_SIZE = 64
-RESULT_CACHE_BYTES = 16 << 20  # scored text queries kept (each: its hits and a mask of every document)
+RESULT_CACHE_BYTES = 8 << 20  # scored text queries kept (each: its hits and a mask of every document)
 
 
 class TextResult:

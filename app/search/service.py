@@ -48,6 +48,7 @@ REOPEN_CHECK_SECONDS = 0.5
 RETIRED_GRACE_SECONDS = 60.0
 FEW_RESULTS = 3
 RESCORED_ON_REOPEN = 8  # recent text queries scored on a reopened generation before it is served
+TRIM_EVERY_SECONDS = 5.0  # at most this often, after searches, the heap's free pages go back to the system
 
 
 SUGGEST_TRIES = 6  # thesaurus phrases tried per autocompletion request
@@ -68,6 +69,8 @@ class SearchService:
         self._results = ResultCache()
         self._rows = HitRows(store)  # the hits' rows, read from the store, cached by write sequence
         self._terms = TermCache()  # the scored terms of the snapshot served
+        self._searched = False  # a search ran since the heap was last trimmed
+        self._trimmed_at = time.monotonic()
 
     # -- snapshot management ---------------------------------------------------------------------------
     def _current(self, force: bool = False) -> Snapshot:
@@ -94,9 +97,17 @@ class SearchService:
     def follow(self) -> None:
         """Open the index's new generation in the background if the one served is stale (the catch-up
         loop calls this on every tick, so an idle worker serves the latest generation from its next
-        request on, not only from the one after). Nothing happens before the first snapshot is served."""
+        request on, not only from the one after). Nothing happens before the first snapshot is served.
+        Every ``TRIM_EVERY_SECONDS`` after searches, the heap's free pages go back to the system: a query's
+        temporaries (arrays of every document) leave them behind, 32 MB after 1,000 queries at 100,000
+        fiches (``bench/serve_bench.py``); ``malloc_trim`` runs without the GIL."""
         if self._snapshot is not None:
             self._current()
+        now = time.monotonic()
+        if self._searched and now - self._trimmed_at >= TRIM_EVERY_SECONDS:
+            self._searched = False
+            self._trimmed_at = now
+            release_free_memory()
 
     def _stale(self, snap: Snapshot) -> bool:
         """Whether the index on disk is no longer ``snap`` (or cannot be looked at: the refresh says why)."""
@@ -201,6 +212,7 @@ class SearchService:
     # -- public API ------------------------------------------------------------------------------------
     def search(self, params: SearchParams) -> dict[str, Any]:
         started = time.perf_counter()
+        self._searched = True
         snap = self._open()
         text, base, filters, selections, result = self._result_set(snap, params)
         start = (params.page - 1) * params.size

@@ -34,7 +34,7 @@ from app.search.schema import FACETS, TEXT_BOOSTS
 from app.search.sorts import static_order, title_rank
 from app.search.spelling import Vocabulary, build_vocabulary
 
-POSTINGS_CACHE_BYTES = 16 << 20  # postings kept per snapshot as arrays (8 bytes a posting)
+POSTINGS_CACHE_BYTES = 4 << 20  # postings kept per snapshot as arrays (8 bytes a posting; merged: cheap to read)
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 

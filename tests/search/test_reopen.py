@@ -114,3 +114,21 @@ def test_writes_count_as_lag_until_this_process_serves_them(pair, store):
         assert reader.status()["lag_writes"] == 10
     reader._current(force=True)
     assert reader.status()["lag_writes"] == 0
+
+
+def test_the_heap_is_trimmed_by_the_loop_after_searches_only(pair, monkeypatch):
+    from app.search import service as service_module
+
+    _, reader = pair
+    reader._current()  # opened (an open gives the heap back itself)
+    trims: list[int] = []
+    monkeypatch.setattr(service_module, "release_free_memory", lambda: trims.append(1))
+    monkeypatch.setattr(service_module, "TRIM_EVERY_SECONDS", 0.0)
+    reader.search(SearchParams(q="jardin"))
+    reader.follow()
+    reader.follow()  # no search since: nothing to give back
+    assert len(trims) == 1
+    monkeypatch.setattr(service_module, "TRIM_EVERY_SECONDS", 3600.0)
+    reader.search(SearchParams(q="jardin"))
+    reader.follow()  # too soon after the last one
+    assert len(trims) == 1
