@@ -12,7 +12,8 @@ For each N the store (SQLite) and the FTS5 table are generated once and cached i
   http      a --queries mix over HTTP: 60 % fresh (a q never sent: one word, three words, a word + 2 facets),
             40 % refinements (the previous q with a facet, sort or page); p50/p95/p99 in ms, and the
             server's CPU milliseconds per request
-  rss       the serving process after the mix: VmRSS, peak (VmHWM), anonymous and file-backed (mmap) parts
+  rss       the serving process after the mix: VmRSS, peak (VmHWM), anonymous and file-backed (mmap) parts,
+            and VmRSS again after 6 s at rest (the catch-up loop gives the heap's free pages back)
   catch-up  on a copy of the store and index, a server catching up every second while --catchup fiches
             are written to the store and a client queries it: the longest request, p99
   service   the same mixes through SearchService in this process (fresh: text cache cleared before
@@ -70,6 +71,9 @@ def undisturbed_client() -> Iterator[None]:
     gc.collect()
     with paused():
         yield
+
+
+REST_SECONDS = 6.0  # after the mix, before the RSS at rest (``SearchService.follow`` trims every 5 s at most)
 
 
 def _free_port() -> int:
@@ -252,6 +256,8 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, float]:
     memory = proc_status(server.proc.pid)
     figures.update(rss_mb=memory["VmRSS"], rss_peak_mb=memory["VmHWM"], rss_anon_mb=memory.get("RssAnon", 0),
                    rss_file_mb=memory.get("RssFile", 0))
+    time.sleep(REST_SECONDS)  # idle: the catch-up loop has given the heap's free pages back since
+    figures["rss_rest_mb"] = proc_status(server.proc.pid)["VmRSS"]
     server.stop()
     print(f"\nN = {n} ({args.label}) : index {build:.1f} s ({n / build:,.0f} fiches/s), démarrage à froid "
           f"{' / '.join(f'{c:.2f}' for c in colds)} s, RSS {memory['VmRSS']:.0f} Mo après {len(fresh) + len(refine)} "
