@@ -275,6 +275,8 @@ def service_figures(index: Path, store: Store, fts: Fts5Baseline, fresh: list[li
                     fts_count: int | None) -> dict[str, float]:
     service = SearchService(index, store)
     service.search(SearchParams())
+    gc.collect()
+    gc.freeze()  # as ``fiches serve`` freezes what it loaded: the benchmark's own objects out of the collector's way
     out = dict(zip(("svc_fresh_p50", "svc_fresh_p95", "svc_fresh_p99"), quantiles(time_service(service, fresh, True))))
     samples = []
     for items in refine:
