@@ -15,7 +15,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-from app.domain.collector import freeze, paused
+from app.domain.collector import paused
 
 with paused():  # the modules' objects live as long as the process: nothing to collect while they load
     import typer
@@ -229,10 +229,9 @@ def serve(
     typer.echo(f"Catalogue sur http://{host}:{port}/", err=True)
     # every worker process logs in JSON with the request id (uvicorn configures logging in each of them);
     # a long index catch-up holds the GIL for a while: the supervisor must not take it for a hang
-    if workers == 1:  # served from this process: the app's modules load with the collector paused too, and
-        with paused():  # are frozen before it resumes (it would otherwise walk them all once, as young objects)
+    if workers == 1:  # served from this process: the app's modules load with the collector paused too
+        with paused():
             importlib.import_module("app.main")
-            freeze()
     uvicorn.run("app.main:create_served_app", factory=True, host=host, port=port, workers=workers,
                 log_config=json_log_config(), timeout_worker_healthcheck=worker_timeout, access_log=access_log,
                 timeout_keep_alive=keep_alive)

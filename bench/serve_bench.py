@@ -182,24 +182,23 @@ def catch_up(folder: Path, index: Path, server_path: Path | None, cwd: Path, n: 
                 i += 1
 
         thread = threading.Thread(target=query)
-        gc.collect()
-        gc.disable()  # the client's collections would be charged to the request under way (undisturbed_client)
-        thread.start()
-        time.sleep(1.0)
-        before = len(latencies)
-        started = time.perf_counter()
-        writer = multiprocessing.get_context("spawn").Process(target=_write, args=(tmp / "fiches.db", count, n + 99))
-        writer.start()  # another process: this one's GIL stays with the client thread
-        writer.join()
-        target = store.count()
-        while time.perf_counter() - started < 120:  # until the new fiches are searchable
-            if server.client.get("/api/health").json().get("index", {}).get("lag_writes", 1) == 0:
-                break
-            time.sleep(0.2)
-        time.sleep(1.0)
-        stop.set()
-        thread.join()
-        gc.enable()
+        with undisturbed_client():
+            thread.start()
+            time.sleep(1.0)
+            before = len(latencies)
+            started = time.perf_counter()
+            writer = multiprocessing.get_context("spawn").Process(target=_write,
+                                                                  args=(tmp / "fiches.db", count, n + 99))
+            writer.start()  # another process: this one's GIL stays with the client thread
+            writer.join()
+            target = store.count()
+            while time.perf_counter() - started < 120:  # until the new fiches are searchable
+                if server.client.get("/api/health").json().get("index", {}).get("lag_writes", 1) == 0:
+                    break
+                time.sleep(0.2)
+            time.sleep(1.0)
+            stop.set()
+            thread.join()
         caught = time.perf_counter() - started
         during = latencies[before:]
         status = server.client.get("/api/fiches").json()["total_fiches"]

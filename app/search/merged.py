@@ -52,7 +52,7 @@ def _segment(gen_dir: Path, segment_id: str, field: str) -> tuple[np.ndarray, ..
     terms = lexicons.terms(gen_dir, segment_id, field)
     try:
         arrays = [np.load(postings.array_path(gen_dir, segment_id, field, name), mmap_mode="r", allow_pickle=False)
-                  for name in ("po", "pd", "pw")]
+                  for name in postings.ARRAYS]
     except (OSError, ValueError):
         return None
     offsets, docs, weights = arrays
@@ -64,7 +64,7 @@ def _segment(gen_dir: Path, segment_id: str, field: str) -> tuple[np.ndarray, ..
 def _merge_field(gen_dir: Path, field: str, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]]
                  ) -> None:
     """Each term's postings, segment after segment (so document numbers stay ascending), in one array."""
-    terms = np.unique(np.concatenate([part[0] for part in parts])) if parts else np.zeros(0, dtype="S1")
+    terms = np.unique(np.concatenate([part[0] for part in parts]))
     counts = np.zeros(len(terms), dtype=np.int64)
     where = []
     for seg_terms, offsets, _, _, _ in parts:
@@ -85,8 +85,6 @@ def _merge_field(gen_dir: Path, field: str, parts: list[tuple[np.ndarray, np.nda
         docs[at] = seg_docs.astype(np.uint32) + np.uint32(doc_offset)
         weights[at] = seg_weights
         filled[idx] += sizes
-    terms_path = lexicons.terms_path(gen_dir, postings.MERGED, field)
-    _atomic(postings.array_path(gen_dir, postings.MERGED, field, "po"), offsets_all)
-    _atomic(postings.array_path(gen_dir, postings.MERGED, field, "pd"), docs)
-    _atomic(postings.array_path(gen_dir, postings.MERGED, field, "pw"), weights)
-    _atomic(terms_path, terms)
+    for name, array in zip(postings.ARRAYS, (offsets_all, docs, weights)):
+        _atomic(postings.array_path(gen_dir, postings.MERGED, field, name), array)
+    _atomic(lexicons.terms_path(gen_dir, postings.MERGED, field), terms)

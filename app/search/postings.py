@@ -94,7 +94,7 @@ def _weights(blocks: list[Any], counts: list[int], total: int) -> np.ndarray:
 # -- postings as arrays next to each segment ----------------------------------------------------------
 
 FIELDS = ("title", "kw", "resume", "body", "pairs")  # the fields search reads postings of
-_ARRAYS = ("po", "pd", "pw")  # offsets (into the two others) by term, docnums, weights
+ARRAYS = ("po", "pd", "pw")  # offsets (into the two others) by term, docnums, weights
 
 
 def array_path(gen_dir: Path, segment_id: str, field: str, name: str) -> Path:

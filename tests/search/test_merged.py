@@ -127,7 +127,7 @@ def test_changed_segments_or_unreadable_arrays_are_read_segment_by_segment(built
         snap.close()
 
 
-def test_one_segment_or_a_segment_without_arrays_is_not_merged(built):
+def test_a_segment_without_its_arrays_leaves_nothing_merged(built):
     _, index = built
     gen_dir = current_dir(index)
     ix = whoosh_index.open_dir(str(gen_dir))
