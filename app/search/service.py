@@ -48,7 +48,7 @@ REOPEN_CHECK_SECONDS = 0.5
 RETIRED_GRACE_SECONDS = 60.0
 FEW_RESULTS = 3
 RESCORED_ON_REOPEN = 8  # recent text queries scored on a reopened generation before it is served
-TRIM_EVERY_SECONDS = 5.0  # at most this often, after searches, the heap's free pages go back to the system
+TRIM_EVERY_SECONDS = 1.0  # at most this often, after searches, the heap's free pages go back to the system
 
 
 SUGGEST_TRIES = 6  # thesaurus phrases tried per autocompletion request

@@ -125,6 +125,7 @@ class Snapshot:
         self.facets = FacetColumns(n, self.live_mask, self._facet_pairs(), self._global_codes(codes[:, 0], "dep_codes"),
                                    self._tables["dep_codes"])
         self._build_groups(self._global_codes(codes[:, 1], "group_keys"), self._tables["group_keys"])
+        columns.release(parts, tuple(name for name in columns.ARRAYS if name != "titles"))  # copied above
 
     def _global_codes(self, local: np.ndarray, table: str) -> np.ndarray:
         """Per-segment numbers (into each segment's label table) as numbers into one shared table."""
@@ -235,7 +236,9 @@ class Snapshot:
         """Position of each document in (folded title, docnum) order (titles read once, then let go)."""
         with self._derive_lock:
             titles = [np.asarray(p.titles) for p in self._parts]
-            return title_rank(np.concatenate(titles) if titles else np.zeros(0, dtype="S1"))
+            rank = title_rank(np.concatenate(titles) if titles else np.zeros(0, dtype="S1"))
+            columns.release(self._parts, ("titles",))
+            return rank
 
     def static_order(self, sort: str) -> np.ndarray:
         """Every docnum in the order ``sort`` gives (ties: title, then docnum), computed once."""

@@ -1,10 +1,13 @@
 """Scored terms kept between queries: the same scores as computed afresh, within their byte bound, and
 never served for another generation."""
 
+import tracemalloc
+from collections import Counter
+
 import numpy as np
 
 from app.search.clauses import build_query
-from app.search.scoring import TermCache, score, term_scores
+from app.search.scoring import TermCache, _Scorer, score, term_scores, term_uses
 
 QUERIES = ["jardin", "repair café", "jeunes théâtre", "numérique seniors rural", "aide aux devoirs",
            "jardin partagé quartier", "café des parents", "xyzzy jardin"]
@@ -44,3 +47,36 @@ def test_the_cache_keeps_within_its_bytes(devset_service):
         assert cache._bytes <= cache.max_bytes
     assert 1 <= len(cache._terms) <= 2
     assert (snap.generation, "quarti") in cache._terms  # the newest stays, the oldest went first
+
+
+def test_a_query_lets_go_of_each_term_after_its_last_use(devset_service):
+    snap = devset_service._open()
+    for q in QUERIES:
+        query = build_query(q, snap, devset_service.thesaurus)
+        uses = term_uses(query)
+        asked = [t for clause in query.clauses for t in (*clause.typed, *(t for a in clause.alternatives for t in a.terms))]
+        assert uses == Counter(asked)
+        kept, released = _Scorer(snap), _Scorer(snap, None, Counter(uses))
+        for clause in query.clauses:
+            for name, one, two in zip(("hit", "score", "met"), kept.clause(clause), released.clause(clause)):
+                assert np.array_equal(one, two), (q, name)
+        assert released.cache == {}, q  # every term let go after its last use
+        assert set(kept.cache) <= set(uses)
+
+
+def test_a_fresh_query_holds_less_memory_at_its_peak(devset_service):
+    snap = devset_service._open()
+    query = build_query("jardin partagé quartier café des parents", snap, devset_service.thesaurus)
+    assert len(term_uses(query)) > 6  # typed words and their expansions
+
+    def peak(uses: Counter | None) -> int:
+        scorer = _Scorer(snap, None, uses)
+        tracemalloc.start()
+        try:
+            for clause in query.clauses:
+                scorer.clause(clause)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    assert peak(term_uses(query)) < peak(None)
