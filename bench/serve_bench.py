@@ -73,7 +73,7 @@ def undisturbed_client() -> Iterator[None]:
         yield
 
 
-REST_SECONDS = 6.0  # after the mix, before the RSS at rest (``SearchService.follow`` trims every 5 s at most)
+REST_SECONDS = 6.0  # after the mix, before the RSS at rest (``SearchService.follow`` trims every second at most)
 
 
 def _free_port() -> int:

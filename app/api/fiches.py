@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from app.api.deps import RuntimeDep, errors, require_token
 from app.api.limits import get_limits, limit_exports, limit_writes
+from app.api.responses import FastJSONResponse
 from app.domain.envelopes import Deleted, FicheDetail, SearchResult, SimilarResult
 from app.search.params import UNPAGED, SearchParams, openapi_parameters
 from app.services import fiches as fiche_service
@@ -34,7 +35,7 @@ def search_params(request: Request, paged: bool = True) -> SearchParams:
 def search_fiches(request: Request, runtime: RuntimeDep) -> JSONResponse:
     """Recherche plein texte et à facettes ; les paramètres sont décrits un à un ci-dessous."""
     # plain JSON types already: skip FastAPI's per-value encoder (hundreds of facet entries)
-    return JSONResponse(fiche_service.search(runtime, search_params(request)))
+    return FastJSONResponse(fiche_service.search(runtime, search_params(request)))
 
 
 @router.get("/fiches.{fmt}", summary="Exporter tout le résultat d'une recherche (CSV ou JSON)",

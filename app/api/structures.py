@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from app.api.deps import RuntimeDep, errors
 from app.api.limits import limit_exports
+from app.api.responses import FastJSONResponse
 from app.domain.envelopes import StructureDetail, StructureSearchResult
 from app.services import structures as service
 
@@ -27,7 +28,7 @@ def _query(request: Request, paged: bool = True) -> service.StructureQuery:
             openapi_extra={"parameters": service.openapi_parameters()})
 def search_structures(request: Request, runtime: RuntimeDep) -> JSONResponse:
     """Centres sociaux et espaces de vie sociale : recherche plein texte et à facettes."""
-    return JSONResponse(service.search(runtime, _query(request)))
+    return FastJSONResponse(service.search(runtime, _query(request)))
 
 
 @router.get("/structures.{fmt}", summary="Exporter toutes les structures d'une recherche (CSV ou JSON)",
