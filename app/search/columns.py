@@ -213,13 +213,18 @@ def release(parts: list[SegmentColumns], names: tuple[str, ...] = ARRAYS) -> int
     copies what it serves from them, and the pages it read stayed in the process's memory, 19 MB at
     100,000 fiches (``bench/serve_bench.py``). The file's pages stay in the system's cache; a column read
     again is mapped again from it. Returns the number of mappings released."""
+    advice = getattr(mmap, "MADV_DONTNEED", None)  # not on every system (Windows): nothing is let go there
     released = 0
     for part in parts:
         for name in names:
             mapping = _mapping(getattr(part, name))
-            if mapping is not None and len(mapping):
-                mapping.madvise(mmap.MADV_DONTNEED)
-                released += 1
+            if advice is None or mapping is None or mapping.closed or not len(mapping):
+                continue
+            try:
+                mapping.madvise(advice)
+            except OSError:  # only memory held a little longer: never a reason not to serve
+                continue
+            released += 1
     return released
 
 

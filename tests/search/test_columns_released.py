@@ -86,3 +86,14 @@ def test_an_open_snapshot_holds_no_column_pages_and_answers_the_same(generation,
         assert resident_kb(gen, ".fc_pairs.npy") > 0  # what release lets go of
     finally:
         kept.close()
+
+
+def test_without_the_advice_nothing_is_let_go_and_nothing_breaks(generation, monkeypatch):
+    gen, store = generation
+    monkeypatch.delattr(columns.mmap, "MADV_DONTNEED")  # as on Windows
+    service = SearchService(gen.parent, store)
+    try:
+        assert search(service, q="jardin")["total"] > 0
+        assert columns.release(service._open()._parts) == 0
+    finally:
+        service.close()
