@@ -28,7 +28,7 @@ HIT_FIELDS = ("id", "title", "structure", "departement", "departement_code", "re
               "mots_cles", "public", "territoire", "statut", "budget_eur", "etp", "duplicate_of", "truncated")
 ROW_FIELDS = tuple(dict.fromkeys(HIT_FIELDS + SNIPPET_SOURCES))
 OTHER_FIELDS = ("id", "title", "structure", "year")  # the other fiches of a near-duplicate group
-HIT_CACHE_BYTES = 8 << 20  # rows kept (their short fields, snippet text, snippets made)
+HIT_CACHE_BYTES = 4 << 20  # rows kept (their short fields, snippet text, snippets made)
 SNIPPETS_PER_ROW = 4  # snippets kept per row (one per query that showed it); then they start again
 _LIST_FIELDS = ("mots_cles", "public")  # hit fields holding lists
 _FIELDS_BYTES = 2304  # a row's short fields and bookkeeping beyond their texts' characters (as measured)
