@@ -11,6 +11,7 @@ import pytest
 from app.domain.db import init_db, make_engine
 from app.domain.models import FicheCreate
 from app.domain.store import Store
+from app.search.generations import current_dir
 from app.search.params import SearchParams
 from app.search.service import SearchService
 from tests.devset.fiches import devset_fiches
@@ -60,6 +61,19 @@ def devset_service(tmp_path_factory) -> SearchService:
     service.sync()
     yield service
     service.close()
+
+
+@pytest.fixture()
+def built_generation(tmp_path: Path) -> tuple[Path, Store]:
+    """The generation a service built over the development set (the service closed), and its store."""
+    store = make_store(tmp_path)
+    load_devset(store)
+    service = SearchService(tmp_path / "index", store)
+    service.sync()
+    service.close()
+    gen = current_dir(tmp_path / "index")
+    assert gen is not None
+    return gen, store
 
 
 @pytest.fixture()

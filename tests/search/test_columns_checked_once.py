@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from app.search import columns, generations, indexer
-from app.search.generations import current_dir, verify
+from app.search.generations import verify
 from app.search.params import SearchParams
 from app.search.service import SearchService
 from app.search.snapshot import Snapshot
@@ -19,15 +19,8 @@ from tests.search.conftest import load_devset, make_store
 
 
 @pytest.fixture
-def generation(tmp_path):
-    store = make_store(tmp_path)
-    load_devset(store)
-    service = SearchService(tmp_path / "index", store)
-    service.sync()
-    service.close()
-    gen = current_dir(tmp_path / "index")
-    assert gen is not None
-    return gen
+def generation(built_generation):
+    return built_generation[0]
 
 
 def _segments(snap: Snapshot) -> list[tuple[str, int]]:

@@ -11,10 +11,9 @@ import numpy as np
 import pytest
 
 from app.search import columns
-from app.search.generations import current_dir
 from app.search.service import SearchService
 from app.search.snapshot import Snapshot
-from tests.search.conftest import load_devset, make_store, search
+from tests.search.conftest import search
 
 _HEADER = re.compile(r"^[0-9a-f]+-[0-9a-f]+ ")
 
@@ -34,15 +33,8 @@ def resident_kb(folder: Path, suffix: str) -> int:
 
 
 @pytest.fixture
-def generation(tmp_path):
-    store = make_store(tmp_path)
-    load_devset(store)
-    service = SearchService(tmp_path / "index", store)
-    service.sync()
-    service.close()
-    gen = current_dir(tmp_path / "index")
-    assert gen is not None
-    return gen, store
+def generation(built_generation):
+    return built_generation
 
 
 def test_release_drops_the_resident_pages_and_keeps_the_values(generation):
