@@ -85,6 +85,7 @@ def _merge_field(gen_dir: Path, field: str, parts: list[tuple[np.ndarray, np.nda
         docs[at] = seg_docs.astype(np.uint32) + np.uint32(doc_offset)
         weights[at] = seg_weights
         filled[idx] += sizes
-    for name, array in zip(postings.ARRAYS, (offsets_all, docs, weights)):
+    arrays: tuple[np.ndarray, ...] = (offsets_all, docs, weights)  # typed: mypy's join of the three can be object
+    for name, array in zip(postings.ARRAYS, arrays):
         _atomic(postings.array_path(gen_dir, postings.MERGED, field, name), array)
     _atomic(lexicons.terms_path(gen_dir, postings.MERGED, field), terms)
