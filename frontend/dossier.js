@@ -1,14 +1,12 @@
 // The dossier of "Ma sélection": on screen a list to review; printed, a "dossier d'inspiration" on A4 with a
 // cover (the date and the search), a table of contents and one fiche a page. Also a tableur CSV of the selection.
 
-import { typo, el, setChildren, formatBudget, formatEtp, formatInteger, plural } from './format.js';
+import { typo, el, setChildren, formatBudget, formatEtp, formatInteger, plural, longDate } from './format.js';
 import { stateUrl, withChanges, parseState } from './state.js';
 import { loadFichesView } from './fiches-view.js';
 import { textBlocks, metaLine, factRows } from './fiche.js';
 import { activeFilters } from './facets.js';
 import { storedSelection, storeSelection } from './selection.js';
-
-const dateFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long' });
 
 // Heading, then the fiche's text fields shown under it (one or more, each as paragraphs and lists).
 const SECTIONS = [
@@ -118,7 +116,7 @@ export function renderDossier(container, state, fiches, failed, handlers) {
     el('header', { class: 'dossier-cover' },
       el('p', { class: 'dossier-kicker', text: 'Dossier d’inspiration' }),
       el('h1', { id: 'dossier-title', tabindex: '-1', text: `Ma sélection : ${formatInteger(count)} ${plural(count, 'fiche', 'fiches')}` }),
-      el('p', { class: 'dossier-date', text: `Le ${dateFormat.format(new Date())}` }),
+      el('p', { class: 'dossier-date', text: `Le ${longDate(new Date())}` }),
       searchesBlock(state),
       el('p', { class: 'dossier-source', text: 'Fiches actions des centres sociaux et espaces de vie sociale' })),
     actions(state, fiches, handlers),

@@ -2,6 +2,20 @@
 
 const integerFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 const decimalFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+const longDates = new Map(); // time zone → formatter
+
+/**
+ * A long French date, "14 février 2026", and "1er décembre 2026" on the first of a month (Intl writes
+ * "1 décembre"). `timeZone`: the zone the date is read in (default: the reader's).
+ */
+export function longDate(date, timeZone = undefined) {
+  let format = longDates.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone });
+    longDates.set(timeZone, format);
+  }
+  return format.formatToParts(date).map((part) => (part.type === 'day' && part.value === '1' ? '1er' : part.value)).join('');
+}
 
 /**
  * French typography for what a person reads: a non-breaking space before ":", ";", "?" and "!" and inside

@@ -1,12 +1,11 @@
 // The structure page (`?structure=ID`): a centre social or an espace de vie sociale, its « Fiche identité »,
 // the axes of its projet social and all its fiches. A fiche's page links here from its structure line.
 
-import { el, setChildren, formatInteger, plural, safeHttpUrl } from './format.js';
+import { el, setChildren, formatInteger, plural, safeHttpUrl, longDate } from './format.js';
 import { getJSON, cached } from './api.js';
 import { textBlocks } from './fiche.js';
 
 const KINDS = { CS: 'Centre social', EVS: 'Espace de vie sociale' };
-const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** The structure id of a page address (`?structure=…`), or null. */
 export function structureOf(search) {
@@ -59,7 +58,7 @@ function website(value) {
 function frenchDate(value) {
   if (!value) return null;
   const date = new Date(`${value}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? value : dateFormat.format(date);
+  return Number.isNaN(date.getTime()) ? value : longDate(date, 'UTC');
 }
 
 function facts(structure) {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,6 +16,8 @@ from tests.browser.helpers import api, expect, wait_for_answer
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 DESKTOP, PHONE = (1366, 768), (390, 844)
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
 VIEWPORTS = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1366x768", "390x844"])
 A4_PORTRAIT = (595, 842)  # points, rounded
 HEADINGS = ["Titre", "Structure", "Département", "Région", "Année", "Statut", "Dimension", "Mots clés", "Public",
@@ -134,7 +136,7 @@ def test_selection_across_two_searches_reloaded_and_printed_as_a_dossier(open_pa
     cover = page.locator(".dossier-cover")
     expect(cover).to_be_visible()
     expect(cover).to_contain_text("Dossier d’inspiration")
-    expect(cover).to_contain_text(re.compile(r"Le \d{1,2} \w+ \d{4}"))
+    expect(cover).to_contain_text(re.compile(rf"Le (1er|[12]?[0-9]|3[01]) ({'|'.join(MONTHS)}) [0-9]{{4}}"))
     expect(cover).to_contain_text("Recherche : « parentalité »")
     # the cover names both searches the fiches were picked from, from the URL alone (the other browser too)
     expect(cover).to_contain_text("Fiches réunies au fil de 2 recherches")
@@ -162,6 +164,19 @@ def test_selection_across_two_searches_reloaded_and_printed_as_a_dossier(open_pa
     assert parse_qs(urlsplit(page.url).query)["selection"] == [",".join(kept[1:])]
     page.locator("#selection-view a.back-link").click()
     expect(page.locator("#selection-bar .selection-status")).to_have_text("2 fiches dans ma sélection")
+
+
+@pytest.mark.parametrize(("now", "written"), [
+    (datetime(2026, 12, 1, 12, 0), "Le 1er décembre 2026"),
+    (datetime(2027, 2, 14, 12, 0), "Le 14 février 2027"),
+])
+def test_the_dossier_cover_is_dated_in_french(open_page, app_url, now, written):
+    fiche_id = api(app_url, "/api/fiches?q=parentalité")["hits"][0]["id"]
+    page = open_page(app_url, *DESKTOP)
+    page.clock.set_fixed_time(now)
+    page.goto(f"/?selection={fiche_id}")
+    page.emulate_media(media="print")
+    expect(page.locator(".dossier-cover .dossier-date")).to_have_text(written)
 
 
 @VIEWPORTS

@@ -44,7 +44,7 @@ def test_from_a_fiche_to_its_structure_and_back(open_page, structures_url):
     facts = view.locator("dl.facts")
     expect(facts).to_contain_text("31400 Toulouse")
     expect(facts).to_contain_text("Caf gestion directe")
-    expect(facts).to_contain_text("1 janvier 1995")
+    expect(facts).to_contain_text("1er janvier 1995")  # French writes the first of a month « 1er »
     expect(view.get_by_role("heading", name="Axes du projet social en cours")).to_be_visible()
     expect(view.locator("ol > li")).to_have_text(["Agir avec les habitants"])
     expect(view.get_by_role("heading", name="Ses fiches actions (1)")).to_be_visible()
