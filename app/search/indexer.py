@@ -14,7 +14,7 @@ import math
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -137,8 +137,9 @@ def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int
 
     A changed fiche's old document is found through one searcher per writer (``_Batch``), not through
     Whoosh's ``update_document``, which opens a reader over every segment for each document (25 of the
-    33 s of a 1,000-fiche catch-up at 100,000 fiches). Whoosh deletes only committed documents, so a fiche
-    met twice (written again while the catch-up reads) commits the batch before it is replaced."""
+    33 s of a 1,000-fiche catch-up at 100,000 fiches). Whoosh deletes only committed documents, so the rows
+    come one store transaction at a time, and a transaction that writes a fiche the batch holds already (it
+    was written again while the catch-up read) commits the batch first."""
     ix = whoosh_index.open_dir(str(gen_dir))
     batch: _Batch | None = None
     committed: set[str] = set()  # a new index: the fiches of its earlier commits (the only ones to replace)
@@ -146,25 +147,26 @@ def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int
     last = read_watermark(gen_dir) or 0
     merge = no_merge if fresh else merge_policy
     try:
-        for fiche in changes:
-            seq = int(fiche["seq"])
-            fiche_id = fiche["id"]
-            if batch is not None and (batch.pending >= SEGMENT_DOCS or fiche_id in batch.ids) and seq > last:
+        for rows in _transactions(changes, SEGMENT_DOCS):
+            seq = int(rows[0]["seq"])
+            if batch is not None and seq > last and (
+                    batch.pending >= SEGMENT_DOCS or not batch.ids.isdisjoint(row["id"] for row in rows)):
                 batch.commit(gen_dir, last, merge)
                 if fresh:
                     committed |= batch.ids
                 batch = None
             if batch is None:
                 batch = _Batch(ix)
+            for fiche in rows:
+                look = not fresh or fiche["id"] in committed
+                if fiche.get("deleted_at") is not None:
+                    if not look:
+                        continue  # nothing to remove from a new index
+                    batch.delete(fiche["id"])
+                else:
+                    batch.add(fiche, look)
+                changed += 1
             last = max(last, seq)
-            look = not fresh or fiche_id in committed
-            if fiche.get("deleted_at") is not None:
-                if not look:
-                    continue  # nothing to remove from a new index
-                batch.delete(fiche_id)
-            else:
-                batch.add(fiche, look)
-            changed += 1
         if batch is not None:
             batch.commit(gen_dir, last, merge)
             batch = None
@@ -173,6 +175,22 @@ def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int
             batch.cancel()
         ix.close()
     return changed
+
+
+def _transactions(changes: Iterable[dict[str, Any]], limit: int) -> Iterator[list[dict[str, Any]]]:
+    """The rows of ``changes`` by store transaction (one write sequence number each, in order), at most
+    ``limit`` rows at a time: a larger transaction comes in several parts."""
+    part: list[dict[str, Any]] = []
+    seq = None
+    for fiche in changes:
+        this = int(fiche["seq"])
+        if part and (this != seq or len(part) >= limit):
+            yield part
+            part = []
+        part.append(fiche)
+        seq = this
+    if part:
+        yield part
 
 
 class _Batch:

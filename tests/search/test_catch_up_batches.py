@@ -58,6 +58,34 @@ def _stream_twice(store, first: dict, second: dict) -> list[dict]:
     return [one, again]
 
 
+def test_a_fiche_rewritten_in_a_transaction_with_others_is_indexed_once(service, store):
+    """The transaction that writes the fiche again also writes another one, read before it (a smaller id):
+    the batch is committed before that transaction, not in its middle."""
+    ordered = sorted(ROWS, key=lambda row: row["id"])
+    other, again = ordered[0], dict(ordered[1], title="Atelier de réparation de trottinettes")
+    load_devset(store, ordered[2:20])
+    service.sync()
+    gen = current_dir(service.index_dir)
+    load_devset(store, [ordered[1]])
+    first = next(row for row in store.changes_after(0) if row["id"] == again["id"])
+    store.upsert([to_create(other), to_create(again)])  # one transaction: one sequence number
+    rewritten = list(store.changes_after(first["seq"]))
+    assert [row["id"] for row in rewritten] == [other["id"], again["id"]]
+    assert rewritten[0]["seq"] == rewritten[1]["seq"]
+    assert indexer._apply(gen, [first, *rewritten], fresh=False) == 3
+    assert len(_documents(gen, again["id"])) == 1 and len(_documents(gen, other["id"])) == 1
+    service._current(force=True)
+    assert set(service.export_ids(SearchParams(q="trottinettes"))) == {again["id"]}
+    assert read_watermark(gen) == rewritten[-1]["seq"]
+
+
+def test_transactions_come_whole_or_in_parts_of_a_bounded_size():
+    rows = [{"id": f"f{i}", "seq": seq} for i, seq in enumerate([1, 1, 2, 3, 3, 3, 3, 3, 4])]
+    parts = list(indexer._transactions(rows, limit=3))
+    assert [[row["seq"] for row in part] for part in parts] == [[1, 1], [2], [3, 3, 3], [3, 3], [4]]
+    assert [row for part in parts for row in part] == rows
+
+
 FIRST = dict(ROWS[0], title="Atelier de réparation de vélos")
 SECOND = dict(ROWS[0], title="Atelier de réparation de vélos et de trottinettes")
 
