@@ -136,8 +136,9 @@ def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int
     harmless.
 
     A changed fiche's old document is found through one searcher per writer (``_Batch``), not through
-    Whoosh's ``update_document``, which opens a reader over every segment for each document (25 of the
-    33 s of a 1,000-fiche catch-up at 100,000 fiches). Whoosh deletes only committed documents, so the rows
+    Whoosh's ``update_document``, which opens a reader over every segment for each document (three quarters
+    of a 1,000-fiche catch-up at 100,000 fiches, profiled; 15-17 s → 6.6-8.0 s unprofiled, alternated).
+    Whoosh deletes only committed documents, so the rows
     come one store transaction at a time, and a transaction that writes a fiche the batch holds already (it
     was written again while the catch-up read) commits the batch first."""
     ix = whoosh_index.open_dir(str(gen_dir))
