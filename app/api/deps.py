@@ -13,8 +13,9 @@ from app.services.runtime import Runtime
 
 
 async def get_runtime(request: Request) -> Runtime:
-    """The app's runtime. ``async``: it only reads an attribute, and a plain ``def`` dependency would cost a
-    hop to the thread pool and back on every request (0.3 ms here, a third of a 404's whole cost)."""
+    """The app's runtime. ``async``: it only reads an attribute, and a plain ``def`` dependency costs a hop to
+    the thread pool and back on every request (about 0.1 ms of the server's CPU a request, at the edge of
+    the noise: two servers queried in alternation)."""
     runtime: Runtime = request.app.state.runtime
     return runtime
 

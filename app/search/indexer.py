@@ -138,9 +138,9 @@ def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int
     A changed fiche's old document is found through one searcher per writer (``_Batch``), not through
     Whoosh's ``update_document``, which opens a reader over every segment for each document (three quarters
     of a 1,000-fiche catch-up at 100,000 fiches, profiled; 15-17 s → 6.6-8.0 s unprofiled, alternated).
-    Whoosh deletes only committed documents, so the rows
-    come one store transaction at a time, and a transaction that writes a fiche the batch holds already (it
-    was written again while the catch-up read) commits the batch first."""
+    Whoosh deletes only committed documents, so the rows come one store transaction at a time, and a
+    transaction that writes a fiche the batch holds already (it was written again while the catch-up read)
+    commits the batch first."""
     ix = whoosh_index.open_dir(str(gen_dir))
     batch: _Batch | None = None
     committed: set[str] = set()  # a new index: the fiches of its earlier commits (the only ones to replace)
@@ -151,7 +151,7 @@ def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int
         for rows in _transactions(changes, SEGMENT_DOCS):
             seq = int(rows[0]["seq"])
             if batch is not None and seq > last and (
-                    batch.pending >= SEGMENT_DOCS or not batch.ids.isdisjoint(row["id"] for row in rows)):
+                    len(batch.ids) >= SEGMENT_DOCS or not batch.ids.isdisjoint(row["id"] for row in rows)):
                 batch.commit(gen_dir, last, merge)
                 if fresh:
                     committed |= batch.ids
@@ -201,8 +201,7 @@ class _Batch:
     def __init__(self, ix: Any) -> None:
         self.writer = _open_writer(ix)
         self.searcher: Any = None
-        self.ids: set[str] = set()
-        self.pending = 0
+        self.ids: set[str] = set()  # the fiches written or deleted (a store transaction writes each once)
 
     def delete(self, fiche_id: str, look: bool = True) -> None:
         """Remove the fiche's committed document (``look``: there may be one)."""
@@ -211,7 +210,6 @@ class _Batch:
                 self.searcher = self.writer.searcher()
             self.writer.delete_by_term("id", fiche_id, searcher=self.searcher)
         self.ids.add(fiche_id)
-        self.pending += 1
 
     def add(self, fiche: dict[str, Any], look: bool) -> None:
         """Index the fiche, replacing its committed document (``look``: there may be one)."""

@@ -13,6 +13,8 @@ from tests.devset.fiches import devset_fiches
 from tests.search.conftest import load_devset, to_create
 
 ROWS = devset_fiches()
+FIRST = dict(ROWS[0], title="Atelier de réparation de vélos")
+SECOND = dict(ROWS[0], title="Atelier de réparation de vélos et de trottinettes")
 
 
 def _documents(gen_dir, fiche_id: str) -> list[dict]:
@@ -84,10 +86,6 @@ def test_transactions_come_whole_or_in_parts_of_a_bounded_size():
     parts = list(indexer._transactions(rows, limit=3))
     assert [[row["seq"] for row in part] for part in parts] == [[1, 1], [2], [3, 3, 3], [3, 3], [4]]
     assert [row for part in parts for row in part] == rows
-
-
-FIRST = dict(ROWS[0], title="Atelier de réparation de vélos")
-SECOND = dict(ROWS[0], title="Atelier de réparation de vélos et de trottinettes")
 
 
 def test_a_fiche_met_twice_in_one_catch_up_is_indexed_once_as_last_written(service, store):
