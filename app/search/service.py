@@ -38,7 +38,7 @@ from app.search.results import ResultCache, TextResult
 from app.search.schema import RANGE_COLUMNS
 from app.search.scoring import TermCache, plain_bm25
 from app.search.similar import similar_docs
-from app.search.snapshot import Snapshot
+from app.search.snapshot import GenerationUnfinished, Snapshot
 from app.search.sorts import order, page
 from app.search.spelling import complete, did_you_mean
 from app.search.thesaurus import THESAURUS_PATH, display_terms, load
@@ -130,10 +130,15 @@ class SearchService:
             fresh = None
             if snap is None or self._stale(snap):
                 with yielding_often():  # the requests served meanwhile keep the GIL's share they need
-                    fresh = Snapshot(ensure_index(self.index_dir))
+                    # a reopen waits until the writer has finished the new segments' serving files
+                    fresh = Snapshot(ensure_index(self.index_dir), finished_only=snap is not None)
                     if snap is not None:  # a reopen (a cold start builds them when asked)
                         fresh.warm()
                         self._rescore_recent(fresh)
+        except GenerationUnfinished:  # only on a reopen: the open generation is served until the next look
+            self._checked_at = now
+            assert snap is not None
+            return snap
         except Exception as exc:  # a damaged generation: keep serving the last good one
             self._checked_at = now
             if snap is not None:
@@ -352,7 +357,9 @@ class SearchService:
         self._results.clear()
 
     def close(self) -> None:
-        with self._lock:
+        """Close every generation this service holds. A background open under way is waited for first:
+        closed before it is served, its generation would stay open with nothing left to close it."""
+        with self._opening, self._lock:
             for _, snap in self._retired:
                 snap.close()
             self._retired = []

@@ -73,10 +73,18 @@ class Ids:
         return len(self._docs)
 
 
+class GenerationUnfinished(Exception):
+    """The index's table of contents names a segment whose serving files (columns, lexicons, postings) are
+    not written yet: its writer committed and is still writing them (``indexer._commit``)."""
+
+
 class Snapshot:
     """An immutable view of one index generation (plus the data derived from it, built on first use)."""
 
-    def __init__(self, gen_dir: Path) -> None:
+    def __init__(self, gen_dir: Path, finished_only: bool = False) -> None:
+        """``finished_only``: raise ``GenerationUnfinished`` rather than open a segment whose serving files
+        are not written yet (they would be derived here from Whoosh's stored fields, in pure Python, while
+        requests wait for the GIL: 50–120 ms stalls at the end of each catch-up, ``bench/serve_bench.py``)."""
         self.gen_dir = gen_dir
         # read before the table of contents: a catch-up moves it only after its commit, so this is never
         # ahead of what the reader holds (``SearchService.status``)
@@ -90,9 +98,18 @@ class Snapshot:
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_postings = 0
         self._leaves = list(self.reader.leaf_readers())
+        if finished_only and not self._finished():
+            self.reader.close()
+            self.ix.close()
+            raise GenerationUnfinished(f"{gen_dir.name} : segment en cours d'écriture")
         self._postings_reader = Reader(gen_dir, self._leaves)
         self.fields = frozenset(self.ix.schema.names())
         self._load_columns()
+
+    def _finished(self) -> bool:
+        """Whether every segment has its serving files (its columns are written last: ``write_segment``)."""
+        return all(columns.present(self.gen_dir, segreader.segment().segment_id())
+                   for segreader, _ in self._leaves if segreader.segment() is not None)
 
     # -- columns ---------------------------------------------------------------------------------------
     def _load_columns(self) -> None:

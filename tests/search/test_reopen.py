@@ -132,3 +132,84 @@ def test_the_heap_is_trimmed_by_the_loop_after_searches_only(pair, monkeypatch):
     reader.search(SearchParams(q="jardin"))
     reader.follow()  # too soon after the last one
     assert len(trims) == 1
+
+
+def test_a_reader_waits_for_the_new_segments_serving_files_before_it_switches(pair, store, monkeypatch):
+    """Between a catch-up's commit and its serving files (columns, lexicons, postings) the table of contents
+    already names the new segment. A reader that opened it then would derive its columns from Whoosh's
+    stored fields, in pure Python, while its requests wait: it keeps serving the open generation instead."""
+    from app.search import columns, indexer
+
+    writer, reader = pair
+    first = reader._current()
+    unfinished: list = []
+    monkeypatch.setattr(indexer, "write_columns", unfinished.append)  # the writer stopped right after its commit
+    load_devset(store, ROWS[20:30])
+    writer.sync()
+    assert len(unfinished) == 1
+    derived: list = []
+    real = columns.from_stored
+    monkeypatch.setattr(columns, "from_stored", lambda segreader: derived.append(1) or real(segreader))
+    for _ in range(2):  # each look finds the same unfinished segment
+        reader._checked_at = 0.0
+        assert reader._current() is first
+        with reader._opening:  # the background open is over
+            pass
+        assert reader._snapshot is first
+    assert reader.search(SearchParams(q="", size=100))["total"] == 20
+    assert derived == []
+    monkeypatch.undo()
+    indexer.write_columns(unfinished[0])  # the writer finishes
+    reader._checked_at = 0.0
+    reader._current()
+    with reader._opening:
+        pass
+    assert reader._snapshot is not first and reader._snapshot.ids.n_live == 30
+    assert reader.search(SearchParams(q="", size=100))["total"] == 30
+
+
+def test_a_first_open_serves_an_unfinished_generation_rather_than_nothing(pair, store, monkeypatch):
+    from app.search import indexer
+
+    writer, _ = pair
+    monkeypatch.setattr(indexer, "write_columns", lambda gen_dir: None)
+    load_devset(store, ROWS[20:30])
+    writer.sync()
+    monkeypatch.undo()
+    cold = SearchService(writer.index_dir, store)
+    try:
+        assert cold.search(SearchParams(q="", size=100))["total"] == 30  # columns read from the stored fields
+    finally:
+        cold.close()
+
+
+def test_closing_while_a_new_generation_opens_leaves_no_generation_open(pair, store, monkeypatch):
+    from app.search.snapshot import Snapshot
+
+    writer, reader = pair
+    first = reader._current()
+    load_devset(store, ROWS[20:30])
+    writer.sync()
+    opened: list[Snapshot] = []
+    warming, go_on = threading.Event(), threading.Event()
+    real_warm = Snapshot.warm
+
+    def slow_warm(snap: Snapshot) -> None:
+        opened.append(snap)
+        warming.set()
+        go_on.wait(10)
+        real_warm(snap)
+
+    monkeypatch.setattr(Snapshot, "warm", slow_warm)
+    reader._checked_at = 0.0
+    assert reader._current() is first  # the background open starts
+    assert warming.wait(10)
+    closer = threading.Thread(target=reader.close)
+    closer.start()
+    closer.join(0.2)
+    assert closer.is_alive()  # close() waits for the open under way
+    go_on.set()
+    closer.join(10)
+    assert not closer.is_alive()
+    assert reader._snapshot is None and reader._retired == []
+    assert opened and opened[0].reader.is_closed and first.reader.is_closed
