@@ -106,6 +106,16 @@ def current_revision(engine: Engine) -> str | None:
     return rows[0] if len(rows) == 1 else None
 
 
+MIGRATION_ONLY = frozenset({"ix_fiche_tombstones"})  # made by a migration, not declared by the models
+TABLE_MODULES = ("app.domain.models", "app.domain.documents", "app.domain.jobs", "app.domain.structures")
+
+
+def compared(item: Any, name: str | None, kind: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's ``include_object``: whether autogenerate compares this schema item with the models (the
+    indexes of ``MIGRATION_ONLY`` are not declared by them, on purpose: ``Fiche``)."""
+    return not (kind == "index" and name in MIGRATION_ONLY)
+
+
 def init_db(engine: Engine) -> None:
     """Bring the schema to the latest migration (idempotent, safe on every start)."""
     head = head_revision()

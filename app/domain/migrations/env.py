@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+
 from alembic import context
 
 from app.domain.config import get_settings
-from app.domain.db import make_engine
-from app.domain.models import SQLModel  # registers the tables
+from app.domain.db import TABLE_MODULES, compared, make_engine
+from app.domain.models import SQLModel
+
+for _module in TABLE_MODULES:  # every table, for autogenerate
+    importlib.import_module(_module)
 
 target_metadata = SQLModel.metadata
 
@@ -19,7 +24,8 @@ def run_migrations_online() -> None:
         if connection.dialect.name == "postgresql":
             # Several API replicas may start at once: one migrates, the others wait, then find it done.
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(72431)")
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                          include_object=compared)
         context.run_migrations()
 
 
