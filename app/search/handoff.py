@@ -90,6 +90,18 @@ class Builder:
         except subprocess.TimeoutExpired:
             return None
 
+    def reap(self) -> None:
+        """Collect a builder that has ended on its own (idle for ``builder.IDLE_SECONDS``, or after a large
+        task): otherwise it would stay a zombie, with its pipes open here, until the next task. Never waits:
+        while a task is under way, nothing is done."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            if self._process is not None and self._process.poll() is not None:
+                self._stop()
+        finally:
+            self._lock.release()
+
     def close(self) -> None:
         """Let the builder go: it exits once its task, if any, is done. (While another thread waits for a
         task, the builder is left alone: its input closes when this process ends.)"""

@@ -31,6 +31,7 @@ from app.search.clauses import build_query, document_frequency
 from app.search.facets import apply_filters, canonical, facet_counts, selection_sets
 from app.search.generations import ensure_index, read_watermark
 from app.search.gil import yielding_often
+from app.search.handoff import BUILDER
 from app.search.hits import HitRows, build_hits
 from app.search.memory import release_free_memory
 from app.search.params import SearchParams
@@ -100,9 +101,11 @@ class SearchService:
         request on, not only from the one after). Nothing happens before the first snapshot is served.
         Every ``TRIM_EVERY_SECONDS`` after searches, the heap's free pages go back to the system: a query's
         temporaries (arrays of every document) leave them behind, 32 MB after 1,000 queries at 100,000
-        fiches (``bench/serve_bench.py``); ``malloc_trim`` runs without the GIL."""
+        fiches (``bench/serve_bench.py``); ``malloc_trim`` runs without the GIL. A builder process that has
+        ended on its own is collected (``handoff.Builder.reap``)."""
         if self._snapshot is not None:
             self._current()
+        BUILDER.reap()
         now = time.monotonic()
         if self._searched and now - self._trimmed_at >= TRIM_EVERY_SECONDS:
             self._searched = False

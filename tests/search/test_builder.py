@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,32 @@ def test_the_builder_leaves_after_a_rebuild_and_when_idle(tmp_path, store):
     index = tmp_path / "index"
     assert _serve([_task("rebuild", index, store), _task("sync", index, store)]) == [{"count": 4}]
     assert _serve([_task("sync", index, store)], idle=0.05, keep_open=True) == [{"count": 0}]
+
+
+def test_a_builder_that_ended_on_its_own_is_collected_by_the_next_tick(worker, store):
+    """An idle builder exits by itself; the catch-up loop's next tick (``follow``) collects it, where it
+    stayed a zombie until the next task."""
+    load_devset(store, ROWS[:5])
+    worker.sync()
+    pid = BUILDER.pid
+    assert pid is not None
+    process = BUILDER._process
+    assert process is not None and process.stdin is not None
+    process.stdin.close()  # as when it leaves: it reads the end of its input and exits
+    deadline = time.monotonic() + 30
+    while _state(pid) not in ("Z", None) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _state(pid) == "Z"  # ended, not yet collected
+    worker.follow()
+    assert _state(pid) is None and BUILDER._process is None
+    load_devset(store, ROWS[5:10])
+    assert worker.sync() == 5  # the next task starts a new builder
+    assert BUILDER.pid not in (None, pid)
+
+
+def _state(pid: int) -> str | None:
+    """The process's state letter (``Z``: a zombie), None once it is collected."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return None
