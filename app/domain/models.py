@@ -105,7 +105,7 @@ class Fiche(FicheBase, FicheLinks, table=True):
     __tablename__ = "fiche"
     # ``ix_fiche_tombstones``, the partial index of the tombstones that ``Store.count`` reads, is created by
     # migration 0007 and not declared here: an index's dialect options load the dialect they name, and the
-    # PostgreSQL one took 35-50 ms of every process's start, SQLite's included (``db.MIGRATION_ONLY``).
+    # PostgreSQL one took 35-50 ms of every process's start, even on a SQLite store (``db.MIGRATION_ONLY``).
     __table_args__ = (Index("ix_fiche_updated_at", "updated_at"), Index("ix_fiche_seq", "seq"))
 
     id: str = Field(primary_key=True, max_length=32)
