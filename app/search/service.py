@@ -134,7 +134,7 @@ class SearchService:
             if snap is None or self._stale(snap):
                 with yielding_often():  # the requests served meanwhile keep the GIL's share they need
                     # a reopen waits until the writer has finished the new segments' serving files
-                    fresh = Snapshot(ensure_index(self.index_dir), finished_only=snap is not None)
+                    fresh = Snapshot(ensure_index(self.index_dir), finished_only=snap is not None, previous=snap)
                     if snap is not None:  # a reopen (a cold start builds them when asked)
                         fresh.warm()
                         self._rescore_recent(fresh)

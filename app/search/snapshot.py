@@ -81,10 +81,13 @@ class GenerationUnfinished(Exception):
 class Snapshot:
     """An immutable view of one index generation (plus the data derived from it, built on first use)."""
 
-    def __init__(self, gen_dir: Path, finished_only: bool = False) -> None:
+    def __init__(self, gen_dir: Path, finished_only: bool = False, previous: Snapshot | None = None) -> None:
         """``finished_only``: raise ``GenerationUnfinished`` rather than open a segment whose serving files
         are not written yet (they would be derived here from Whoosh's stored fields, in pure Python, while
-        requests wait for the GIL: 50–120 ms stalls at the end of each catch-up, ``bench/serve_bench.py``)."""
+        requests wait for the GIL: 50–120 ms stalls at the end of each catch-up, ``bench/serve_bench.py``).
+        ``previous``: the snapshot served until now, whose segments' columns are taken as they are for the
+        segments both hold (a segment's files never change once written; reading and checking those of 20
+        segments again costs about 110 ms at 100,000 fiches, in each process at each reopen)."""
         self.gen_dir = gen_dir
         # read before the table of contents: a catch-up moves it only after its commit, so this is never
         # ahead of what the reader holds (``SearchService.status``)
@@ -104,7 +107,7 @@ class Snapshot:
             raise GenerationUnfinished(f"{gen_dir.name} : segment en cours d'écriture")
         self._postings_reader = Reader(gen_dir, self._leaves)
         self.fields = frozenset(self.ix.schema.names())
-        self._load_columns()
+        self._load_columns(previous._segment_columns if previous is not None and previous.gen_dir == gen_dir else {})
 
     def _finished(self) -> bool:
         """Whether every segment has its serving files (its columns are written last: ``write_segment``)."""
@@ -112,14 +115,19 @@ class Snapshot:
                    for segreader, _ in self._leaves if segreader.segment() is not None)
 
     # -- columns ---------------------------------------------------------------------------------------
-    def _load_columns(self) -> None:
+    def _load_columns(self, known: dict[tuple[str, int], SegmentColumns]) -> None:
+        """The serving columns of every segment (``known``: those already read, by segment and size)."""
         parts: list[SegmentColumns] = []
         dead: list[np.ndarray] = []
         n = 0
+        self._segment_columns: dict[tuple[str, int], SegmentColumns] = {}
         for segreader, offset in self._leaves:
             if segreader.segment() is None:  # an index that never held a document has one empty reader
                 continue
-            parts.append(columns.load(self.gen_dir, segreader))
+            key = (segreader.segment().segment_id(), segreader.doc_count_all())
+            part = known.get(key)
+            parts.append(part if part is not None else columns.load(self.gen_dir, segreader))
+            self._segment_columns[key] = parts[-1]
             if segreader.has_deletions():
                 dead.append(offset + np.fromiter(segreader.segment().deleted_docs() or (), dtype=np.int64))
             n += len(parts[-1])

@@ -213,3 +213,34 @@ def test_closing_while_a_new_generation_opens_leaves_no_generation_open(pair, st
     assert not closer.is_alive()
     assert reader._snapshot is None and reader._retired == []
     assert opened and opened[0].reader.is_closed and first.reader.is_closed
+
+
+def test_a_reopen_reads_the_columns_of_its_new_segments_only(pair, store, monkeypatch):
+    """A segment's files never change once written: a reopen takes the columns of the segments it shares with
+    the generation served until then as they are, and serves what a cold open serves."""
+    from app.search import columns
+
+    writer, reader = pair
+    first = reader._current()
+    load_devset(store, ROWS[20:30])
+    writer.sync()
+    read: list[str] = []
+    real = columns.load
+    monkeypatch.setattr(columns, "load", lambda gen_dir, segreader: read.append(segreader.segment().segment_id())
+                        or real(gen_dir, segreader))
+    fresh = reader._current(force=True)
+    assert fresh is not first
+    shared = set(fresh._segment_columns) & set(first._segment_columns)
+    assert shared  # the first 20 fiches' segment is still there
+    assert all(fresh._segment_columns[key] is first._segment_columns[key] for key in shared)
+    assert sorted(read) == sorted(segment for segment, _ in set(fresh._segment_columns) - shared)
+    monkeypatch.undo()
+    cold = SearchService(writer.index_dir, store)
+    try:
+        for params in (SearchParams(q="", size=100), SearchParams(q="jardin", size=100),
+                       SearchParams.from_query([("q", "enfants"), ("sort", "titre")])):
+            warm, again = reader.search(params), cold.search(params)
+            assert [h["id"] for h in warm["hits"]] == [h["id"] for h in again["hits"]]
+            assert warm["facets"] == again["facets"] and warm["total"] == again["total"]
+    finally:
+        cold.close()
