@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import MetaData, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import create_engine
+from sqlmodel import SQLModel, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -108,6 +108,13 @@ def current_revision(engine: Engine) -> str | None:
 
 MIGRATION_ONLY = frozenset({"ix_fiche_tombstones"})  # made by a migration, not declared by the models
 TABLE_MODULES = ("app.domain.models", "app.domain.documents", "app.domain.jobs", "app.domain.structures")
+
+
+def table_metadata() -> MetaData:
+    """The metadata of every table the models declare (their modules imported)."""
+    for module in TABLE_MODULES:
+        importlib.import_module(module)
+    return SQLModel.metadata
 
 
 def compared(item: Any, name: str | None, kind: str, reflected: bool, compare_to: Any) -> bool:

@@ -16,6 +16,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import groupby, islice
 from pathlib import Path
 from typing import Any
 
@@ -181,17 +182,9 @@ def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int
 def _transactions(changes: Iterable[dict[str, Any]], limit: int) -> Iterator[list[dict[str, Any]]]:
     """The rows of ``changes`` by store transaction (one write sequence number each, in order), at most
     ``limit`` rows at a time: a larger transaction comes in several parts."""
-    part: list[dict[str, Any]] = []
-    seq = None
-    for fiche in changes:
-        this = int(fiche["seq"])
-        if part and (this != seq or len(part) >= limit):
+    for _, rows in groupby(changes, key=lambda fiche: int(fiche["seq"])):
+        while part := list(islice(rows, limit)):
             yield part
-            part = []
-        part.append(fiche)
-        seq = this
-    if part:
-        yield part
 
 
 class _Batch:

@@ -117,21 +117,21 @@ class Snapshot:
     # -- columns ---------------------------------------------------------------------------------------
     def _load_columns(self, known: dict[tuple[str, int], SegmentColumns]) -> None:
         """The serving columns of every segment (``known``: those already read, by segment and size)."""
-        parts: list[SegmentColumns] = []
         dead: list[np.ndarray] = []
         n = 0
-        self._segment_columns: dict[tuple[str, int], SegmentColumns] = {}
+        self._segment_columns: dict[tuple[str, int], SegmentColumns] = {}  # in segment order
         for segreader, offset in self._leaves:
             if segreader.segment() is None:  # an index that never held a document has one empty reader
                 continue
             key = (segreader.segment().segment_id(), segreader.doc_count_all())
             part = known.get(key)
-            parts.append(part if part is not None else columns.load(self.gen_dir, segreader))
-            self._segment_columns[key] = parts[-1]
+            if part is None:
+                part = columns.load(self.gen_dir, segreader)
+            self._segment_columns[key] = part
             if segreader.has_deletions():
                 dead.append(offset + np.fromiter(segreader.segment().deleted_docs() or (), dtype=np.int64))
-            n += len(parts[-1])
-        self._parts = parts
+            n += len(part)
+        parts = self._parts
         self._tables: dict[str, list[str]] = {}
         self.n_docs = n
         self.live_mask = np.ones(n, dtype=bool)
@@ -151,6 +151,11 @@ class Snapshot:
                                    self._tables["dep_codes"])
         self._build_groups(self._global_codes(codes[:, 1], "group_keys"), self._tables["group_keys"])
         columns.release(parts, tuple(name for name in columns.ARRAYS if name != "titles"))  # copied above
+
+    @property
+    def _parts(self) -> list[SegmentColumns]:
+        """Every segment's columns, in segment order."""
+        return list(self._segment_columns.values())
 
     def _global_codes(self, local: np.ndarray, table: str) -> np.ndarray:
         """Per-segment numbers (into each segment's label table) as numbers into one shared table."""

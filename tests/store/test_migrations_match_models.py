@@ -4,22 +4,17 @@ models: ``tests/test_lean_start.py``)."""
 
 from __future__ import annotations
 
-import importlib
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
-from sqlmodel import SQLModel
 
-from app.domain.db import TABLE_MODULES, compared
+from app.domain.db import compared, table_metadata
 
 
 def test_the_migrated_schema_is_the_models_schema(engine):
-    for module in TABLE_MODULES:
-        importlib.import_module(module)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_object": compared})
-        assert compare_metadata(context, SQLModel.metadata) == []
+        assert compare_metadata(context, table_metadata()) == []
         indexes = {index["name"]: index for index in inspect(connection).get_indexes("fiche")}
     tombstones = indexes["ix_fiche_tombstones"]
     assert tombstones["column_names"] == ["deleted_at"]

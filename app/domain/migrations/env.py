@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 from alembic import context
 
 from app.domain.config import get_settings
-from app.domain.db import TABLE_MODULES, compared, make_engine
-from app.domain.models import SQLModel
+from app.domain.db import compared, make_engine, table_metadata
 
-for _module in TABLE_MODULES:  # every table, for autogenerate
-    importlib.import_module(_module)
-
-target_metadata = SQLModel.metadata
+target_metadata = table_metadata()  # every table, for autogenerate
 
 
 def run_migrations_online() -> None:
