@@ -81,6 +81,13 @@ def departement_name(code: str) -> str | None:
 
 def find_places(text: str) -> list[PlaceMatch]:
     """The places named in ``text``, left to right (longest names first; no overlaps)."""
+    return list(_found_places(text))
+
+
+@lru_cache(maxsize=1024)
+def _found_places(text: str) -> tuple[PlaceMatch, ...]:
+    """``find_places``, remembered for recent texts (every search looks at its query's text, and the
+    refinements of a query repeat it)."""
     by_key, _ = _places()
     words = list(_WORD.finditer(text))
     found: list[PlaceMatch] = []
@@ -100,4 +107,4 @@ def find_places(text: str) -> list[PlaceMatch]:
             break
         else:
             i += 1
-    return found
+    return tuple(found)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table, bindparam, func, update
@@ -62,9 +63,28 @@ class UpsertCounts:
     unchanged: int = 0
 
 
+@dataclass(frozen=True)
+class _FetchPlan:
+    """How ``Store.fetch_rows`` reads one set of columns: built once per set (the hits' hot path)."""
+
+    names: tuple[str, ...]
+    decoders: tuple[tuple[str, Any], ...]
+    head: str
+    mark: str
+
+    def sql(self, count: int) -> str:
+        return _in_list(self.head, self.mark, count)
+
+
+@lru_cache(maxsize=256)
+def _in_list(head: str, mark: str, count: int) -> str:
+    return f"{head}{', '.join([mark] * count)})"
+
+
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._plans: dict[tuple[str, ...], _FetchPlan] = {}
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -257,15 +277,9 @@ class Store:
     def fetch_rows(self, ids: Sequence[str], columns: Sequence[str]) -> dict[str, dict]:
         """``get_rows`` in one driver-level statement per chunk (the hits' hot path: no expression
         compiling, no expanding parameters). Values are decoded by the columns' own SQLAlchemy types."""
-        names = list(dict.fromkeys(["id", *columns]))
-        dialect = self.engine.dialect
-        decoders = [(name, decode) for name in names
-                    if (decode := _TABLE.c[name].type.result_processor(dialect, None)) is not None]
-        mark = _PLACEHOLDERS.get(dialect.paramstyle)
-        if mark is None:  # a driver we don't know how to address positionally
+        plan = self._fetch_plan(tuple(columns))
+        if plan is None:  # a driver we don't know how to address positionally
             return self.get_rows(ids, columns)
-        quote = dialect.identifier_preparer.quote
-        select_list = ", ".join(quote(name) for name in names)
         wanted = list(dict.fromkeys(ids))
         out: dict[str, dict] = {}
         connection = self.engine.raw_connection()  # the driver's own cursor: no result objects per row
@@ -276,15 +290,29 @@ class Store:
             cursor = connection.cursor()
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
-                sql = (f"SELECT {select_list} FROM {quote(_TABLE.name)} WHERE {quote('deleted_at')} IS NULL "
-                       f"AND {quote('id')} IN ({', '.join([mark] * len(chunk))})")
-                cursor.execute(sql, tuple(chunk))
+                cursor.execute(plan.sql(len(chunk)), tuple(chunk))
                 for values in cursor.fetchall():
-                    row: dict[str, Any] = dict(zip(names, values))
-                    for name, decode in decoders:
+                    row: dict[str, Any] = dict(zip(plan.names, values))
+                    for name, decode in plan.decoders:
                         row[name] = decode(row[name])
                     out[row["id"]] = row
             cursor.close()
         finally:
             connection.close()  # back to the pool (rolled back)
         return out
+
+    def _fetch_plan(self, columns: tuple[str, ...]) -> _FetchPlan | None:
+        plan = self._plans.get(columns)
+        if plan is None:
+            dialect = self.engine.dialect
+            mark = _PLACEHOLDERS.get(dialect.paramstyle)
+            if mark is None:
+                return None
+            names = tuple(dict.fromkeys(["id", *columns]))
+            quote = dialect.identifier_preparer.quote
+            head = (f"SELECT {', '.join(quote(name) for name in names)} FROM {quote(_TABLE.name)} "
+                    f"WHERE {quote('deleted_at')} IS NULL AND {quote('id')} IN (")
+            decoders = tuple((name, decode) for name in names
+                             if (decode := _TABLE.c[name].type.result_processor(dialect, None)) is not None)
+            plan = self._plans[columns] = _FetchPlan(names, decoders, head, mark)
+        return plan

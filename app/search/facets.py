@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from app.domain.places import Place
 from app.domain.text import fold
 from app.search.schema import FACETS
 
@@ -258,3 +259,16 @@ def facet_counts(snapshot: Snapshot, base: np.ndarray, result: np.ndarray, filte
             entries.sort()
         out[facet] = [{"value": label, "count": -neg, "selected": key in chosen} for neg, key, label in entries]
     return out
+
+
+def offered_places(snapshot: Snapshot, places: list[Place], filters: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The départements named in the query, as filters to offer (``selected``: already applied)."""
+    chosen = {canonical(snapshot, "departement", v) for v in filters.get("departement", [])}
+    out: dict[str, dict[str, Any]] = {}
+    for place in places:
+        out.setdefault(place.departement, {
+            "code": place.departement, "nom": place.departement_name,
+            "commune": place.name if place.commune else None,
+            "selected": canonical(snapshot, "departement", place.departement) in chosen,
+        })
+    return list(out.values())

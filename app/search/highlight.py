@@ -23,6 +23,7 @@ SNIPPET_LENGTH = 240
 _CONTEXT_BEFORE = 60
 _MAX_MATCHES = 200
 _SPACES = re.compile(r"\s{2,}")
+_OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than the plain space
 _WORD_TAIL = re.compile(rb"[a-z0-9\x80-\xff]*")
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789") | frozenset(range(0x80, 0x100))
 
@@ -75,7 +76,17 @@ def _render(text: str, start: int, end: int, matches: list[Match]) -> str:
         pos = m_end
     out.append(escape(text[pos:end]))
     out.append("…" if end < len(text) else "")
-    return _SPACES.sub(" ", "".join(out))
+    return _single_spaced("".join(out))
+
+
+def _single_spaced(text: str) -> str:
+    """Each run of spaces in ``text`` as one space. Most snippets hold no other white space than the
+    plain space, and ``str.replace`` does them at a fraction of the regex's cost."""
+    if _OTHER_SPACE.search(text) is not None:
+        return _SPACES.sub(" ", text)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
 
 
 class Source:

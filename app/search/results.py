@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
 
 RESULT_CACHE_SIZE = 64
 RESULT_CACHE_BYTES = 8 << 20  # scored text queries kept (each: its hits and a mask of every document)
+FACET_CACHE_SIZE = 64
+FACET_CACHE_BYTES = 2 << 20  # facet counts kept
+FACET_VALUE_BYTES = 200  # a counted value's dict and count (tracemalloc: 181–199 bytes at 10,000 fiches)
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class TextResult:
@@ -57,41 +63,72 @@ class TextResult:
         return out
 
 
-class ResultCache:
-    """Text results by key, least recently used out first beyond ``max_entries`` or ``max_bytes`` (the
-    newest always stays). Thread-safe."""
+class BoundedCache(Generic[K, V]):
+    """Values by key, least recently used out first beyond ``max_entries`` or ``max_bytes`` (as ``size``
+    tells each value's bytes; the newest always stays). Thread-safe."""
 
-    def __init__(self, max_entries: int = RESULT_CACHE_SIZE, max_bytes: int = RESULT_CACHE_BYTES) -> None:
+    def __init__(self, max_entries: int, max_bytes: int, size: Callable[[V], int]) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self._results: OrderedDict[tuple[object, ...], TextResult] = OrderedDict()
+        self._size = size
+        self._items: OrderedDict[K, tuple[V, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[object, ...]) -> TextResult | None:
+    def get(self, key: K) -> V | None:
         with self._lock:
-            found = self._results.get(key)
-            if found is not None:
-                self._results.move_to_end(key)
-            return found
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            return found[0]
 
-    def put(self, key: tuple[object, ...], result: TextResult) -> None:
+    def put(self, key: K, value: V) -> None:
+        nbytes = self._size(value)
         with self._lock:
-            old = self._results.pop(key, None)
+            old = self._items.pop(key, None)
             if old is not None:
-                self._bytes -= old.nbytes
-            self._results[key] = result
-            self._bytes += result.nbytes
-            while len(self._results) > 1 and (len(self._results) > self.max_entries or self._bytes > self.max_bytes):
-                _, dropped = self._results.popitem(last=False)
-                self._bytes -= dropped.nbytes
+                self._bytes -= old[1]
+            self._items[key] = (value, nbytes)
+            self._bytes += nbytes
+            while len(self._items) > 1 and (len(self._items) > self.max_entries or self._bytes > self.max_bytes):
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._bytes -= dropped
 
-    def recent(self, count: int) -> list[str]:
-        """The texts of the ``count`` most recently used results, oldest first."""
+    def keys(self) -> list[K]:
         with self._lock:
-            return [result.text for result in list(self._results.values())[-count:]]
+            return list(self._items)
+
+    def recent(self, count: int) -> list[V]:
+        """The ``count`` most recently used values, oldest first."""
+        with self._lock:
+            return [value for value, _ in list(self._items.values())[-count:]]
 
     def clear(self) -> None:
         with self._lock:
-            self._results.clear()
+            self._items.clear()
             self._bytes = 0
+
+
+class ResultCache(BoundedCache[tuple[object, ...], TextResult]):
+    """Scored text queries by generation and normalised text."""
+
+    def __init__(self, max_entries: int = RESULT_CACHE_SIZE, max_bytes: int = RESULT_CACHE_BYTES) -> None:
+        super().__init__(max_entries, max_bytes, lambda result: result.nbytes)
+
+
+FacetCounts = dict[str, list[dict[str, Any]]]
+
+
+class FacetCache(BoundedCache[tuple[object, ...], FacetCounts]):
+    """The facet counts of recent result sets, by generation, text, filters and ranges: a refinement that
+    only turns the page or changes the order would count the same set again (0.08–0.15 ms at 10,000
+    fiches, 0.2–0.8 ms at 100,000). The counts are shared: callers only read them."""
+
+    def __init__(self, max_entries: int = FACET_CACHE_SIZE, max_bytes: int = FACET_CACHE_BYTES) -> None:
+        super().__init__(max_entries, max_bytes, facet_bytes)
+
+
+def facet_bytes(counts: FacetCounts) -> int:
+    """What the counts of a result set hold, about (the labels are the snapshot's own strings)."""
+    return 256 + FACET_VALUE_BYTES * sum(len(values) for values in counts.values())

@@ -2,13 +2,13 @@
 
 The scored text query is cached (LRU keyed by index generation and normalised text, bounded in entries
 and in bytes), so a refinement (another facet, sort or page) only filters, counts and sorts the cached
-hit set. Facets are counted from in-memory value columns. The hits' rows are read from the store through
-a cache checked against each fiche's write sequence (``hits``). The result set holds the fiches that
-satisfy every concept of the query; near-duplicates are folded into one entry per action (``total``
-counts actions, ``total_fiches`` fiches), and when no fiche satisfies every concept, or after the last
-hits of a short set, the closest fiches come apart as ``approchants``. Reads are thread-safe; ``sync()``
-may run while reads happen, and several processes may share the index directory (each reopens its
-reader when the index changed).
+hit set. Facets are counted from in-memory value columns, once per result set (another page or order
+reuses the counts). The hits' rows are read from the store through a cache checked against each fiche's
+write sequence (``hits``). The result set holds the fiches that satisfy every concept of the query;
+near-duplicates are folded into one entry per action (``total`` counts actions, ``total_fiches``
+fiches), and when no fiche satisfies every concept, or after the last hits of a short set, the closest
+fiches come apart as ``approchants``. Reads are thread-safe; ``sync()`` may run while reads happen, and
+several processes may share the index directory (each reopens its reader when the index changed).
 """
 
 from __future__ import annotations
@@ -23,19 +23,19 @@ import numpy as np
 
 from app.domain.errors import IndexUnavailable
 from app.domain.fields import RANGES
-from app.domain.places import Place, find_places
+from app.domain.places import find_places
 from app.domain.text import fold
 from app.search import groups, indexer
 from app.search.analysis import query_words
 from app.search.clauses import build_query, document_frequency
-from app.search.facets import apply_filters, canonical, facet_counts, selection_sets
+from app.search.facets import apply_filters, facet_counts, offered_places, selection_sets
 from app.search.generations import ensure_index, read_watermark
 from app.search.gil import yielding_often
 from app.search.handoff import BUILDER
 from app.search.hits import HitRows, build_hits
 from app.search.memory import release_free_memory
 from app.search.params import SearchParams
-from app.search.results import ResultCache, TextResult
+from app.search.results import FacetCache, FacetCounts, ResultCache, TextResult
 from app.search.schema import RANGE_COLUMNS
 from app.search.scoring import TermCache, plain_bm25
 from app.search.similar import similar_docs
@@ -68,6 +68,7 @@ class SearchService:
         self._checked_at = 0.0
         self._retired: list[tuple[float, Snapshot]] = []
         self._results = ResultCache()
+        self._facet_counts = FacetCache()  # the facet counts of recent result sets (shared: read only)
         self._rows = HitRows(store)  # the hits' rows, read from the store, cached by write sequence
         self._terms = TermCache()  # the scored terms of the snapshot served
         self._searched = False  # a search ran since the heap was last trimmed
@@ -164,7 +165,7 @@ class SearchService:
     def _rescore_recent(self, fresh: Snapshot) -> None:
         """Score the most recent text queries on ``fresh`` before it is served: the pages people are
         turning keep coming from the cache across a catch-up."""
-        for text in self._results.recent(RESCORED_ON_REOPEN):
+        for text in [result.text for result in self._results.recent(RESCORED_ON_REOPEN)]:
             try:
                 self._text(fresh, text)
             except Exception:  # a query is never a reason not to serve a generation
@@ -191,15 +192,34 @@ class SearchService:
     # -- text query, cached ----------------------------------------------------------------------------
     def _text(self, snap: Snapshot, q: str) -> TextResult | None:
         """Scored hits of ``q`` (None when there is no text: every fiche matches)."""
-        spaced = " ".join(q.split())
-        if not spaced:
+        key = self._text_key(snap, q)
+        if len(key) == 1:
             return None
-        # places are recognised on the text as typed (a capital tells « Nord » from « nord »)
-        key = (snap.generation, spaced.casefold(), tuple(m.place for m in find_places(spaced)))
         found = self._results.get(key)
         if found is None:
+            spaced = " ".join(q.split())
             found = TextResult(spaced, build_query(spaced, snap, self.thesaurus), snap, self._terms)
             self._results.put(key, found)
+        return found
+
+    @staticmethod
+    def _text_key(snap: Snapshot, q: str) -> tuple[object, ...]:
+        """The generation, the text normalised and the places it names, recognised on the text as typed (a
+        capital tells « Nord » from « nord »); the generation alone without text."""
+        spaced = " ".join(q.split())
+        if not spaced:
+            return (snap.generation,)
+        return snap.generation, spaced.casefold(), tuple(m.place for m in find_places(spaced))
+
+    def _facets(self, snap: Snapshot, params: SearchParams, base: np.ndarray, result: np.ndarray,
+                filters: dict[str, list[str]], selections: dict[str, np.ndarray]) -> FacetCounts:
+        """The facet counts of the result set, counted once for all the pages and orders of a query."""
+        key = (self._text_key(snap, params.q), tuple((f, tuple(v)) for f, v in sorted(filters.items())),
+               tuple(params.bounds(spec.name) for spec in RANGES))
+        found = self._facet_counts.get(key)
+        if found is None:
+            found = facet_counts(snap, base, result, filters, selections)
+            self._facet_counts.put(key, found)
         return found
 
     def _result_set(self, snap: Snapshot, params: SearchParams) -> tuple[
@@ -250,8 +270,8 @@ class SearchService:
             "size": params.size,
             "hits": hits,
             "approchants": near,
-            "lieux": self._places(snap, query.places if query is not None else [], filters),
-            "facets": facet_counts(snap, base, result, filters, selections),
+            "lieux": offered_places(snap, query.places if query is not None else [], filters),
+            "facets": self._facets(snap, params, base, result, filters, selections),
             "suggestion": suggestion,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
         }
@@ -356,8 +376,9 @@ class SearchService:
                 "lag_writes": pending, "lag_seconds": round(max(0.0, lag), 1)}
 
     def clear_cache(self) -> None:
-        """Forget the scored text queries (benchmarks of fresh queries)."""
+        """Forget the scored text queries and their facet counts (benchmarks of fresh queries)."""
         self._results.clear()
+        self._facet_counts.clear()
 
     def close(self) -> None:
         """Close every generation this service holds. A background open under way is waited for first:
@@ -369,23 +390,10 @@ class SearchService:
             if self._snapshot is not None:
                 self._snapshot.close()
                 self._snapshot = None
-        self._results.clear()
+        self.clear_cache()
         self._rows.clear()
 
     # -- helpers ---------------------------------------------------------------------------------------
-    @staticmethod
-    def _places(snap: Snapshot, places: list[Place], filters: dict[str, list[str]]) -> list[dict[str, Any]]:
-        """The départements named in the query, as filters to offer (``selected``: already applied)."""
-        chosen = {canonical(snap, "departement", v) for v in filters.get("departement", [])}
-        out: dict[str, dict[str, Any]] = {}
-        for place in places:
-            out.setdefault(place.departement, {
-                "code": place.departement, "nom": place.departement_name,
-                "commune": place.name if place.commune else None,
-                "selected": canonical(snap, "departement", place.departement) in chosen,
-            })
-        return list(out.values())
-
     def _known(self, snap: Snapshot, word: str) -> bool:
         """A word of the index or of the thesaurus (never "corrected")."""
         found = query_words(word)

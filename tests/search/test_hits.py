@@ -5,10 +5,12 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain.store import Store
 from app.search import hits as hits_module
-from app.search.highlight import _MAX_MATCHES, Source, snippet
+from app.search.highlight import _MAX_MATCHES, Source, _single_spaced, snippet
 from app.search.hits import ROW_FIELDS, HitRows
 from tests.devset.fiches import devset_fiches
 from tests.search.conftest import load_devset, search
@@ -65,6 +67,26 @@ def test_the_row_cache_keeps_within_its_bytes_and_reads_only_what_it_lacks(store
     assert set(rows.get(["f0", "nope"])) <= {"f0"}
 
 
+def test_cached_rows_are_checked_and_kept_when_most_of_a_page_is_new(store, monkeypatch):
+    """A page whose rows are mostly new reads in full only those: the cached ones are checked by sequence
+    number and kept with their snippets, a changed one is read again, a deleted one is dropped."""
+    load_devset(store, [_fiche(f"f{i}", title=f"Fiche {i}", resume="Un jardin partagé.") for i in range(10)])
+    rows = HitRows(store)
+    cached = rows.get(["f0", "f1", "f2"])
+    snippets = {fiche_id: rows.snippet(row, None) for fiche_id, row in cached.items()}
+    load_devset(store, [_fiche("f1", title="Fiche 1 changée", resume="Un autre texte.")])
+    store.delete("f2")
+    read: list[tuple[list[str], int]] = []
+    fetch = store.fetch_rows
+    monkeypatch.setattr(store, "fetch_rows", lambda ids, columns: read.append((sorted(ids), len(columns)))
+                        or fetch(ids, columns))
+    page = rows.get([f"f{i}" for i in range(10)])
+    assert read == [(["f0", "f1", "f2"], 1), (sorted(["f1", *(f"f{i}" for i in range(3, 10))]), 1 + len(ROW_FIELDS))]
+    assert set(page) == {f"f{i}" for i in range(10)} - {"f2"}
+    assert page["f0"] is cached["f0"] and page["f0"].snippets == {None: snippets["f0"]}
+    assert page["f1"].fields["title"] == "Fiche 1 changée" and page["f1"].snippets == {}
+
+
 def test_snippet_from_prepared_text_equals_snippet_from_the_fiche():
     fiche = {"resume": "  Jardin\tpartagé  ", "diagnostic": "Les jardins du quartier.\nUn jardinier aide.",
              "impacts": "   ", "precision": "jard " * 10}
@@ -75,6 +97,12 @@ def test_snippet_from_prepared_text_equals_snippet_from_the_fiche():
         assert snippet(source, wanted) == snippet(fiche, wanted)
     marks = (frozenset({"jardin", "quarti"}), frozenset({"jardin", "quarti"}), 2)
     assert snippet(fiche, marks) == "Les <mark>jardins</mark> du <mark>quartier</mark>. Un jardinier aide."
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" a\u00a0\u202f\t\né’<…"), max_size=40))
+def test_runs_of_white_space_become_one_space(text):
+    assert _single_spaced(text) == re.sub(r"\s{2,}", " ", text)
 
 
 def test_matches_are_counted_text_by_text():

@@ -97,9 +97,9 @@ def test_the_recent_queries_are_scored_on_a_reopened_generation_before_it_is_ser
         pass
     fresh = reader._current()
     assert fresh is not first
-    cached = {key[1] for key in reader._results._results if key[0] == fresh.generation}
+    cached = {key[1] for key in reader._results.keys() if key[0] == fresh.generation}
     assert cached == {"jardin", "café des parents", "jeunes théâtre"}
-    scored = reader._results.get(next(k for k in reader._results._results if k[0] == fresh.generation
+    scored = reader._results.get(next(k for k in reader._results.keys() if k[0] == fresh.generation
                                       and k[1] == "jardin"))
     assert scored is not None and scored.total == writer.search(SearchParams(q="jardin"))["total_fiches"]
 

@@ -220,6 +220,14 @@ def test_place_names_need_their_capital_when_they_are_also_words():
     assert departement_name("2a") == "Corse-du-Sud"
 
 
+def test_places_found_again_are_the_callers_own_list():
+    """``find_places`` remembers recent texts (every refinement of a query looks at it again)."""
+    first = find_places("Jardins à Vénissieux et dans le Nord")
+    first.clear()
+    again = find_places("Jardins à Vénissieux et dans le Nord")
+    assert [m.place.name for m in again] == ["Vénissieux", "Nord"] and again is not first
+
+
 def test_place_search_without_text_returns_the_departement(devset_service):
     result = search(devset_service, q="Val-de-Marne", size=100)
     assert {r["id"] for r in ROWS.values() if r["departement_code"] == "94"} <= ids(result)
