@@ -8,6 +8,7 @@ catch up from an ``updated_at`` watermark.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -85,6 +86,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._plans: dict[tuple[str, ...], _FetchPlan] = {}
+        self._last_seq_sql: str | None = None
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -226,6 +228,16 @@ class Store:
         with self.engine.connect() as connection:
             return int(connection.execute(sa_select(STORE_SEQ.c.value).where(STORE_SEQ.c.id == 1)).scalar_one())
 
+    def seq_now(self) -> int:
+        """``last_seq`` in one driver-level statement (every page of hits asks; the driver's own errors)."""
+        if self._last_seq_sql is None:
+            quote = self.engine.dialect.identifier_preparer.quote
+            self._last_seq_sql = f"SELECT {quote('value')} FROM {quote(STORE_SEQ.name)} WHERE {quote('id')} = 1"
+        with self._raw_cursor() as cursor:
+            cursor.execute(self._last_seq_sql)
+            found = cursor.fetchone()
+        return int(found[0]) if found is not None else 0
+
     def live_ids(self) -> set[str]:
         with self.session() as session:
             return set(session.exec(select(Fiche.id).where(col(Fiche.deleted_at).is_(None))).all())
@@ -282,12 +294,7 @@ class Store:
             return self.get_rows(ids, columns)
         wanted = list(dict.fromkeys(ids))
         out: dict[str, dict] = {}
-        connection = self.engine.raw_connection()  # the driver's own cursor: no result objects per row
-        try:
-            deadline = connection.info.get(_DEADLINE)
-            if deadline is not None:  # a key lookup: SQLite's statement deadline (db.py) must not be stale
-                deadline[0] = float("inf")
-            cursor = connection.cursor()
+        with self._raw_cursor() as cursor:
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
                 cursor.execute(plan.sql(len(chunk)), tuple(chunk))
@@ -296,10 +303,24 @@ class Store:
                     for name, decode in plan.decoders:
                         row[name] = decode(row[name])
                     out[row["id"]] = row
-            cursor.close()
+        return out
+
+    @contextmanager
+    def _raw_cursor(self) -> Iterator[Any]:
+        """The driver's own cursor on a pooled connection (no result objects per row: the hits' hot path),
+        SQLite's statement deadline (``db.py``) disarmed: a key lookup must not inherit a stale one."""
+        connection = self.engine.raw_connection()
+        try:
+            deadline = connection.info.get(_DEADLINE)
+            if deadline is not None:
+                deadline[0] = float("inf")
+            cursor = connection.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
         finally:
             connection.close()  # back to the pool (rolled back)
-        return out
 
     def _fetch_plan(self, columns: tuple[str, ...]) -> _FetchPlan | None:
         plan = self._plans.get(columns)

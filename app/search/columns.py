@@ -26,6 +26,7 @@ import mmap
 import os
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -246,24 +247,32 @@ def load(gen_dir: Path, segreader: Any) -> SegmentColumns:
     return from_stored(segreader)
 
 
-def write_missing(gen_dir: Path, reader: Any) -> int:
-    """Write the columns of every segment of ``reader`` that has none (the writer, after a commit).
-    Returns the number of segments written."""
+RowsWriter = Callable[[str, list[str]], None]  # writes a segment's page rows, given its fiche ids (``pagerows``)
+
+
+def write_missing(gen_dir: Path, reader: Any, rows: RowsWriter | None = None) -> int:
+    """Write the columns of every segment of ``reader`` that has none (the writer, after a commit), and
+    with ``rows``, its page rows. Returns the number of segments written."""
     written = 0
     for segreader, _ in reader.leaf_readers():
         segment = segreader.segment()
         if segment is None or present(gen_dir, segment.segment_id()):
             continue
-        write_segment(gen_dir, segreader)
+        write_segment(gen_dir, segreader, rows)
         written += 1
     return written
 
 
-def write_segment(gen_dir: Path, segreader: Any) -> None:
-    """Write the lexicons and the columns of one segment (its columns last: they mark it complete)."""
+def write_segment(gen_dir: Path, segreader: Any, rows: RowsWriter | None = None) -> None:
+    """Write the lexicons, postings arrays, page rows (with ``rows``) and columns of one segment (its columns
+    last: they mark it complete)."""
     lexicons.write(gen_dir, segreader, _atomic)
     postings.write(gen_dir, segreader, _atomic)
-    write(gen_dir, segreader.segment().segment_id(), from_stored(segreader))
+    cols = from_stored(segreader)
+    segment_id = segreader.segment().segment_id()
+    if rows is not None:
+        rows(segment_id, [value.decode("utf-8") for value in cols.ids.tolist()])
+    write(gen_dir, segment_id, cols)
 
 
 def check_all(gen_dir: Path, reader: Any) -> None:

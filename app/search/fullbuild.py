@@ -6,7 +6,7 @@ of ``SEGMENT_DOCS`` live rows to a pool of worker processes (one per core). A wo
 (``indexer.analysed``: each text once), writes one Whoosh segment from their terms (``segwrite``: the bytes
 Whoosh's writer would write, without its per-token and per-posting Python; without taking the index's write
 lock, as Whoosh's own ``MpWriter`` sub-writers do) and that segment's serving columns, lexicons and postings
-arrays (from the postings in memory), and returns the segment. The parent waits for every
+arrays (from the postings in memory) and page rows (from its rows), and returns the segment. The parent waits for every
 worker, then writes one table of contents listing the segments in the rows' order (so document numbers
 are what a single-process build gives), under the write lock, and the manifest and the watermark.
 
@@ -28,7 +28,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from app.search import columns, postings
+from app.search import columns, pagerows, postings
 from app.search.generations import write_columns, write_watermark
 from app.search.segments import LIMIT_MB, SEGMENT_DOCS
 from app.search.segwrite import SegmentPostings
@@ -63,8 +63,14 @@ def write_segment(gen_dir: str, rows: list[dict[str, Any]], analyse: Analyse) ->
         raise
     reader = SegmentReader(ix.storage, ix.schema, segment)
     setattr(reader, postings.BUILT, built.arrays)  # the postings arrays saved from memory, not read back
+
+    def page_rows(segment_id: str, ids: list[str]) -> None:  # the rows in hand: the segment's documents
+        if ids != [row["id"] for row in rows]:
+            raise ValueError(f"{segment_id} : documents et lignes dans un ordre différent")
+        pagerows.write(Path(gen_dir), segment_id, rows)
+
     try:
-        columns.write_segment(Path(gen_dir), reader)
+        columns.write_segment(Path(gen_dir), reader, page_rows)
     finally:
         reader.close()
         ix.close()

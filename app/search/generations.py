@@ -5,9 +5,10 @@ Layout of ``index_dir``::
     current -> gen-<stamp>     symlink, replaced atomically when a new generation is ready
     gen-<stamp>/               a Whoosh index (non-compound segments), plus
         <segment>.fc_*         the segment's serving columns (``app.search.columns``), lexicons
-                               (``lexicons``) and postings arrays (``postings``), written after each
-                               commit by the writer (or by the worker that wrote the segment, in a full
-                               build: ``fullbuild``); readers memory-map them
+                               (``lexicons``), postings arrays (``postings``) and page rows
+                               (``pagerows``), written after each commit by the writer (or by the
+                               worker that wrote the segment, in a full build: ``fullbuild``); readers
+                               memory-map them (the page rows: read a record at a time)
         watermark.json         {"seq": N}: every store write up to sequence number N is applied
         manifest.json          size and CRC-32 of every index file (columns included), written after
                                each commit
@@ -117,13 +118,14 @@ def _crc(path: Path) -> int:
     return value
 
 
-def write_columns(gen_dir: Path, merge_postings: bool = False) -> None:
-    """After a commit: the serving columns of the new segments (and, after a full build, the generation's
-    merged postings: ``app.search.merged``), then the manifest of every file."""
+def write_columns(gen_dir: Path, merge_postings: bool = False, rows: columns.RowsWriter | None = None) -> None:
+    """After a commit: the serving columns of the new segments, with ``rows`` their page rows (and, after
+    a full build, the generation's merged postings: ``app.search.merged``), then the manifest of every
+    file."""
     ix = whoosh_index.open_dir(str(gen_dir))
     try:
         with ix.reader() as reader:
-            columns.write_missing(gen_dir, reader)
+            columns.write_missing(gen_dir, reader, rows)
             if merge_postings:
                 merged.merge(gen_dir, reader)
     finally:

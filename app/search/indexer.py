@@ -23,8 +23,9 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from app.domain.store import Store
-from app.search import fullbuild
+from app.search import fullbuild, pagerows
 from app.search.analysis import LINE_BREAK, WORD_PATTERN, line_terms, pairs_in
+from app.search.columns import RowsWriter
 from app.search.generations import (
     current_dir,
     ensure_index,
@@ -127,14 +128,14 @@ def _stamp(value: object) -> str | None:
 
 # -- writing ----------------------------------------------------------------------------------------
 
-def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int:
+def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool, page_rows: RowsWriter | None = None) -> int:
     """Apply store rows (tombstones included, in write order) to the index in ``gen_dir``.
 
     Returns the number applied. A commit comes every ``SEGMENT_DOCS`` rows (at a sequence boundary), so a
     segment's postings sort in memory; a build never merges its segments, a catch-up merges only the small
     ones (``segments.merge_policy``). The watermark moves to the last committed row's sequence number only
     after its commit, and the manifest is rewritten with it: a crash in between re-applies rows, which is
-    harmless.
+    harmless. ``page_rows`` writes each new segment's page rows (``pagerows``).
 
     A changed fiche's old document is found through one searcher per writer (``_Batch``), not through
     Whoosh's ``update_document``, which opens a reader over every segment for each document (three quarters
@@ -153,7 +154,7 @@ def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int
             seq = int(rows[0]["seq"])
             if batch is not None and seq > last and (
                     len(batch.ids) >= SEGMENT_DOCS or not batch.ids.isdisjoint(row["id"] for row in rows)):
-                batch.commit(gen_dir, last, merge)
+                batch.commit(gen_dir, last, merge, page_rows)
                 if fresh:
                     committed |= batch.ids
                 batch = None
@@ -170,7 +171,7 @@ def _apply(gen_dir: Path, changes: Iterable[dict[str, Any]], fresh: bool) -> int
                 changed += 1
             last = max(last, seq)
         if batch is not None:
-            batch.commit(gen_dir, last, merge)
+            batch.commit(gen_dir, last, merge, page_rows)
             batch = None
     finally:
         if batch is not None:
@@ -209,9 +210,9 @@ class _Batch:
         self.delete(fiche["id"], look)
         self.writer.add_document(**fiche_to_doc(fiche))
 
-    def commit(self, gen_dir: Path, last: int, merge: Any) -> None:
+    def commit(self, gen_dir: Path, last: int, merge: Any, page_rows: RowsWriter | None) -> None:
         self._close_searcher()
-        _commit(gen_dir, self.writer, last, merge)
+        _commit(gen_dir, self.writer, last, merge, page_rows)
 
     def cancel(self) -> None:
         self._close_searcher()
@@ -223,9 +224,9 @@ class _Batch:
             self.searcher = None
 
 
-def _commit(gen_dir: Path, writer: Any, last: int, merge: Any) -> None:
+def _commit(gen_dir: Path, writer: Any, last: int, merge: Any, page_rows: RowsWriter | None) -> None:
     writer.commit(mergetype=merge)
-    write_columns(gen_dir)
+    write_columns(gen_dir, rows=page_rows)
     write_watermark(gen_dir, last)
 
 
@@ -267,7 +268,8 @@ def sync(index_dir: Path, store: Store, elsewhere: bool = False) -> int:
             return build_elsewhere(index_dir, store, "sync")  # it checks the counts after applying
         changed = 0
     else:
-        changed = _apply(gen_dir, store.changes_after(mark or 0), fresh=mark is None)
+        changed = _apply(gen_dir, store.changes_after(mark or 0), fresh=mark is None,
+                         page_rows=pagerows.from_store(gen_dir, store))
     problem = _count_mismatch(gen_dir, store)
     if problem is not None:
         log.warning("index %s à reconstruire : %s", gen_dir.name, problem)
@@ -337,7 +339,7 @@ def _build(gen_dir: Path, store: Store) -> int:
     procs = fullbuild.processes()
     if procs > 1 and store.count() > SEGMENT_DOCS:
         return fullbuild.build(gen_dir, store.changes_after(0), procs, analysed)
-    count = _apply(gen_dir, store.changes_after(0), fresh=True)
+    count = _apply(gen_dir, store.changes_after(0), fresh=True, page_rows=pagerows.from_store(gen_dir, store))
     if count > SEGMENT_DOCS:  # several segments: their postings merged, as after a build in processes
         write_columns(gen_dir, merge_postings=True)
     return count

@@ -29,6 +29,7 @@ from app.search import columns, lexicons
 from app.search.columns import NUMBERS, SegmentColumns
 from app.search.facets import FacetColumns, FacetPairs
 from app.search.generations import read_watermark
+from app.search.pagerows import PageRows
 from app.search.postings import Reader
 from app.search.schema import FACETS, TEXT_BOOSTS
 from app.search.sorts import static_order, title_rank
@@ -108,6 +109,8 @@ class Snapshot:
         self._postings_reader = Reader(gen_dir, self._leaves)
         self.fields = frozenset(self.ix.schema.names())
         self._load_columns(previous._segment_columns if previous is not None and previous.gen_dir == gen_dir else {})
+        self.page_rows = PageRows(gen_dir, [(offset, segreader.segment().segment_id(), segreader.doc_count_all())
+                                            for segreader, offset in self._leaves if segreader.segment() is not None])
 
     def _finished(self) -> bool:
         """Whether every segment has its serving files (its columns are written last: ``write_segment``)."""
@@ -327,6 +330,7 @@ class Snapshot:
 
     def close(self) -> None:
         with self.lock:
+            self.page_rows.close()
             self._postings_reader.close()
             self.reader.close()
             self.ix.close()

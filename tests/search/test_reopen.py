@@ -143,7 +143,8 @@ def test_a_reader_waits_for_the_new_segments_serving_files_before_it_switches(pa
     writer, reader = pair
     first = reader._current()
     unfinished: list = []
-    monkeypatch.setattr(indexer, "write_columns", unfinished.append)  # the writer stopped right after its commit
+    # the writer stopped right after its commit
+    monkeypatch.setattr(indexer, "write_columns", lambda gen_dir, **_: unfinished.append(gen_dir))
     load_devset(store, ROWS[20:30])
     writer.sync()
     assert len(unfinished) == 1
@@ -172,7 +173,7 @@ def test_a_first_open_serves_an_unfinished_generation_rather_than_nothing(pair, 
     from app.search import indexer
 
     writer, _ = pair
-    monkeypatch.setattr(indexer, "write_columns", lambda gen_dir: None)
+    monkeypatch.setattr(indexer, "write_columns", lambda gen_dir, **_: None)
     load_devset(store, ROWS[20:30])
     writer.sync()
     monkeypatch.undo()

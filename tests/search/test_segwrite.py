@@ -11,7 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from app.search import columns, fullbuild
+from app.search import columns, fullbuild, pagerows
 from app.search.analysis import PAIR_WINDOW, pair_term, pairs, terms
 from app.search.generations import new_generation
 from app.search.indexer import analysed, fiche_to_doc
@@ -49,7 +49,8 @@ def _whoosh_segment(gen_dir: Path, rows: list[dict]):
         writer.add_document(**fiche_to_doc(row))
     segment = writer._finalize_segment()
     reader = SegmentReader(ix.storage, ix.schema, segment)
-    columns.write_segment(gen_dir, reader)  # its postings arrays read back from its postings file
+    # its postings arrays read back from its postings file; its page rows from the rows
+    columns.write_segment(gen_dir, reader, lambda segment_id, _: pagerows.write(gen_dir, segment_id, rows))
     reader.close()
     ix.close()
     return segment
@@ -61,7 +62,8 @@ def test_a_segment_from_analysed_terms_is_byte_for_byte_whooshs(tmp_path):
     fast = new_generation(tmp_path / "b")
     expected = _files(reference, _whoosh_segment(reference, rows))
     got = _files(fast, fullbuild.write_segment(str(fast), rows, analysed))
-    assert {".pst", ".trm", "._stored.col", "._body_len.col", ".fc_pd_body.npy", ".fc_pw_pairs.npy"} <= set(expected)
+    assert {".pst", ".trm", "._stored.col", "._body_len.col", ".fc_pd_body.npy", ".fc_pw_pairs.npy",
+            ".fc_rows.bin", ".fc_rowoffsets.npy"} <= set(expected)
     assert set(got) == set(expected)
     for name, content in expected.items():
         assert got[name] == content, name
