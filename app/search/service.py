@@ -3,8 +3,8 @@
 The scored text query is cached (LRU keyed by index generation and normalised text, bounded in entries
 and in bytes), so a refinement (another facet, sort or page) only filters, counts and sorts the cached
 hit set. Facets are counted from in-memory value columns, once per result set (another page or order
-reuses the counts). The hits' rows are read from the store through a cache checked against each fiche's
-write sequence (``hits``). The result set holds the fiches that satisfy every concept of the query;
+reuses the counts). The hits' rows come from a cache, the page rows beside the index or the store, as
+the store holds them now (``hits``). The result set holds the fiches that satisfy every concept of the query;
 near-duplicates are folded into one entry per action (``total`` counts actions, ``total_fiches``
 fiches), and when no fiche satisfies every concept, or after the last hits of a short set, the closest
 fiches come apart as ``approchants``. Reads are thread-safe; ``sync()`` may run while reads happen, and
@@ -69,7 +69,7 @@ class SearchService:
         self._retired: list[tuple[float, Snapshot]] = []
         self._results = ResultCache()
         self._facet_counts = FacetCache()  # the facet counts of recent result sets (shared: read only)
-        self._rows = HitRows(store)  # the hits' rows, read from the store, cached by write sequence
+        self._rows = HitRows(store)  # the hits' rows (page rows, then the store), checked by write sequence
         self._terms = TermCache()  # the scored terms of the snapshot served
         self._searched = False  # a search ran since the heap was last trimmed
         self._trimmed_at = time.monotonic()
