@@ -5,10 +5,11 @@ generation before it is complete. So the parent reads the store's rows in write 
 of ``SEGMENT_DOCS`` live rows to a pool of worker processes (one per core). A worker analyses its rows
 (``indexer.analysed``: each text once), writes one Whoosh segment from their terms (``segwrite``: the bytes
 Whoosh's writer would write, without its per-token and per-posting Python; without taking the index's write
-lock, as Whoosh's own ``MpWriter`` sub-writers do) and that segment's serving columns, lexicons and postings
-arrays (from the postings in memory) and page rows (from its rows), and returns the segment. The parent waits for every
-worker, then writes one table of contents listing the segments in the rows' order (so document numbers
-are what a single-process build gives), under the write lock, and the manifest and the watermark.
+lock, as Whoosh's own ``MpWriter`` sub-writers do) and that segment's serving columns, lexicons, postings
+arrays (from the postings in memory) and page rows (from its rows), and returns the segment. The parent
+waits for every worker, then writes one table of contents listing the segments in the rows' order (so
+document numbers are what a single-process build gives), under the write lock, then applies the fiches
+written again during the build as a catch-up would, and writes the manifest and the watermark.
 
 No table of contents is written while workers run: Whoosh deletes the files of any segment a new table
 doesn't list. A failure in a worker fails the build (the caller removes the unfinished generation).
@@ -77,14 +78,23 @@ def write_segment(gen_dir: str, rows: list[dict[str, Any]], analyse: Analyse) ->
     return segment
 
 
-def build(gen_dir: Path, changes: Iterable[dict[str, Any]], procs: int, analyse: Analyse) -> int:
+def build(gen_dir: Path, changes: Iterable[dict[str, Any]], procs: int, analyse: Analyse,
+          apply: Callable[[list[dict[str, Any]]], Any]) -> int:
     """Index ``changes`` (every store row in write order, tombstones included; ``analyse`` makes a row the
-    index document and its analysed terms, a module-level function) into the new, empty generation ``gen_dir`` with ``procs``
-    worker processes. Returns the number of fiches indexed."""
+    index document and its analysed terms, a module-level function) into the new, empty generation
+    ``gen_dir`` with ``procs`` worker processes. Returns the number of fiches indexed.
+
+    The rows are read while the build runs: a fiche written again meanwhile comes again further on (its
+    new write sequence number), a fiche deleted meanwhile comes back as a tombstone. Only the first row of
+    each fiche goes to a worker; the last of the later ones is handed to ``apply`` once the segments are
+    committed (``indexer``'s catch-up: it replaces or removes the fiche's document), so the index holds each
+    live fiche once, as it is now."""
     count = last = 0
     pending: deque[Future[Any]] = deque()
     segments: list[Any] = []
     batch: list[dict[str, Any]] = []
+    handed: set[str] = set()  # the fiches given to a worker
+    again: dict[str, dict[str, Any]] = {}  # their rows that came again, the last one of each
     context = multiprocessing.get_context("spawn")  # no fork of a process holding database connections
     with ProcessPoolExecutor(max_workers=procs, mp_context=context) as pool:
         def submit() -> None:
@@ -94,8 +104,12 @@ def build(gen_dir: Path, changes: Iterable[dict[str, Any]], procs: int, analyse:
 
         for row in changes:
             last = max(last, int(row["seq"]))
+            if row["id"] in handed:
+                again[row["id"]] = row
+                continue
             if row.get("deleted_at") is not None:
                 continue  # nothing to remove from a new index
+            handed.add(row["id"])
             batch.append(row)
             count += 1
             if len(batch) >= SEGMENT_DOCS:
@@ -106,6 +120,9 @@ def build(gen_dir: Path, changes: Iterable[dict[str, Any]], procs: int, analyse:
         while pending:
             segments.append(pending.popleft().result())
     _commit_segments(gen_dir, segments)
+    if again:
+        apply(sorted(again.values(), key=lambda row: (int(row["seq"]), row["id"])))
+        count -= sum(row.get("deleted_at") is not None for row in again.values())
     write_watermark(gen_dir, last)
     return count
 

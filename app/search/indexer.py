@@ -337,9 +337,11 @@ def _build(gen_dir: Path, store: Store) -> int:
     """Index the whole store into the new generation ``gen_dir``: in several processes when there are
     several cores and more than one segment to write (``app.search.fullbuild``), else in this one."""
     procs = fullbuild.processes()
+    page_rows = pagerows.from_store(gen_dir, store)
     if procs > 1 and store.count() > SEGMENT_DOCS:
-        return fullbuild.build(gen_dir, store.changes_after(0), procs, analysed)
-    count = _apply(gen_dir, store.changes_after(0), fresh=True, page_rows=pagerows.from_store(gen_dir, store))
+        return fullbuild.build(gen_dir, store.changes_after(0), procs, analysed,
+                               lambda again: _apply(gen_dir, again, fresh=False, page_rows=page_rows))
+    count = _apply(gen_dir, store.changes_after(0), fresh=True, page_rows=page_rows)
     if count > SEGMENT_DOCS:  # several segments: their postings merged, as after a build in processes
         write_columns(gen_dir, merge_postings=True)
     return count
