@@ -32,6 +32,12 @@ _TABLE: Table = SQLModel.metadata.tables["fiche"]
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # a positional parameter, by DB-API paramstyle
 
 
+class _NothingWritten(Exception):
+    """A write transaction that changed no fiche: rolled back, so that it spends no sequence number (an
+    index whose watermark is the store's last one knows it misses nothing: ``hits`` then trusts the page
+    rows, and re-importing unchanged fiches would otherwise turn that off until the next real write)."""
+
+
 def _next_seq(connection: Connection) -> int:
     """The next write sequence number. The counter row stays locked until this transaction commits, so
     write transactions commit in sequence order (see ``Fiche.seq``)."""
@@ -114,46 +120,56 @@ class Store:
         now = utcnow()
         inserts: list[dict] = []
         updates: list[dict] = []
-        with self.engine.begin() as connection:
-            seq = _next_seq(connection)
-            existing = {row["id"]: row for row in _rows_in(
-                connection, "id", list(by_id), ("content_hash", "deleted_at", "duplicate_of"), live_only=False)}
-            keys = {f.id: structure_key(f.structure, f.departement_code) for f in by_id.values()}
-            links = link_values(connection, keys.values())  # the fiche's structure, if already imported
-            for fiche_id, new in by_id.items():
-                data = new.model_dump()
-                data.update(title_key=title_key(new.title), duplicate_of=groups.get(fiche_id), updated_at=now,
-                            deleted_at=None, seq=seq, structure_key=keys[fiche_id],
-                            **links.get(keys[fiche_id], NO_LINK))
-                old = existing.get(fiche_id)
-                if old is None:
-                    inserts.append({**data, "created_at": now})
-                    counts.created += 1
-                    continue
-                same = old["content_hash"] == new.content_hash and old["deleted_at"] is None
-                if same and old["duplicate_of"] == data["duplicate_of"]:
-                    counts.unchanged += 1
-                    continue
-                updates.append({**data, "b_id": fiche_id})
-                if same:
-                    counts.unchanged += 1
-                else:
-                    counts.updated += 1
-            if inserts:
-                connection.execute(_TABLE.insert(), inserts)
-            if updates:
-                params: dict[str, Any] = {name: bindparam(name) for name in updates[0] if name not in ("b_id", "id")}
-                connection.execute(_TABLE.update().where(_TABLE.c.id == bindparam("b_id")).values(params), updates)
+        try:
+            with self.engine.begin() as connection:
+                seq = _next_seq(connection)
+                existing = {row["id"]: row for row in _rows_in(
+                    connection, "id", list(by_id), ("content_hash", "deleted_at", "duplicate_of"), live_only=False)}
+                keys = {f.id: structure_key(f.structure, f.departement_code) for f in by_id.values()}
+                links = link_values(connection, keys.values())  # the fiche's structure, if already imported
+                for fiche_id, new in by_id.items():
+                    data = new.model_dump()
+                    data.update(title_key=title_key(new.title), duplicate_of=groups.get(fiche_id), updated_at=now,
+                                deleted_at=None, seq=seq, structure_key=keys[fiche_id],
+                                **links.get(keys[fiche_id], NO_LINK))
+                    old = existing.get(fiche_id)
+                    if old is None:
+                        inserts.append({**data, "created_at": now})
+                        counts.created += 1
+                        continue
+                    same = old["content_hash"] == new.content_hash and old["deleted_at"] is None
+                    if same and old["duplicate_of"] == data["duplicate_of"]:
+                        counts.unchanged += 1
+                        continue
+                    updates.append({**data, "b_id": fiche_id})
+                    if same:
+                        counts.unchanged += 1
+                    else:
+                        counts.updated += 1
+                if not inserts and not updates:
+                    raise _NothingWritten
+                if inserts:
+                    connection.execute(_TABLE.insert(), inserts)
+                if updates:
+                    params: dict[str, Any] = {name: bindparam(name) for name in updates[0] if name not in ("b_id", "id")}
+                    connection.execute(_TABLE.update().where(_TABLE.c.id == bindparam("b_id")).values(params), updates)
+        except _NothingWritten:
+            pass
         return counts
 
     def delete(self, fiche_id: str) -> bool:
         """Record a deletion (tombstone). Returns False if there was no such live fiche."""
         now = utcnow()
-        with self.engine.begin() as connection:
-            seq = _next_seq(connection)
-            stmt = (update(_TABLE).where(_TABLE.c.id == fiche_id, _TABLE.c.deleted_at.is_(None))
-                    .values(deleted_at=now, updated_at=now, seq=seq))
-            return bool(connection.execute(stmt).rowcount)
+        try:
+            with self.engine.begin() as connection:
+                seq = _next_seq(connection)
+                stmt = (update(_TABLE).where(_TABLE.c.id == fiche_id, _TABLE.c.deleted_at.is_(None))
+                        .values(deleted_at=now, updated_at=now, seq=seq))
+                if not connection.execute(stmt).rowcount:
+                    raise _NothingWritten
+        except _NothingWritten:
+            return False
+        return True
 
     # -- reads --------------------------------------------------------------------------------------
     def _load(self, session: Session, ids: Sequence[str]) -> list[Fiche]:

@@ -115,20 +115,25 @@ class _SegmentRows:
     """One segment's records, opened on first use."""
 
     def __init__(self, gen_dir: Path, segment_id: str, doc_count: int) -> None:
-        self.offsets = np.load(_path(gen_dir, segment_id, OFFSETS), allow_pickle=False)
-        if self.offsets.shape != (doc_count + 1,):
-            raise ValueError(f"{segment_id} : {len(self.offsets) - 1} lignes de page pour {doc_count} documents")
+        offsets = np.load(_path(gen_dir, segment_id, OFFSETS), allow_pickle=False)
+        if offsets.shape != (doc_count + 1,) or offsets.dtype.kind not in "iu":
+            raise ValueError(f"{segment_id} : {len(offsets) - 1} lignes de page pour {doc_count} documents")
         self.fd = os.open(_path(gen_dir, segment_id, ROWS), os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        if offsets[0] != 0 or np.any(np.diff(offsets) < 0) or offsets[-1] != os.fstat(self.fd).st_size:
+            os.close(self.fd)
+            raise ValueError(f"{segment_id} : positions des lignes de page incohérentes avec leur fichier")
+        self.offsets = offsets
 
     def record(self, local: int) -> Record | None:
         start, end = int(self.offsets[local]), int(self.offsets[local + 1])
         if end <= start:
             return None
         seq, fields, joined, starts, ends = json.loads(_read_at(self.fd, end - start, start))
-        if not (isinstance(fields, list) and len(fields) == len(HIT_FIELDS) and isinstance(joined, str)
-                and len(starts) == len(ends)):
+        if not (isinstance(seq, int) and isinstance(fields, list) and len(fields) == len(HIT_FIELDS)
+                and isinstance(joined, str) and isinstance(starts, list) and isinstance(ends, list)
+                and len(starts) == len(ends) and all(isinstance(v, int) for v in (*starts, *ends))):
             raise ValueError("enregistrement de ligne de page mal formé")
-        return int(seq), fields, joined, starts, ends
+        return seq, fields, joined, starts, ends
 
     def close(self) -> None:
         os.close(self.fd)
@@ -149,23 +154,22 @@ class PageRows:
     def get(self, docs: Iterable[int]) -> dict[int, Record]:
         """The records of ``docs`` that can be read (the others are read from the store)."""
         out: dict[int, Record] = {}
-        for doc in docs:
-            index = bisect_right(self._firsts, doc) - 1
-            rows = self._segment(index) if index >= 0 else None
-            if rows is None:
-                continue
-            try:
-                found = rows.record(doc - self._firsts[index])
-            except (OSError, ValueError, TypeError, IndexError) as exc:  # never a reason not to serve
-                log.warning("ligne de page illisible (document %d de %s) : %s", doc, self.gen_dir.name, exc)
-                continue
-            if found is not None:
-                out[doc] = found
+        with self._lock:  # a file is never closed under a read (``close``)
+            if self._closed:
+                return out
+            for doc in docs:
+                index = bisect_right(self._firsts, doc) - 1
+                rows = self._open(index) if index >= 0 else None
+                if rows is None:
+                    continue
+                try:
+                    found = rows.record(doc - self._firsts[index])
+                except (OSError, ValueError, TypeError, IndexError) as exc:  # never a reason not to serve
+                    log.warning("ligne de page illisible (document %d de %s) : %s", doc, self.gen_dir.name, exc)
+                    continue
+                if found is not None:
+                    out[doc] = found
         return out
-
-    def _segment(self, index: int) -> _SegmentRows | None:
-        with self._lock:
-            return None if self._closed else self._open(index)
 
     def _open(self, index: int) -> _SegmentRows | None:
         if index not in self._opened:

@@ -102,6 +102,9 @@ def test_a_page_reads_only_the_page_rows_while_nothing_was_written(built, monkey
     try:
         assert _responses(service) == expected
         assert calls == []
+        load_devset(store, ROWS[:10])  # unchanged: no write sequence number spent, the page rows still trusted
+        store.delete("pas-de-telle-fiche")
+        assert _responses(service) == expected and calls == []
         load_devset(store, [dict(ROWS[0], title="Un titre tout neuf")])  # not indexed yet
         hits = service.search(SearchParams(q="", size=100))["hits"]
         assert ("seq",) in calls  # a write since the index: sequence numbers first
@@ -145,3 +148,37 @@ def test_a_truncated_page_rows_file_is_damage(built):
     offsets = next(p for p in gen.iterdir() if p.name.endswith(pagerows.OFFSETS))
     offsets.write_bytes(offsets.read_bytes()[:-8])
     assert "tronqué" in (verify(gen) or "")
+
+
+def test_offsets_that_do_not_fit_their_file_are_read_from_the_store(built, caplog):
+    folder, store, gen, expected = built
+    path = next(p for p in gen.iterdir() if p.name.endswith(pagerows.OFFSETS))
+    offsets = np.load(path)
+    offsets[len(offsets) // 2] = 1 << 40  # same size: the manifest's check passes
+    with path.open("wb") as handle:
+        np.save(handle, offsets)
+    assert verify(gen) is None
+    service = SearchService(folder / "index", store)
+    try:
+        with caplog.at_level(logging.WARNING, logger="fiches.search"):
+            assert _responses(service) == expected
+        assert "lignes de page illisibles" in caplog.text
+    finally:
+        service.close()
+
+
+def test_a_record_of_the_wrong_shape_is_refused(tmp_path):
+    good = pagerows.encode({"seq": 3, "id": "a", "title": "Jardin", "resume": "Un jardin."})
+    no_fields = b"[" + b",".join([b"null"] * len(pagerows.HIT_FIELDS)) + b"]"
+    records = [good, b'[3, "a", "b", [0], [1]]', b'[3, %s, "texte", ["0"], [5]]' % no_fields, b'[3, [], "texte"]']
+    (tmp_path / "s.fc_rows.bin").write_bytes(b"".join(records))
+    with (tmp_path / "s.fc_rowoffsets.npy").open("wb") as handle:
+        np.save(handle, np.cumsum([0, *map(len, records)]))
+    rows = pagerows._SegmentRows(tmp_path, "s", len(records))
+    try:
+        assert rows.record(0)[2] == "Un jardin."
+        for local in (1, 2, 3):
+            with pytest.raises(ValueError):
+                rows.record(local)
+    finally:
+        rows.close()

@@ -136,3 +136,15 @@ def test_migration_0002_moves_partners_and_keeps_only_file_names(database_url):
     assert (a.source_file, a.source_label) == ("fiches.txt", "fiches.txt")
     assert (b.source_file, b.source_label, b.source_url) == (None, "Catalogue SENACS", "https://www.senacs.fr/action/show/7")
     engine.dispose()
+
+
+def test_a_write_that_changes_nothing_spends_no_sequence_number(store):
+    """An index whose watermark is the store's last write number knows it misses nothing (the page rows
+    are then trusted): re-importing unchanged fiches or deleting an unknown one must not move it."""
+    store.upsert([_fiche(1), _fiche(2)])
+    before = store.last_seq()
+    counts = store.upsert([_fiche(1), _fiche(2)])
+    assert (counts.created, counts.updated, counts.unchanged) == (0, 0, 2) and store.last_seq() == before
+    assert store.delete("nope") is False and store.last_seq() == before
+    store.upsert([_fiche(2, title="Autre", content_hash="h2b")])
+    assert store.last_seq() == before + 1 and store.get("id0002").title == "Autre"
