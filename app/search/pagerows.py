@@ -99,16 +99,13 @@ def from_store(gen_dir: Path, store: Any) -> Callable[[str, list[str]], None]:
     return write_from_store
 
 
-_SEEK_LOCK = threading.Lock()
-
-
 def _read_at(fd: int, size: int, offset: int) -> bytes:
-    """``size`` bytes at ``offset`` (``os.pread``; where there is none, Windows, a seek and a read)."""
+    """``size`` bytes at ``offset`` (``os.pread``; where there is none, Windows, a seek and a read: the
+    reads of a file are one at a time, under ``PageRows``' lock)."""
     if hasattr(os, "pread"):
         return os.pread(fd, size, offset)
-    with _SEEK_LOCK:
-        os.lseek(fd, offset, os.SEEK_SET)
-        return os.read(fd, size)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, size)
 
 
 class _SegmentRows:

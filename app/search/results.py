@@ -35,10 +35,12 @@ class TextResult:
     """The scored hits of one text query: their ranking (sorted as far as pages ask), their mask, and the
     approchants."""
 
-    __slots__ = ("text", "query", "ranking", "mask", "total", "near", "near_scores")
+    __slots__ = ("key", "text", "query", "ranking", "mask", "total", "near", "near_scores")
 
-    def __init__(self, text: str, query: TextQuery, snap: Snapshot, terms: TermCache | None = None) -> None:
+    def __init__(self, key: tuple[object, ...], text: str, query: TextQuery, snap: Snapshot,
+                 terms: TermCache | None = None) -> None:
         scored = score(snap, query, terms)
+        self.key = key  # what it is cached by (``SearchService._text``)
         self.text = text
         self.query = query
         self.ranking = Ranking(scored.docs.astype(np.int32), finite(scored.scores), snap)

@@ -192,29 +192,22 @@ class SearchService:
     # -- text query, cached ----------------------------------------------------------------------------
     def _text(self, snap: Snapshot, q: str) -> TextResult | None:
         """Scored hits of ``q`` (None when there is no text: every fiche matches)."""
-        key = self._text_key(snap, q)
-        if len(key) == 1:
+        spaced = " ".join(q.split())
+        if not spaced:
             return None
+        # places are recognised on the text as typed (a capital tells « Nord » from « nord »)
+        key = (snap.generation, spaced.casefold(), tuple(m.place for m in find_places(spaced)))
         found = self._results.get(key)
         if found is None:
-            spaced = " ".join(q.split())
-            found = TextResult(spaced, build_query(spaced, snap, self.thesaurus), snap, self._terms)
+            found = TextResult(key, spaced, build_query(spaced, snap, self.thesaurus), snap, self._terms)
             self._results.put(key, found)
         return found
 
-    @staticmethod
-    def _text_key(snap: Snapshot, q: str) -> tuple[object, ...]:
-        """The generation, the text normalised and the places it names, recognised on the text as typed (a
-        capital tells « Nord » from « nord »); the generation alone without text."""
-        spaced = " ".join(q.split())
-        if not spaced:
-            return (snap.generation,)
-        return snap.generation, spaced.casefold(), tuple(m.place for m in find_places(spaced))
-
-    def _facets(self, snap: Snapshot, params: SearchParams, base: np.ndarray, result: np.ndarray,
-                filters: dict[str, list[str]], selections: dict[str, np.ndarray]) -> FacetCounts:
+    def _facets(self, snap: Snapshot, params: SearchParams, text: TextResult | None, base: np.ndarray,
+                result: np.ndarray, filters: dict[str, list[str]], selections: dict[str, np.ndarray]) -> FacetCounts:
         """The facet counts of the result set, counted once for all the pages and orders of a query."""
-        key = (self._text_key(snap, params.q), tuple((f, tuple(v)) for f, v in sorted(filters.items())),
+        key = (text.key if text is not None else (snap.generation,),
+               tuple((f, tuple(v)) for f, v in sorted(filters.items())),
                tuple(params.bounds(spec.name) for spec in RANGES))
         found = self._facet_counts.get(key)
         if found is None:
@@ -271,7 +264,7 @@ class SearchService:
             "hits": hits,
             "approchants": near,
             "lieux": offered_places(snap, query.places if query is not None else [], filters),
-            "facets": self._facets(snap, params, base, result, filters, selections),
+            "facets": self._facets(snap, params, text, base, result, filters, selections),
             "suggestion": suggestion,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
         }

@@ -128,19 +128,24 @@ def test_without_page_rows_the_store_serves_the_same_pages(built, monkeypatch):
         service.close()
 
 
+def _assert_served_from_the_store(folder, store, expected: list[dict], caplog, warning: str) -> None:
+    """The same pages as before the damage, and the damage logged."""
+    service = SearchService(folder / "index", store)
+    try:
+        with caplog.at_level(logging.WARNING, logger="fiches.search"):
+            assert _responses(service) == expected
+        assert warning in caplog.text
+    finally:
+        service.close()
+
+
 def test_a_damaged_record_is_read_from_the_store(built, caplog):
     folder, store, gen, expected = built
     rows_file = next(p for p in gen.iterdir() if p.name.endswith(pagerows.ROWS))
     content = bytearray(rows_file.read_bytes())
     content[: len(content) // 2] = b"\xff" * (len(content) // 2)  # same size: the manifest's check passes
     rows_file.write_bytes(bytes(content))
-    service = SearchService(folder / "index", store)
-    try:
-        with caplog.at_level(logging.WARNING, logger="fiches.search"):
-            assert _responses(service) == expected
-        assert "ligne de page illisible" in caplog.text
-    finally:
-        service.close()
+    _assert_served_from_the_store(folder, store, expected, caplog, "ligne de page illisible")
 
 
 def test_a_truncated_page_rows_file_is_damage(built):
@@ -158,13 +163,7 @@ def test_offsets_that_do_not_fit_their_file_are_read_from_the_store(built, caplo
     with path.open("wb") as handle:
         np.save(handle, offsets)
     assert verify(gen) is None
-    service = SearchService(folder / "index", store)
-    try:
-        with caplog.at_level(logging.WARNING, logger="fiches.search"):
-            assert _responses(service) == expected
-        assert "lignes de page illisibles" in caplog.text
-    finally:
-        service.close()
+    _assert_served_from_the_store(folder, store, expected, caplog, "lignes de page illisibles")
 
 
 def test_a_record_of_the_wrong_shape_is_refused(tmp_path):
