@@ -1,7 +1,8 @@
 """Structured logs: one JSON object a line, each carrying the id of the request it belongs to.
 
 ``RequestId`` (ASGI middleware) takes the caller's ``X-Request-ID`` when it is a sane token (nginx or a
-client may set one) or makes one, keeps it for the request's duration and returns it in the response.
+client may set one) or makes one, keeps it for the request's duration and returns it in the response;
+it also marks the request in flight, so that the process's background work gives way to it (``gil``).
 ``JsonFormatter`` and ``RequestIdFilter`` are what ``fiches serve`` configures for every logger.
 """
 
@@ -17,6 +18,7 @@ import uuid
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.security import adding_headers
+from app.search.gil import serving
 
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _SANE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -35,7 +37,8 @@ class RequestId:
         token = REQUEST_ID.set(request_id)
 
         try:
-            await self.app(scope, receive, adding_headers(send, [(b"x-request-id", request_id.encode())]))
+            with serving():  # the process's background work gives way meanwhile (``gil.give_way``)
+                await self.app(scope, receive, adding_headers(send, [(b"x-request-id", request_id.encode())]))
         finally:
             REQUEST_ID.reset(token)
 

@@ -9,7 +9,8 @@ and answers each with one JSON line on its standard output (``{"count": rows ind
 closes (the worker is gone: a task under way is finished first), after ``IDLE_SECONDS`` without a task,
 and after a rebuild or a large catch-up (its peak memory goes back to the system). A builder killed at
 any point leaves the index as a crashed write would: the next catch-up heals it. It runs at a
-lower priority than the workers (``NICENESS``): on busy cores, requests come first.
+lower priority than the workers (``handoff.NICENESS``, set by the worker as soon as it starts it): on
+busy cores, requests come first.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from app.search.memory import release_free_memory
 
 IDLE_SECONDS = 120.0  # an idle builder exits; the next task starts a new one
 LARGE_ROWS = 1_000  # after a task this large (or a rebuild) the builder exits: its peak memory given back
-NICENESS = 5  # the builder runs behind the serving workers when the cores are busy: requests come first
 log = logging.getLogger("fiches.index")
 
 
@@ -74,7 +74,6 @@ def serve(tasks: IO[str], answers: IO[str], idle: float = IDLE_SECONDS) -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(name)s %(levelname)s %(message)s")
-    os.nice(NICENESS)
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")  # the answers' own channel: whatever else a
     os.dup2(2, 1)  # library prints goes to standard error
     serve(sys.stdin, answers)

@@ -20,6 +20,7 @@ import numpy as np
 
 from app.domain.places import Place
 from app.domain.text import fold
+from app.search import gil
 from app.search.schema import FACETS
 
 if TYPE_CHECKING:
@@ -73,29 +74,36 @@ class FacetColumns:
         self.departement_names: dict[str, str] = {}  # folded code → label « Nom (code) »
         self._masks: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
         for facet in FACETS:
+            gil.give_way()  # a background open waits for the requests in flight at each step
             docs, raw, raw_labels = pairs[facet]
             kept = live[docs] if len(docs) else np.zeros(0, dtype=bool)
             column = _Column()
             _number_values(column, docs[kept], raw[kept], raw_labels)
             self.columns[facet] = column
-        self._all_docs = np.concatenate([c.pair_docs for c in self.columns.values()])
         self.starts: dict[str, int] = {}
-        shifted: list[np.ndarray] = []
         start = 0
         for facet, column in self.columns.items():
             self.starts[facet] = start
-            shifted.append(column.pair_values + start)
             start += len(column.labels)
         self._n_values = start
-        all_values = np.concatenate(shifted)
-        self._dense, self._bits, in_bits = _bitsets(all_values, self._all_docs, self._n_values, n_docs)
-        # the other (document, value) pairs, document-major: a small hit set reads only its own pairs
+        dense, bits, held = [], [], []  # the bitsets, facet by facet (a background open gives way between two)
+        for facet, column in self.columns.items():
+            gil.give_way()
+            found = _bitsets(column.pair_values, column.pair_docs, len(column.labels), n_docs)
+            dense.append(found[0] + self.starts[facet])
+            bits.append(found[1])
+            held.append(found[2])
+        self._dense, self._bits, in_bits = np.concatenate(dense), np.concatenate(bits), np.concatenate(held)
+        all_values = np.concatenate([c.pair_values + self.starts[f] for f, c in self.columns.items()])
+        self._all_docs = np.concatenate([c.pair_docs for c in self.columns.values()])
+        gil.give_way()
         rest = np.flatnonzero(~in_bits)
         by_doc = rest[np.argsort(self._all_docs[rest], kind="stable")]
         self._all_values = all_values[by_doc]
         self._all_docs = self._all_docs[by_doc]
         self._doc_start = np.searchsorted(self._all_docs, np.arange(self.n_docs + 1))
         self._doc_sizes = np.diff(self._doc_start)
+        gil.give_way()
         self._name_departements(dep_codes, code_labels)
         # every value in display order within its facet (by count, then label): its facet, its label's place
         self.facet_of = np.repeat(np.arange(len(self.columns)), [len(c.labels) for c in self.columns.values()])

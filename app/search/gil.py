@@ -6,16 +6,30 @@ database, a numpy call that releases the GIL) must then wait that long to get it
 request making dozens of them while another thread opens an index generation takes hundreds of
 milliseconds (a convoy). Inside ``yielding_often()`` the interval is ``SWITCH_SECONDS``: the waits shrink
 to a fraction of a millisecond, for a little switching overhead in the long work.
+
+Even so, a request and a background open share the GIL (and, beside the builder, the machine's two
+cores): a 10-ms search took 60–100 ms while a generation of 100,000 fiches was opened beside it. So the
+background work of a serving process also *gives way*: at each of its steps it calls ``give_way()``, which
+waits while requests are in flight (``serving()``, entered by the HTTP middleware) and returns as soon as
+none is, or after ``GIVE_WAY_SECONDS`` at most (the work always ends, even under a stream of requests).
+A thread serving a request never waits there (it would wait for itself): the request is marked in a
+context variable, which the threads a request starts don't inherit.
 """
 
 from __future__ import annotations
 
+import contextvars
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 SWITCH_SECONDS = 0.0002
+GIVE_WAY_SECONDS = 0.05  # the longest a step of background work waits for the requests in flight
+_in_request: contextvars.ContextVar[bool] = contextvars.ContextVar("in_request", default=False)
+_requests = threading.Condition()
+_active = 0
 _lock = threading.Lock()
 _inside = 0
 _saved = 0.0
@@ -38,3 +52,31 @@ def yielding_often() -> Iterator[None]:
             _inside -= 1
             if _inside == 0:
                 sys.setswitchinterval(_saved)
+
+
+@contextmanager
+def serving() -> Iterator[None]:
+    """Mark a request in flight for its duration (background work gives way to it: ``give_way``)."""
+    global _active
+    token = _in_request.set(True)
+    with _requests:
+        _active += 1
+    try:
+        yield
+    finally:
+        with _requests:
+            _active -= 1
+            if _active == 0:
+                _requests.notify_all()
+        _in_request.reset(token)
+
+
+def give_way(longest: float | None = None) -> float:
+    """Wait until no request is in flight, ``longest`` seconds at most (default ``GIVE_WAY_SECONDS``); at
+    once in a request's own thread, or when none is in flight. Returns the seconds waited."""
+    if not _active or _in_request.get():
+        return 0.0
+    started = time.perf_counter()
+    with _requests:
+        _requests.wait_for(lambda: _active == 0, timeout=GIVE_WAY_SECONDS if longest is None else longest)
+    return time.perf_counter() - started

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from app.search import gil
 from app.search.schema import TEXT_BOOSTS
 
 FIELDS = ("spell", *TEXT_BOOSTS, "pairs")
@@ -98,7 +99,10 @@ def as_lexicon(found: tuple[np.ndarray, np.ndarray]) -> list[tuple[str, _Info]]:
 
 def stems(gen_dir: Path, leaves: list[tuple[Any, int]]) -> tuple[list[str], list[int]] | None:
     """Every term of the text fields, sorted, with its largest document frequency over the fields."""
-    parts = [merged(gen_dir, leaves, field) for field in TEXT_BOOSTS]
+    parts = []
+    for field in TEXT_BOOSTS:
+        gil.give_way()  # a background open waits for the requests in flight between two fields
+        parts.append(merged(gen_dir, leaves, field))
     if any(p is None for p in parts):
         return None
     terms = np.concatenate([p[0] for p in parts if p is not None])

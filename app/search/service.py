@@ -25,7 +25,7 @@ from app.domain.errors import IndexUnavailable
 from app.domain.fields import RANGES
 from app.domain.places import find_places
 from app.domain.text import fold
-from app.search import groups, indexer
+from app.search import gil, groups, indexer
 from app.search.analysis import query_words
 from app.search.clauses import build_query, document_frequency
 from app.search.facets import apply_filters, facet_counts, offered_places, selection_sets
@@ -166,6 +166,7 @@ class SearchService:
         """Score the most recent text queries on ``fresh`` before it is served: the pages people are
         turning keep coming from the cache across a catch-up."""
         for text in [result.text for result in self._results.recent(RESCORED_ON_REOPEN)]:
+            gil.give_way()  # each query waits for the requests in flight
             try:
                 self._text(fresh, text)
             except Exception:  # a query is never a reason not to serve a generation

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 
-from app.search import columns, lexicons
+from app.search import columns, gil, lexicons
 from app.search.columns import NUMBERS, SegmentColumns
 from app.search.facets import FacetColumns, FacetPairs
 from app.search.generations import read_watermark
@@ -129,11 +129,13 @@ class Snapshot:
             key = (segreader.segment().segment_id(), segreader.doc_count_all())
             part = known.get(key)
             if part is None:
+                gil.give_way()  # each step of a background open waits for the requests in flight
                 part = columns.load(self.gen_dir, segreader)
             self._segment_columns[key] = part
             if segreader.has_deletions():
                 dead.append(offset + np.fromiter(segreader.segment().deleted_docs() or (), dtype=np.int64))
             n += len(part)
+        gil.give_way()
         parts = self._parts
         self._tables: dict[str, list[str]] = {}
         self.n_docs = n
@@ -150,8 +152,10 @@ class Snapshot:
         numbers = np.concatenate([p.numbers for p in parts]) if parts else np.zeros((0, len(NUMBERS)))
         self.numbers = {name: np.ascontiguousarray(numbers[:, j], dtype=np.float64) for j, name in enumerate(NUMBERS)}
         codes = np.concatenate([p.codes for p in parts]) if parts else np.zeros((0, 2), dtype=np.int32)
-        self.facets = FacetColumns(n, self.live_mask, self._facet_pairs(), self._global_codes(codes[:, 0], "dep_codes"),
-                                   self._tables["dep_codes"])
+        gil.give_way()
+        dep_codes = self._global_codes(codes[:, 0], "dep_codes")
+        self.facets = FacetColumns(n, self.live_mask, self._facet_pairs(), dep_codes, self._tables["dep_codes"])
+        gil.give_way()
         self._build_groups(self._global_codes(codes[:, 1], "group_keys"), self._tables["group_keys"])
         columns.release(parts, tuple(name for name in columns.ARRAYS if name != "titles"))  # copied above
 
@@ -184,6 +188,7 @@ class Snapshot:
         labels: list[list[str]] = [[] for _ in FACETS]
         start = 0
         for part in self._parts:
+            gil.give_way()
             pairs = np.asarray(part.pairs)
             facet_of = pairs[:, 1].astype(np.uint8)  # a few facets: 8 bits, a radix sort
             order = np.argsort(facet_of, kind="stable")
@@ -222,7 +227,13 @@ class Snapshot:
 
     def warm(self) -> None:
         """Build the derived data the first queries need (before a reopened generation is served)."""
-        _ = (self.vocabulary, self.title_rank, self.static_order("recent"))
+        _ = self.vocabulary
+        gil.give_way()
+        _ = self.title_rank
+        gil.give_way()
+        _ = self.static_order("recent")
+        gil.give_way()
+        _ = self.stems  # a word the vocabulary doesn't know is completed from them (60 ms at 100,000 fiches)
 
     # -- derived data, built once under the snapshot's own lock ---------------------------------------------
     @cached_property

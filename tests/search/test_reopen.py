@@ -41,7 +41,7 @@ def test_a_request_never_opens_a_new_generation_itself(pair, store):
         pass
     fresh = reader._current()
     assert fresh is not first and fresh.ids.n_live == 30
-    assert {"vocabulary", "title_rank"} <= set(vars(fresh))  # warmed before it was served
+    assert {"vocabulary", "title_rank", "stems"} <= set(vars(fresh))  # warmed before it was served
     assert reader.search(SearchParams(q="jardin"))["total"] >= 1
 
 
