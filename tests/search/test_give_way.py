@@ -87,7 +87,10 @@ def test_the_middleware_marks_each_request_in_flight():
     async def send(message):
         pass
 
-    asyncio.run(RequestId(app)({"type": "http", "headers": []}, receive, send))
+    # a thread of its own: another test of this process may have left an event loop running in this one
+    thread = threading.Thread(target=asyncio.run, args=(RequestId(app)({"type": "http", "headers": []}, receive, send),))
+    thread.start()
+    thread.join(10)
     assert seen == [(1, True)]
     assert gil._active == 0 and gil.give_way(longest=5) == 0.0
 
