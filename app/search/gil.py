@@ -13,7 +13,8 @@ background work of a serving process also *gives way*: at each of its steps it c
 waits while requests are in flight (``serving()``, entered by the HTTP middleware) and returns as soon as
 none is, or after ``GIVE_WAY_SECONDS`` at most (the work always ends, even under a stream of requests).
 A thread serving a request never waits there (it would wait for itself): the request is marked in a
-context variable, which the threads a request starts don't inherit.
+context variable, which the threads a request starts don't inherit. Work the requests themselves wait for
+(the first open of an index, before any generation is served) runs ``urgent()``: it never gives way either.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 
 SWITCH_SECONDS = 0.0002
 GIVE_WAY_SECONDS = 0.05  # the longest a step of background work waits for the requests in flight
-_in_request: contextvars.ContextVar[bool] = contextvars.ContextVar("in_request", default=False)
+_urgent: contextvars.ContextVar[bool] = contextvars.ContextVar("urgent", default=False)  # never gives way
 _requests = threading.Condition()
 _active = 0
 _lock = threading.Lock()
@@ -55,26 +56,37 @@ def yielding_often() -> Iterator[None]:
 
 
 @contextmanager
+def urgent() -> Iterator[None]:
+    """Run the block without giving way (``give_way`` returns at once in it, and in what it calls)."""
+    token = _urgent.set(True)
+    try:
+        yield
+    finally:
+        _urgent.reset(token)
+
+
+@contextmanager
 def serving() -> Iterator[None]:
-    """Mark a request in flight for its duration (background work gives way to it: ``give_way``)."""
+    """Mark a request in flight for its duration (background work gives way to it: ``give_way``); the
+    request itself is ``urgent``."""
     global _active
-    token = _in_request.set(True)
     with _requests:
         _active += 1
     try:
-        yield
+        with urgent():
+            yield
     finally:
         with _requests:
             _active -= 1
             if _active == 0:
                 _requests.notify_all()
-        _in_request.reset(token)
 
 
 def give_way(longest: float | None = None) -> float:
     """Wait until no request is in flight, ``longest`` seconds at most (default ``GIVE_WAY_SECONDS``); at
-    once in a request's own thread, or when none is in flight. Returns the seconds waited."""
-    if not _active or _in_request.get():
+    once in a request's own thread or other ``urgent`` work, or when none is in flight. Returns the seconds
+    waited."""
+    if not _active or _urgent.get():
         return 0.0
     started = time.perf_counter()
     with _requests:

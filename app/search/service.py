@@ -13,6 +13,7 @@ several processes may share the index directory (each reopens its reader when th
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -133,7 +134,9 @@ class SearchService:
         try:
             fresh = None
             if snap is None or self._stale(snap):
-                with yielding_often():  # the requests served meanwhile keep the GIL's share they need
+                # the requests served meanwhile keep the GIL's share they need; a reopen gives way to them
+                # (``gil.give_way``), a first open doesn't (they wait for it)
+                with yielding_often(), gil.urgent() if snap is None else contextlib.nullcontext():
                     # a reopen waits until the writer has finished the new segments' serving files
                     fresh = Snapshot(ensure_index(self.index_dir), finished_only=snap is not None, previous=snap)
                     if snap is not None:  # a reopen (a cold start builds them when asked)

@@ -77,7 +77,7 @@ def test_the_middleware_marks_each_request_in_flight():
     seen: list[tuple[int, bool]] = []
 
     async def app(scope, receive, send):
-        seen.append((gil._active, gil._in_request.get()))
+        seen.append((gil._active, gil._urgent.get()))
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
@@ -141,3 +141,23 @@ def test_the_builder_runs_behind_its_worker_from_its_start(tmp_path, store):
 def _no_request_left():
     yield
     assert gil._active == 0
+
+
+def test_a_first_open_never_gives_way_since_the_requests_wait_for_it(tmp_path, store, monkeypatch):
+    """With no generation served yet, the requests in flight wait for the first open (``_opening``): it
+    must not wait for them in turn, whichever thread runs it (here the catch-up loop's)."""
+    load_devset(store, ROWS[:20])
+    writer, reader = SearchService(tmp_path / "index", store), SearchService(tmp_path / "index", store)
+    try:
+        writer.sync()
+        monkeypatch.setattr(gil, "GIVE_WAY_SECONDS", 30.0)
+        request = Request()
+        try:
+            started = time.perf_counter()
+            first = reader._current(force=True)
+            assert time.perf_counter() - started < 10 and first.ids.n_live == 20
+        finally:
+            request.end()
+    finally:
+        writer.close()
+        reader.close()
