@@ -53,7 +53,7 @@ from app.domain.store import Store
 from app.search.params import SearchParams
 from app.search.service import SearchService
 from bench.fts5_baseline import Fts5Baseline
-from bench.measure import proc_status, quantiles
+from bench.measure import machine_speed, proc_status, quantiles
 from bench.search_bench import _cached, load_store, mixes, refinements, time_service
 from bench.search_http import _FILLERS
 
@@ -331,6 +331,9 @@ def main() -> None:
     parser.add_argument("--fts-queries", type=int, default=None, help="FTS5 on a sample of K fresh queries")
     parser.add_argument("--data-only", action="store_true", help="generate (or find) the store and FTS5 table, then stop")
     args = parser.parse_args()
+    speed = machine_speed()
+    print(f"machine : boucle Python {speed['python_loop_ms']:.0f} ms, passe numpy {speed['numpy_pass_ms']:.1f} ms "
+          "(meilleur de 5 ; plus c'est haut, plus la machine est lente en ce moment)")
     results = {n: run_size(n, args) for n in args.sizes}
     if not args.data_only:
         report(results, args.label)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,7 @@ class Term:
 def term_scores(snapshot: Snapshot, term: str, boosts: dict[str, float] = TEXT_BOOSTS) -> Term:
     """BM25F score of one term in every document, the mask of documents containing it, and its idf."""
     acc = np.zeros(snapshot.n_docs)
+    first = True
     for fname, boost in boosts.items():
         ids, tfs = snapshot.postings(fname, term)
         if not len(ids):
@@ -67,11 +69,19 @@ def term_scores(snapshot: Snapshot, term: str, boosts: dict[str, float] = TEXT_B
         b = B[fname]
         k = (1.0 - b) / boost
         c = b / (snapshot.avg_length[fname] * boost)
-        acc[ids] += tfs / (k + c * snapshot.lengths[fname][ids])
+        part = tfs / (k + c * snapshot.lengths[fname][ids])
+        if first:  # a field's docnums are distinct, and 0 + x is x: the first field is written, not added
+            acc[ids] = part
+        else:
+            acc[ids] += part
+        first = False
     acc = finite(acc)
     present = acc > 0.0
-    idf = _idf(snapshot, int(np.count_nonzero(present & snapshot.live_mask)))
-    return Term(idf * (K1 + 1.0) * acc / (K1 + acc), present, idf)
+    docs = np.flatnonzero(present)  # the saturation and the document frequency on these only
+    idf = _idf(snapshot, int(np.count_nonzero(snapshot.live_mask[docs])))
+    held = acc[docs]
+    acc[docs] = idf * (K1 + 1.0) * held / (K1 + held)  # in place: 0 stays 0 elsewhere
+    return Term(acc, present, idf)
 
 
 def _idf(snapshot: Snapshot, df: int) -> float:
@@ -197,19 +207,22 @@ class _Scorer:
                 self.skip(alt.terms)
                 return together, empty, weight
         parts = [self.term(t) for t in alt.terms]
+        weight = alt.weight * max((p.idf for p in parts), default=0.0)
+        if len(parts) == 1:  # one word: its score is already 0 wherever it is absent (read only below)
+            return parts[0].present, alt.weight * parts[0].scores, weight
         met = np.logical_and.reduce([p.present for p in parts])
-        if alt.phrase and len(alt.terms) > 1:
+        if alt.phrase:
             met &= together
         alt_score = alt.weight * sum(p.scores for p in parts) / len(parts) ** 0.5
-        return met, np.where(met, alt_score, 0.0), alt.weight * max((p.idf for p in parts), default=0.0)
+        return met, np.where(met, alt_score, 0.0), weight
 
     def clause(self, clause: Clause) -> tuple[Array, Array, Array, float]:
         """(satisfied, score, how well it is met: 1 by the typed words, less by an alternative, weight)."""
         n = self.snapshot.n_docs
         typed = [self.term(t) for t in clause.typed]
         weight = max((t.idf for t in typed), default=1.0)
-        typed_hit = np.logical_and.reduce([t.present for t in typed]) if typed else np.zeros(n, dtype=bool)
-        typed_score = sum((t.scores for t in typed), np.zeros(n))
+        typed_hit = _all_of([t.present for t in typed], n)
+        typed_score = _sum_of([t.scores for t in typed], n)
         del typed  # their arrays go once no other clause uses them
         met = typed_hit.astype(np.float64)
         best_alt = np.zeros(n)
@@ -228,6 +241,24 @@ class _Scorer:
         return met > 0.0, score, met, weight
 
 
+def _all_of(masks: list[Array], n: int) -> Array:
+    """Where every mask holds (read only: a single mask is returned as is)."""
+    if len(masks) == 1:
+        return masks[0]
+    return np.logical_and.reduce(masks) if masks else np.zeros(n, dtype=bool)
+
+
+def _sum_of(arrays: list[Array], n: int) -> Array:
+    """The element-wise sum, in order (read only: a single array is returned as is; the arrays are finite
+    and never negative, so leaving out the 0 the sum would start from changes no bit)."""
+    if not arrays:
+        return np.zeros(n)
+    total = arrays[0]
+    for more in arrays[1:]:
+        total = total + more
+    return total
+
+
 def score(snapshot: Snapshot, query: TextQuery, terms: TermCache | None = None) -> Scored:
     """The result set of ``query`` (documents satisfying every clause) with scores, or its approchants
     (``terms``: scored terms kept between the queries of this snapshot)."""
@@ -236,30 +267,44 @@ def score(snapshot: Snapshot, query: TextQuery, terms: TermCache | None = None) 
     if not query.clauses or n == 0:
         return Scored(empty, np.zeros(0), empty, np.zeros(0))
     scorer = _Scorer(snapshot, terms, term_uses(query))
-    total = np.zeros(n)
-    matched = np.zeros(n)
-    satisfied = np.zeros(n, dtype=np.int64)
     weight_sum = 0.0
+    total = matched = satisfied = None
     lead = np.zeros(n, dtype=bool)
-    for clause in query.clauses:
+    for clause in query.clauses:  # summed in order, the first clause taken as is (0 + x is x: finite, >= 0)
         hit, clause_score, met, weight = scorer.clause(clause)
         weight_sum += weight
-        total += clause_score
-        matched += weight * np.minimum(met, 1.0)
-        satisfied += hit
+        share = weight * np.minimum(met, 1.0)
+        if total is None or matched is None or satisfied is None:
+            total, matched, satisfied = clause_score, share, hit.astype(np.int64)
+        else:  # in place: these arrays are this function's own (``clause`` makes them afresh)
+            total += clause_score
+            matched += share
+            satisfied += hit
+        del hit, clause_score, met, share  # let go before the next clause is scored
         if clause.place is not None:
             lead |= snapshot.facets.mask("departement", clause.place.departement)
-    final = finite(total * (matched / max(weight_sum, 1e-9)) ** COORDINATION_POWER)
-    if lead.any():  # the fiches of the place's département first
-        top = float(final.max()) or 1.0
-        final = np.where(lead, final / top + PLACE_LEAD, final / top)
+
+    assert total is not None and matched is not None and satisfied is not None  # there are clauses
+
+    def final(docs: Array) -> Array:  # the final score of ``docs`` (computed for those asked only)
+        found = finite(total[docs] * (matched[docs] / max(weight_sum, 1e-9)) ** COORDINATION_POWER)
+        if leading is None:
+            return found
+        found = found / leading
+        found[lead[docs]] += PLACE_LEAD
+        return found
+
+    leading = None
+    if lead.any():  # the fiches of the place's département first, scores divided by the best one
+        scored = np.flatnonzero(satisfied)  # a score is 0 wherever no clause is satisfied
+        leading = (float(final(scored).max()) if len(scored) else 0.0) or 1.0
     live = snapshot.live_mask
     docs = np.flatnonzero((satisfied == len(query.clauses)) & live)
     if len(docs) >= SHORT_SET or len(query.clauses) < 2:
-        return Scored(docs, final[docs], empty, np.zeros(0))
+        return Scored(docs, final(docs), empty, np.zeros(0))
     near, near_scores = _close_results(snapshot, docs, satisfied, final)
     keep = max(APPROCHANTS - len(docs), 0)
-    return Scored(docs, final[docs], near[:keep], near_scores[:keep])
+    return Scored(docs, final(docs), near[:keep], near_scores[:keep])
 
 
 def term_uses(query: TextQuery) -> Counter[str]:
@@ -272,7 +317,8 @@ def term_uses(query: TextQuery) -> Counter[str]:
     return uses
 
 
-def _close_results(snapshot: Snapshot, docs: Array, satisfied: Array, final: Array) -> tuple[Array, Array]:
+def _close_results(snapshot: Snapshot, docs: Array, satisfied: Array,
+                   final: Callable[[Array], Array]) -> tuple[Array, Array]:
     """The live documents outside the set ``docs`` that satisfy the most clauses (at least one), ranked;
     never a near-duplicate of a document of the set (its action is already shown)."""
     outside = snapshot.live_mask.copy()
@@ -285,10 +331,11 @@ def _close_results(snapshot: Snapshot, docs: Array, satisfied: Array, final: Arr
     if best == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     near = np.flatnonzero((satisfied == best) & outside)
+    scores = final(near)
     if len(near) > 4 * APPROCHANTS:  # only the first few are listed: rank the best-scored ones only
-        near = near[np.argpartition(-final[near], 4 * APPROCHANTS)[: 4 * APPROCHANTS]]
-        near.sort()
-    return rank(near, final[near], snapshot)
+        kept = np.sort(np.argpartition(-scores, 4 * APPROCHANTS)[: 4 * APPROCHANTS])
+        near, scores = near[kept], scores[kept]
+    return rank(near, scores, snapshot)
 
 
 def rank(docs: Array, scores: Array, snapshot: Snapshot) -> tuple[Array, Array]:
