@@ -251,12 +251,7 @@ def _all_of(masks: list[Array], n: int) -> Array:
 def _sum_of(arrays: list[Array], n: int) -> Array:
     """The element-wise sum, in order (read only: a single array is returned as is; the arrays are finite
     and never negative, so leaving out the 0 the sum would start from changes no bit)."""
-    if not arrays:
-        return np.zeros(n)
-    total = arrays[0]
-    for more in arrays[1:]:
-        total = total + more
-    return total
+    return sum(arrays[1:], arrays[0]) if arrays else np.zeros(n)
 
 
 def score(snapshot: Snapshot, query: TextQuery, terms: TermCache | None = None) -> Scored:
@@ -285,6 +280,7 @@ def score(snapshot: Snapshot, query: TextQuery, terms: TermCache | None = None) 
             lead |= snapshot.facets.mask("departement", clause.place.departement)
 
     assert total is not None and matched is not None and satisfied is not None  # there are clauses
+    leading: float | None = None  # with a place: the best score, which every score is divided by
 
     def final(docs: Array) -> Array:  # the final score of ``docs`` (computed for those asked only)
         found = finite(total[docs] * (matched[docs] / max(weight_sum, 1e-9)) ** COORDINATION_POWER)
@@ -294,7 +290,6 @@ def score(snapshot: Snapshot, query: TextQuery, terms: TermCache | None = None) 
         found[lead[docs]] += PLACE_LEAD
         return found
 
-    leading = None
     if lead.any():  # the fiches of the place's département first, scores divided by the best one
         scored = np.flatnonzero(satisfied)  # a score is 0 wherever no clause is satisfied
         leading = (float(final(scored).max()) if len(scored) else 0.0) or 1.0
