@@ -10,7 +10,8 @@ document offsets, in ``merged.fc_segments.json``. ``postings.Reader`` reads a te
 segments, as long as the generation's first segments are still exactly those; segments written later
 (catch-ups) are read one by one as before, and a generation whose segments were merged by Whoosh since is
 read one segment at a time again. The arrays hold what the segments' arrays hold (deleted documents
-included), in the same order: reads give the same postings either way.
+included), in the same order: reads give the same postings either way. Each text term's field sums are
+written beside them (``app.search.termsums``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from app.search import lexicons, postings
+from app.search import lexicons, postings, termsums
 from app.search.columns import _atomic
 
 log = logging.getLogger("fiches.index")
@@ -35,6 +36,7 @@ def merge(gen_dir: Path, reader: Any) -> bool:
               if segreader.segment() is not None]
     listed = gen_dir / postings.MERGED_SEGMENTS
     listed.unlink(missing_ok=True)
+    (gen_dir / termsums.STATS).unlink(missing_ok=True)
     if len(leaves) < 2:  # one segment: its own arrays are already the whole generation's
         return False
     for field in postings.FIELDS:
@@ -44,6 +46,10 @@ def merge(gen_dir: Path, reader: Any) -> bool:
             return False
         _merge_field(gen_dir, field, [(*part, offset) for part, (_, offset) in zip(parts, leaves)])  # type: ignore[misc]
     _atomic(listed, json.dumps([[segment_id, offset] for segment_id, offset in leaves]).encode("utf-8"))
+    try:
+        termsums.write_for(gen_dir, reader, leaves)
+    except (OSError, ValueError) as exc:  # the sums save time; without them, the fields are read
+        log.warning("sommes des termes non écrites : %s", exc)
     return True
 
 

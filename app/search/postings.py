@@ -102,6 +102,7 @@ def array_path(gen_dir: Path, segment_id: str, field: str, name: str) -> Path:
 
 
 MERGED = "merged"  # the segment id of a generation's merged postings (``app.search.merged``)
+SUMS = "sums"  # the field of the merged segments' term sums (``app.search.termsums``)
 MERGED_SEGMENTS = f"{MERGED}.fc_segments.json"  # the segments they hold: [[segment id, document offset], …]
 BUILT = "built_postings"  # a segment reader's attribute: field → (docnums, weights) of each term, in order
 
@@ -195,7 +196,7 @@ class _Column:
 def saved(gen_dir: Path, segment_id: str, field: str, terms: np.ndarray | None) -> SegmentPostings | None:
     """A segment's saved postings of ``field`` (``terms``: its saved lexicon), or None when it has none (an
     index written by an older version) or they don't match it: its postings are then read from Whoosh's file."""
-    if terms is None or field not in FIELDS:
+    if terms is None or field not in (*FIELDS, SUMS):
         return None
     try:
         return SegmentPostings(gen_dir, segment_id, field, terms)
@@ -212,7 +213,10 @@ class Reader:
         self.gen_dir = gen_dir
         self.leaves = [(segreader, offset) for segreader, offset in leaves if segreader.segment() is not None]
         self._saved: dict[tuple[int, str], SegmentPostings | None] = {}
+        self.listed: list[Any] = []  # the merged segments in use, as ``merged.merge`` listed them
         self.merged = self._merged_count()  # the leading segments read from the merged arrays
+        # the first document of the segments read one by one (all of them when nothing is merged)
+        self.tail_start = int(self.leaves[self.merged][1]) if self.merged < len(self.leaves) else None
 
     def _merged_count(self) -> int:
         try:
@@ -220,7 +224,20 @@ class Reader:
         except (OSError, ValueError):
             return 0
         ours = [[segreader.segment().segment_id(), int(offset)] for segreader, offset in self.leaves[: len(listed)]]
-        return len(listed) if isinstance(listed, list) and len(listed) > 1 and ours == listed else 0
+        if isinstance(listed, list) and len(listed) > 1 and ours == listed:
+            self.listed = listed
+            return len(listed)
+        return 0
+
+    def sums(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(document numbers, field sums) of a term over the merged segments (``termsums``), or None when
+        the generation has no sums (empty arrays when it has them but not the term)."""
+        if not self.merged:
+            return None
+        found = self._segment(-1, SUMS)
+        if found is None:
+            return None
+        return found.get(text) or (np.zeros(0, dtype=np.uint32), np.zeros(0))
 
     def _segment(self, k: int, field: str) -> SegmentPostings | None:
         key = (k, field)
@@ -229,12 +246,13 @@ class Reader:
             self._saved[key] = saved(self.gen_dir, segment_id, field, lexicons.terms(self.gen_dir, segment_id, field))
         return self._saved[key]
 
-    def read(self, field: str, text: str) -> Postings | None:
+    def read(self, field: str, text: str, tail: bool = False) -> Postings | None:
         """(docnums in the whole index as int32, weights as float32) of a term, or None when no segment has
-        it: the segments' parts are written once into arrays of the answer's size."""
+        it: the segments' parts are written once into arrays of the answer's size. ``tail``: in the segments
+        after the merged ones only."""
         parts: list[tuple[int, np.ndarray, np.ndarray]] = []
-        first = 0
-        merged = self._segment(-1, field) if self.merged else None
+        first = self.merged if tail else 0
+        merged = self._segment(-1, field) if self.merged and not tail else None
         if merged is not None:  # the generation's first segments at once (document numbers already global)
             found = merged.get(text)
             if found is not None and len(found[0]):

@@ -24,12 +24,12 @@ from app.search.analysis import pair_term, query_words
 from app.search.clauses import Alternative, Clause, TextQuery
 from app.search.ranking import Ranking
 from app.search.schema import TEXT_BOOSTS
+from app.search.termsums import field_part
 
 if TYPE_CHECKING:
     from app.search.snapshot import Snapshot
 
 K1 = 1.2
-B = {"title": 0.3, "kw": 0.3, "resume": 0.6, "body": 0.75}
 COORDINATION_POWER = 2.0
 ALT_BONUS = 0.5
 CONTROLLED_WEIGHT = 0.7  # a concept met by a controlled value only: about a single mention in the mots clés  # a fiche matching the typed words gets this share of its best alternative too
@@ -40,6 +40,8 @@ SHORT_SET = 10  # a result set smaller than this is followed by close results
 TERM_CACHE_BYTES = 4 << 20  # scored terms kept between queries (sparse: docnums and scores)
 
 Array = np.ndarray
+_NO_DOCS = np.zeros(0, dtype=np.int64)
+_NO_SUMS = np.zeros(0)
 
 
 def finite(values: Array) -> Array:
@@ -56,32 +58,49 @@ class Term:
     scores: Array  # BM25F score in every document (0 where absent)
     present: Array  # documents containing the term
     idf: float
+    docs: Array | None = None  # the documents containing it, ascending (when known)
 
 
 def term_scores(snapshot: Snapshot, term: str, boosts: dict[str, float] = TEXT_BOOSTS) -> Term:
-    """BM25F score of one term in every document, the mask of documents containing it, and its idf."""
-    acc = np.zeros(snapshot.n_docs)
-    first = True
+    """BM25F score of one term in every document, the mask of documents containing it, and its idf. The
+    field sums come from the generation's precomputed sums for its merged segments (``termsums``) and are
+    made from the field postings for the others (all of them without sums, or with other ``boosts``)."""
+    summed = snapshot.sums(term) if boosts is TEXT_BOOSTS else None
+    start = snapshot.tail_start if summed is not None else 0
+    docs, held = _field_sums(snapshot, term, boosts, start)
+    if summed is not None and len(summed[0]):  # the merged segments' documents come before the others
+        docs = np.concatenate((summed[0], docs)) if len(docs) else summed[0]
+        held = np.concatenate((summed[1], held)) if len(held) else summed[1]
+    kept = (held > 0.0) & np.isfinite(held)  # a last guard (none should fail it): such a document lacks the term
+    if not kept.all():
+        docs, held = docs[kept], held[kept]
+    idf = _idf(snapshot, int(np.count_nonzero(snapshot.live_mask[docs])))
+    scores = np.zeros(snapshot.n_docs)
+    scores[docs] = idf * (K1 + 1.0) * held / (K1 + held)
+    present = np.zeros(snapshot.n_docs, dtype=bool)
+    present[docs] = True
+    return Term(scores, present, idf, docs)
+
+
+def _field_sums(snapshot: Snapshot, term: str, boosts: dict[str, float], start: int) -> tuple[Array, Array]:
+    """(documents from ``start`` on holding the term, ascending; its sum over the fields in each), the fields
+    added in order into an array of zeros (a field's docnums are distinct: the first field is written)."""
+    acc: Array | None = None
     for fname, boost in boosts.items():
-        ids, tfs = snapshot.postings(fname, term)
+        ids, tfs = snapshot.postings(fname, term, tail=start > 0)
         if not len(ids):
             continue
-        b = B[fname]
-        k = (1.0 - b) / boost
-        c = b / (snapshot.avg_length[fname] * boost)
-        part = tfs / (k + c * snapshot.lengths[fname][ids])
-        if first:  # a field's docnums are distinct, and 0 + x is x: the first field is written, not added
-            acc[ids] = part
+        part = field_part(tfs, snapshot.lengths[fname][ids], fname, snapshot.avg_length[fname], boost)
+        local = ids - start if start else ids
+        if acc is None:
+            acc = np.zeros(snapshot.n_docs - start)
+            acc[local] = part
         else:
-            acc[ids] += part
-        first = False
-    acc = finite(acc)
-    present = acc > 0.0
-    docs = np.flatnonzero(present)  # the saturation and the document frequency on these only
-    idf = _idf(snapshot, int(np.count_nonzero(snapshot.live_mask[docs])))
-    held = acc[docs]
-    acc[docs] = idf * (K1 + 1.0) * held / (K1 + held)  # in place: 0 stays 0 elsewhere
-    return Term(acc, present, idf)
+            acc[local] += part
+    if acc is None:
+        return _NO_DOCS, _NO_SUMS
+    docs = np.flatnonzero(acc > 0.0)
+    return (docs + start if start else docs), acc[docs]
 
 
 def _idf(snapshot: Snapshot, df: int) -> float:
@@ -122,7 +141,7 @@ class TermCache:
         return Term(scores, present, idf)
 
     def put(self, generation: object, term: str, found: Term) -> None:
-        docs = np.flatnonzero(found.present).astype(np.int32)
+        docs = (found.docs if found.docs is not None else np.flatnonzero(found.present)).astype(np.int32)
         entry = (docs, found.scores[docs], found.idf)
         if _entry_bytes(entry) > self.max_bytes:
             return
@@ -193,8 +212,11 @@ class _Scorer:
         if found is not None:
             return found.idf
         present = np.zeros(self.snapshot.n_docs, dtype=bool)
+        summed = self.snapshot.sums(term)  # the merged segments' documents holding it, then the others'
+        if summed is not None:
+            present[summed[0]] = True
         for fname in TEXT_BOOSTS:
-            present[self.snapshot.postings(fname, term)[0]] = True
+            present[self.snapshot.postings(fname, term, tail=summed is not None)[0]] = True
         return _idf(self.snapshot, int(np.count_nonzero(present & self.snapshot.live_mask)))
 
     def alternative(self, alt: Alternative) -> tuple[Array, Array, float]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,12 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 
-from app.search import columns, gil, lexicons
+from app.search import columns, gil, lexicons, termsums
 from app.search.columns import NUMBERS, SegmentColumns
 from app.search.facets import FacetColumns, FacetPairs
 from app.search.generations import read_watermark
 from app.search.pagerows import PageRows
-from app.search.postings import Reader
+from app.search.postings import Postings, Reader
 from app.search.schema import FACETS, TEXT_BOOSTS
 from app.search.sorts import static_order, title_rank
 from app.search.spelling import Vocabulary, build_vocabulary
@@ -99,7 +100,7 @@ class Snapshot:
         self.lock = threading.RLock()  # Whoosh's files
         self._derive_lock = threading.RLock()  # the derived data below
         self._orders: dict[str, np.ndarray] = {}
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._postings: OrderedDict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_postings = 0
         self._leaves = list(self.reader.leaf_readers())
         if finished_only and not self._finished():
@@ -148,7 +149,10 @@ class Snapshot:
         self.ids = Ids(ids, self.live_mask)
         lengths = np.concatenate([p.lengths for p in parts]) if parts else np.zeros((0, len(TEXT_BOOSTS)))
         self.lengths = {f: lengths[:, j].astype(np.float64) for j, f in enumerate(TEXT_BOOSTS)}
-        self.avg_length = {f: _average(self.lengths[f][live]) for f in TEXT_BOOSTS}
+        # with term sums for the merged segments, the averages they were computed with (``termsums``)
+        frozen = termsums.frozen_average(self.gen_dir, self._postings_reader.listed)
+        self.summed = frozen is not None
+        self.avg_length = frozen or {f: termsums.average(self.lengths[f][live]) for f in TEXT_BOOSTS}
         numbers = np.concatenate([p.numbers for p in parts]) if parts else np.zeros((0, len(NUMBERS)))
         self.numbers = {name: np.ascontiguousarray(numbers[:, j], dtype=np.float64) for j, name in enumerate(NUMBERS)}
         codes = np.concatenate([p.codes for p in parts]) if parts else np.zeros((0, 2), dtype=np.int32)
@@ -311,25 +315,51 @@ class Snapshot:
         return mask & self.live_mask
 
     # -- postings --------------------------------------------------------------------------------------
-    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def postings(self, field: str, text: str, tail: bool = False) -> Postings:
         """(docnums, term frequencies) of a term in a field, deleted documents included (none when the index
-        predates the field: it matches again once rebuilt with ``fiches reindex``)."""
+        predates the field: it matches again once rebuilt with ``fiches reindex``). ``tail``: in the segments
+        after the merged ones only."""
         if field not in self.fields:
             return _EMPTY
-        key = (field, text)
+        found = self._cached((field, text, "tail" if tail else ""),
+                             lambda: self._postings_reader.read(field, text, tail), _EMPTY)
+        assert found is not None  # a term no segment has reads as _EMPTY
+        return found
+
+    def _cached(self, key: tuple[str, ...], read: Callable[[], Postings | None], absent: Postings | None
+                ) -> Postings | None:
+        """``read()`` (docnums as int32, values) of ``key``, kept in the snapshot's postings cache; when it
+        reads None, ``absent`` (kept too, unless None)."""
         with self.lock:
             found = self._postings.get(key)
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
-            read = self._postings_reader.read(field, text)
-            found = (read[0].astype(np.int32), read[1]) if read is not None else _EMPTY
+            read_now = read()
+            if read_now is None:
+                if absent is None:
+                    return None
+                read_now = absent
+            found = (read_now[0].astype(np.int32, copy=False), read_now[1])
             self._postings[key] = found
             self._cached_postings += found[0].nbytes + found[1].nbytes
             while self._cached_postings > POSTINGS_CACHE_BYTES and len(self._postings) > 1:
                 _, (old_ids, old_weights) = self._postings.popitem(last=False)
                 self._cached_postings -= old_ids.nbytes + old_weights.nbytes
             return found
+
+    def sums(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(docnums, field sums) of a text term in the merged segments (``termsums``), then the segments
+        after them are read field by field (``tail_start``, ``postings(..., tail=True)``); None without sums."""
+        if not self.summed:
+            return None
+        return self._cached(("sums", term), lambda: self._postings_reader.sums(term), None)
+
+    @property
+    def tail_start(self) -> int:
+        """The first document of the segments read one by one (``n_docs`` when there are none)."""
+        start = self._postings_reader.tail_start
+        return self.n_docs if start is None else start
 
     def doc_frequency(self, field: str, text: str) -> int:
         with self.lock:
@@ -345,12 +375,3 @@ class Snapshot:
             self._postings_reader.close()
             self.reader.close()
             self.ix.close()
-
-
-def _average(lengths: np.ndarray) -> float:
-    """Mean field length, 1.0 when there is nothing to average (never 0, never NaN)."""
-    if not len(lengths):
-        return 1.0
-    mean = float(lengths.mean())
-    return mean if np.isfinite(mean) and mean > 0 else 1.0
-

@@ -123,8 +123,12 @@ class UnitSnapshot:
         keys = sorted(stems)
         self.stems = (keys, [stems[t] for t in keys])  # every term and its document frequency (for prefixes)
 
-    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        return self._postings.get((field, text), _EMPTY)
+    def postings(self, field: str, text: str, tail: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        return self._postings.get((field, text), _EMPTY)  # no merged segments: every document is the tail
+
+    def sums(self, term: str) -> None:
+        """No precomputed term sums (``termsums``): every term is read from its fields."""
+        return None
 
     def has_term(self, field: str, term: str) -> np.ndarray:
         mask = np.zeros(self.n_docs, dtype=bool)

@@ -11,6 +11,7 @@ import pytest
 from app.domain.db import init_db, make_engine
 from app.domain.models import FicheCreate
 from app.domain.store import Store
+from app.search import fullbuild, indexer
 from app.search.generations import current_dir
 from app.search.params import SearchParams
 from app.search.service import SearchService
@@ -44,6 +45,19 @@ def search(service: SearchService, **kw) -> dict:
         for v in value if isinstance(value, list) else [value]:
             items.append((key, str(v)))
     return service.search(SearchParams.from_query(items))
+
+
+@pytest.fixture()
+def merged_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Store, Path]:
+    """A full build of the first 70 development fiches in segments of 20 (so its postings are merged and
+    its term sums written), and the index folder."""
+    store = make_store(tmp_path)
+    load_devset(store, devset_fiches()[:70])
+    monkeypatch.setattr(indexer, "SEGMENT_DOCS", 20)
+    monkeypatch.setattr(fullbuild, "SEGMENT_DOCS", 20)
+    monkeypatch.setattr(fullbuild, "processes", lambda: 2)
+    indexer.rebuild(tmp_path / "index", store)
+    return store, tmp_path / "index"
 
 
 @pytest.fixture()

@@ -11,26 +11,20 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 
-from app.search import fullbuild, indexer, lexicons, merged, postings, segments
+from app.search import lexicons, merged, postings, segments
 from app.search.generations import current_dir, verify
 from app.search.params import SearchParams
 from app.search.service import SearchService
 from app.search.snapshot import Snapshot
 from tests.devset.fiches import devset_fiches
-from tests.search.conftest import load_devset, make_store
+from tests.search.conftest import load_devset
 
 ROWS = devset_fiches()
 
 
 @pytest.fixture()
-def built(tmp_path, monkeypatch):
-    store = make_store(tmp_path)
-    load_devset(store, ROWS[:70])
-    monkeypatch.setattr(indexer, "SEGMENT_DOCS", 20)
-    monkeypatch.setattr(fullbuild, "SEGMENT_DOCS", 20)
-    monkeypatch.setattr(fullbuild, "processes", lambda: 2)
-    indexer.rebuild(tmp_path / "index", store)
-    return store, tmp_path / "index"
+def built(merged_build):
+    return merged_build
 
 
 def _segment_by_segment(reader: postings.Reader) -> postings.Reader:

@@ -8,7 +8,8 @@ import pytest
 
 from app.search.clauses import build_query
 from app.search.schema import TEXT_BOOSTS
-from app.search.scoring import COORDINATION_POWER, K1, PLACE_LEAD, B, _Scorer, finite, score, term_scores, term_uses
+from app.search.scoring import COORDINATION_POWER, K1, PLACE_LEAD, _Scorer, finite, score, term_scores, term_uses
+from app.search.termsums import B
 
 QUERIES = ["jardin", "repair café", "jeunes théâtre", "numérique seniors rural", "aide aux devoirs", "enfants",
            "atelier Marseille", "jeunes 94", "Lyon", "familles Val-de-Marne jardin", "xyzzy jardin", "aînés"]
