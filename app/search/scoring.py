@@ -16,6 +16,7 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,6 +38,8 @@ PLACE_LEAD = 1.0  # added to the normalised score of the fiches of a place's dé
 APPROCHANTS = 10  # close results listed, counting the short result set they follow
 SHORT_SET = 10  # a result set smaller than this is followed by close results
 
+SPARSE_LOOKUP = 16  # a term is looked up at a few documents by binary search when they are fewer than 1/16 of its own
+SPARSE_ALTERNATIVE = 4  # a one-word alternative held by fewer than 1/4 of the documents is applied at those only
 TERM_CACHE_BYTES = 4 << 20  # scored terms kept between queries (sparse: docnums and scores)
 
 Array = np.ndarray
@@ -53,12 +56,40 @@ def finite(values: Array) -> Array:
     return cleaned
 
 
-@dataclass
 class Term:
-    scores: Array  # BM25F score in every document (0 where absent)
-    present: Array  # documents containing the term
-    idf: float
-    docs: Array | None = None  # the documents containing it, ascending (when known)
+    """One term scored: the documents containing it (ascending docnums, deleted ones included), its BM25F
+    score in each (never 0 there) and its idf. Its score and mask over every document are made on first
+    use, and kept: a phrase's words are looked up at the phrase's few documents without them."""
+
+    def __init__(self, docs: Array, values: Array, idf: float, n_docs: int) -> None:
+        self.docs = docs
+        self.values = values
+        self.idf = idf
+        self.n_docs = n_docs
+
+    @cached_property
+    def scores(self) -> Array:
+        """The score in every document (0 where the term is absent)."""
+        dense = np.zeros(self.n_docs)
+        dense[self.docs] = self.values
+        return dense
+
+    @cached_property
+    def present(self) -> Array:
+        """The mask of the documents containing the term."""
+        mask = np.zeros(self.n_docs, dtype=bool)
+        mask[self.docs] = True
+        return mask
+
+    def at(self, docs: Array) -> tuple[Array, Array]:
+        """(the documents of ``docs``, ascending, that contain the term; its scores there)."""
+        if "present" in self.__dict__ or len(docs) * SPARSE_LOOKUP > len(self.docs):  # a gather is cheaper
+            held = docs[self.present[docs]]
+            return held, self.scores[held]
+        at = np.searchsorted(self.docs, docs)
+        found = at < len(self.docs)
+        found[found] = self.docs[at[found]] == docs[found]
+        return docs[found], self.values[at[found]]
 
 
 def term_scores(snapshot: Snapshot, term: str, boosts: dict[str, float] = TEXT_BOOSTS) -> Term:
@@ -75,11 +106,7 @@ def term_scores(snapshot: Snapshot, term: str, boosts: dict[str, float] = TEXT_B
     if not kept.all():
         docs, held = docs[kept], held[kept]
     idf = _idf(snapshot, int(np.count_nonzero(snapshot.live_mask[docs])))
-    scores = np.zeros(snapshot.n_docs)
-    scores[docs] = idf * (K1 + 1.0) * held / (K1 + held)
-    present = np.zeros(snapshot.n_docs, dtype=bool)
-    present[docs] = True
-    return Term(scores, present, idf, docs)
+    return Term(docs, idf * (K1 + 1.0) * held / (K1 + held), idf, snapshot.n_docs)
 
 
 def _field_sums(snapshot: Snapshot, term: str, boosts: dict[str, float], start: int) -> tuple[Array, Array]:
@@ -134,15 +161,10 @@ class TermCache:
                 return None
             self._terms.move_to_end((generation, term))
         docs, values, idf = found
-        scores = np.zeros(n_docs)
-        scores[docs] = values
-        present = np.zeros(n_docs, dtype=bool)
-        present[docs] = True
-        return Term(scores, present, idf)
+        return Term(docs, values, idf, n_docs)
 
     def put(self, generation: object, term: str, found: Term) -> None:
-        docs = (found.docs if found.docs is not None else np.flatnonzero(found.present)).astype(np.int32)
-        entry = (docs, found.scores[docs], found.idf)
+        entry = (found.docs.astype(np.int32, copy=False), found.values, found.idf)
         if _entry_bytes(entry) > self.max_bytes:
             return
         with self._lock:
@@ -199,12 +221,15 @@ class _Scorer:
                     self.cache.pop(term, None)
 
     def phrase(self, terms: tuple[str, ...]) -> Array:
-        """Documents where the words stand together (each adjacent pair of stems, in order, within the
-        small window the ``pairs`` field records)."""
-        mask = np.ones(self.snapshot.n_docs, dtype=bool)
-        for first, second in zip(terms, terms[1:]):
-            mask &= self.snapshot.has_term("pairs", pair_term(first, second))
-        return mask
+        """Documents (ascending) where the words stand together: each adjacent pair of stems, in order,
+        within the small window the ``pairs`` field records."""
+        pairs = [pair_term(first, second) for first, second in zip(terms, terms[1:])]
+        docs: Array = self.snapshot.postings("pairs", pairs[0])[0]
+        for pair in pairs[1:]:
+            if not len(docs):
+                break
+            docs = docs[self.snapshot.has_term("pairs", pair)[docs]]
+        return docs
 
     def idf(self, term: str) -> float:
         """The idf of ``term`` (as ``term_scores`` gives it), without scoring every document."""
@@ -220,21 +245,27 @@ class _Scorer:
         return _idf(self.snapshot, int(np.count_nonzero(present & self.snapshot.live_mask)))
 
     def alternative(self, alt: Alternative) -> tuple[Array, Array, float]:
-        """(where it is met, its score there, its weight as a clause)."""
+        """(where it is met: a mask of every document, or for a phrase the documents holding it, ascending;
+        its score there: in every document, or in those; its weight as a clause)."""
+        together = None
         if alt.phrase and len(alt.terms) > 1:
             together = self.phrase(alt.terms)
-            if not together.any():  # no document has the phrase: skip scoring its words everywhere
-                empty = np.zeros(self.snapshot.n_docs)
+            if not len(together):  # no document has the phrase: skip scoring its words everywhere
                 weight = alt.weight * max(self.idf(t) for t in alt.terms)
                 self.skip(alt.terms)
-                return together, empty, weight
+                return together, _NO_SUMS, weight
         parts = [self.term(t) for t in alt.terms]
         weight = alt.weight * max((p.idf for p in parts), default=0.0)
+        if len(parts) == 1 and len(parts[0].docs) * SPARSE_ALTERNATIVE < self.snapshot.n_docs:  # a rare word
+            return parts[0].docs, alt.weight * parts[0].values, weight
         if len(parts) == 1:  # one word: its score is already 0 wherever it is absent (read only below)
             return parts[0].present, alt.weight * parts[0].scores, weight
+        if together is not None:  # a phrase: on its documents only (a few, usually), never every document
+            docs = together
+            for part in parts:
+                docs = part.at(docs)[0]
+            return docs, alt.weight * sum(p.at(docs)[1] for p in parts) / len(parts) ** 0.5, weight
         met = np.logical_and.reduce([p.present for p in parts])
-        if alt.phrase:
-            met &= together
         alt_score = alt.weight * sum(p.scores for p in parts) / len(parts) ** 0.5
         return met, np.where(met, alt_score, 0.0), weight
 
@@ -248,15 +279,19 @@ class _Scorer:
         del typed  # their arrays go once no other clause uses them
         met = typed_hit.astype(np.float64)
         best_alt = np.zeros(n)
-        for alt in clause.alternatives:
+        for alt in clause.alternatives:  # where an alternative isn't met, max(x, 0) is x: nothing to do
             alt_met, alt_score, alt_weight = self.alternative(alt)
             weight = max(weight, alt_weight)
-            np.maximum(best_alt, alt_score, out=best_alt)
-            np.maximum(met, np.where(alt_met, alt.weight, 0.0), out=met)
+            if alt_met.dtype == bool:  # over every document
+                np.maximum(best_alt, alt_score, out=best_alt)
+                np.maximum(met, alt.weight, out=met, where=alt_met)
+            elif len(alt_met):  # at the documents given
+                best_alt[alt_met] = np.maximum(best_alt[alt_met], alt_score)
+                met[alt_met] = np.maximum(met[alt_met], alt.weight)
         for facet, value in clause.controlled:  # a controlled value implying the concept (thesaurus ``@``)
             holds = self.snapshot.facets.mask(facet, value)
-            np.maximum(met, np.where(holds, CONTROLLED_WEIGHT, 0.0), out=met)
-            np.maximum(best_alt, np.where(holds, CONTROLLED_WEIGHT * weight, 0.0), out=best_alt)
+            np.maximum(met, CONTROLLED_WEIGHT, out=met, where=holds)
+            np.maximum(best_alt, CONTROLLED_WEIGHT * weight, out=best_alt, where=holds)
         score = np.where(typed_hit, typed_score + ALT_BONUS * best_alt, best_alt)
         if clause.place is not None:
             met = np.maximum(met, self.snapshot.facets.mask("departement", clause.place.departement))

@@ -6,9 +6,22 @@ import math
 import numpy as np
 import pytest
 
+from app.search import scoring
+from app.search.analysis import pair_term
 from app.search.clauses import build_query
 from app.search.schema import TEXT_BOOSTS
-from app.search.scoring import COORDINATION_POWER, K1, PLACE_LEAD, _Scorer, finite, score, term_scores, term_uses
+from app.search.scoring import (
+    ALT_BONUS,
+    CONTROLLED_WEIGHT,
+    COORDINATION_POWER,
+    K1,
+    PLACE_LEAD,
+    _Scorer,
+    finite,
+    score,
+    term_scores,
+    term_uses,
+)
 from app.search.termsums import B
 
 QUERIES = ["jardin", "repair café", "jeunes théâtre", "numérique seniors rural", "aide aux devoirs", "enfants",
@@ -85,3 +98,58 @@ def test_a_place_still_leads_with_scores_divided_by_the_best(devset_service):
         if in_place.any():
             led.append(q)
     assert len(led) >= 5, "the places' fiches were found (the lead path was taken)"
+
+
+def dense_clause(snap, clause):
+    """A clause scored over every document with dense arrays only, as written in ``_Scorer.clause``'s
+    docstrings (the reference for its sparse paths)."""
+    n = snap.n_docs
+    typed = [dense_term(snap, t) for t in clause.typed]
+    weight = max((idf for _, _, idf in typed), default=1.0)
+    typed_hit = np.logical_and.reduce([p for _, p, _ in typed]) if typed else np.zeros(n, dtype=bool)
+    typed_score = sum(s for s, _, _ in typed) if typed else np.zeros(n)
+    met, best_alt = typed_hit.astype(np.float64), np.zeros(n)
+    for alt in clause.alternatives:
+        terms = [dense_term(snap, t) for t in alt.terms]
+        weight = max(weight, alt.weight * max(idf for _, _, idf in terms))
+        alt_met = np.logical_and.reduce([p for _, p, _ in terms])
+        if alt.phrase and len(alt.terms) > 1:
+            for first, second in zip(alt.terms, alt.terms[1:]):
+                alt_met &= snap.has_term("pairs", pair_term(first, second))
+        alt_score = alt.weight * sum(s for s, _, _ in terms) / len(terms) ** 0.5
+        best_alt = np.maximum(best_alt, np.where(alt_met, alt_score, 0.0))
+        met = np.maximum(met, np.where(alt_met, alt.weight, 0.0))
+    for facet, value in clause.controlled:
+        holds = snap.facets.mask(facet, value)
+        met = np.maximum(met, np.where(holds, CONTROLLED_WEIGHT, 0.0))
+        best_alt = np.maximum(best_alt, np.where(holds, CONTROLLED_WEIGHT * weight, 0.0))
+    score = np.where(typed_hit, typed_score + ALT_BONUS * best_alt, best_alt)
+    if clause.place is not None:
+        met = np.maximum(met, snap.facets.mask("departement", clause.place.departement))
+    return met > 0.0, score, met, weight
+
+
+PHRASES = ["café des parents", "lien social", "parentalité", "aide aux devoirs", "accès aux droits", "seniors",
+           "jardin partagé", "isolement des aînés", "soutien scolaire"]
+
+
+@pytest.mark.parametrize("sparse", ["always", "never", "as shipped"])
+def test_every_clause_is_every_bit_the_dense_one(devset_service, monkeypatch, sparse):
+    """Phrases and rare alternatives are applied at their documents only, a phrase's words looked up there
+    by binary search or gathered: every path gives the bits of the dense formulas."""
+    if sparse != "as shipped":  # (0, 0): always sparse, binary searches; (huge, huge): dense, gathers
+        value = 0 if sparse == "always" else 10**9
+        monkeypatch.setattr(scoring, "SPARSE_ALTERNATIVE", value)
+        monkeypatch.setattr(scoring, "SPARSE_LOOKUP", value)
+    snap = devset_service._open()
+    checked = 0
+    for q in QUERIES + PHRASES:
+        query = build_query(q, snap, devset_service.thesaurus)
+        scorer = _Scorer(snap)
+        for clause in query.clauses:
+            found, expected = scorer.clause(clause), dense_clause(snap, clause)
+            for name, a, b in zip(("hit", "score", "met"), found[:3], expected[:3]):
+                assert a.tobytes() == b.tobytes(), (q, name)
+            assert found[3] == expected[3], q
+            checked += len(clause.alternatives)
+    assert checked > 40  # alternatives (phrases among them) were scored
