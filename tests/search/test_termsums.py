@@ -8,13 +8,15 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from app.search import indexer, lexicons, postings, segments, termsums
 from app.search.clauses import build_query
 from app.search.generations import current_dir, verify
 from app.search.schema import TEXT_BOOSTS
-from app.search.scoring import score, term_scores
+from app.search.scoring import Term, score, term_scores
 from app.search.service import SearchService
 from app.search.snapshot import Snapshot
 from app.search.thesaurus import load
@@ -176,3 +178,35 @@ def test_a_service_over_a_summed_generation_finds_what_the_fields_find(built):
         assert any(totals.values())
     finally:
         service.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(runs=st.lists(st.lists(st.floats(min_value=1e-6, max_value=1e6, allow_nan=False), min_size=1, max_size=4),
+                     max_size=40))
+def test_fuzz_run_sums_add_left_to_right(runs):
+    """Each (term, document)'s fields are added in order from the first, as into an array of zeros."""
+    values = np.array([v for run in runs for v in run], dtype=np.float64)
+    starts = np.cumsum([0] + [len(run) for run in runs[:-1]]).astype(np.int64) if runs else np.zeros(0, np.int64)
+    expected = []
+    for run in runs:
+        total = 0.0
+        for v in run:
+            total += v
+        expected.append(total)
+    found = termsums._sequential_sums(values, starts) if runs else np.zeros(0)
+    assert found.tobytes() == np.array(expected, dtype=np.float64).tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(held=st.sets(st.integers(0, 199), max_size=120), asked=st.sets(st.integers(0, 199), max_size=60),
+       gathered=st.booleans())
+def test_fuzz_a_term_looked_up_at_some_documents(held, asked, gathered):
+    """``Term.at`` by binary search and by gathering from its arrays give the same documents and scores."""
+    docs = np.array(sorted(held), dtype=np.int64)
+    term = Term(docs, np.arange(1, len(docs) + 1, dtype=np.float64) / 7, 1.0, 200)
+    if gathered:
+        _ = term.present  # made: ``at`` gathers from the arrays
+    found, values = term.at(np.array(sorted(asked), dtype=np.int64))
+    expected = np.array(sorted(held & asked), dtype=np.int64)
+    assert np.array_equal(found, expected)
+    assert values.tobytes() == term.scores[expected].tobytes()
