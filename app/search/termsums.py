@@ -21,7 +21,6 @@ from its field postings, with the averages of its live documents, as before.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import uuid
@@ -35,9 +34,7 @@ from app.search import columns, lexicons, postings
 from app.search.columns import _atomic
 from app.search.schema import TEXT_BOOSTS
 
-log = logging.getLogger("fiches.index")
-
-SUMS = "sums"  # the field name of the sums' arrays and lexicon, under ``postings.MERGED``
+SUMS = postings.SUMS  # the field name of the sums' arrays and lexicon, under ``postings.MERGED``
 STATS = f"{postings.MERGED}.fc_sums.json"  # {"segments": [[segment id, offset], …], "avg_length": {field: avg}}
 B = {"title": 0.3, "kw": 0.3, "resume": 0.6, "body": 0.75}  # BM25F's length normalisation by field
 
@@ -61,7 +58,7 @@ def average(lengths: np.ndarray) -> float:
     return mean if np.isfinite(mean) and mean > 0 else 1.0
 
 
-CHUNK_POSTINGS = 1 << 19  # postings summed at a time (about 40 MB of temporaries)
+CHUNK_POSTINGS = 1 << 19  # postings summed at a time (53 MB of temporaries at most at 100,000 fiches)
 
 
 def write(gen_dir: Path, leaves: list[tuple[str, int]], lengths: dict[str, np.ndarray], live: np.ndarray) -> None:
@@ -83,13 +80,14 @@ def write(gen_dir: Path, leaves: list[tuple[str, int]], lengths: dict[str, np.nd
     counts = np.zeros(len(union), dtype=np.int64)
     for (_, _, offsets, _, _), idx in zip(fields, where):
         counts[idx] += np.diff(offsets)
+    before = np.concatenate(([0], np.cumsum(counts)))  # the postings of the terms before each one
     n = len(live)
     kept = np.zeros(len(union), dtype=np.int64)  # the documents each term's sums hold
     out = {name: _Stream(postings.array_path(gen_dir, postings.MERGED, SUMS, name)) for name in ("pd", "pw")}
     try:
         first = 0
         while first < len(union):
-            last = max(first + 1, first + int(np.searchsorted(np.cumsum(counts[first:]), CHUNK_POSTINGS, side="right")))
+            last = max(first + 1, int(np.searchsorted(before, before[first] + CHUNK_POSTINGS, side="right")) - 1)
             keys, values = [], []
             for (field, _, offsets, docs, weights), idx in zip(fields, where):
                 lo, hi = int(np.searchsorted(idx, first)), int(np.searchsorted(idx, last))

@@ -35,7 +35,7 @@ def built(merged_build):
 
 
 def _text_terms(gen_dir) -> list[str]:
-    found = lexicons.terms(gen_dir, postings.MERGED, termsums.SUMS)
+    found = lexicons.terms(gen_dir, postings.MERGED, postings.SUMS)
     assert found is not None and len(found) > 100
     return [t.decode("utf-8") for t in found] + ["absent-du-lexique"]
 
@@ -132,7 +132,7 @@ def test_without_usable_sums_every_field_is_read_and_the_results_are_the_same(bu
         content["segments"] = content["segments"][:-1]
         stats.write_text(json.dumps(content))
     else:
-        postings.array_path(gen_dir, postings.MERGED, termsums.SUMS, "pw").write_bytes(b"not an array")
+        postings.array_path(gen_dir, postings.MERGED, postings.SUMS, "pw").write_bytes(b"not an array")
     snap = Snapshot(gen_dir)
     try:
         if damage != "arrays":
@@ -148,7 +148,7 @@ def test_without_usable_sums_every_field_is_read_and_the_results_are_the_same(bu
 def test_the_sums_are_the_same_whatever_the_chunk(built, monkeypatch):
     _, index = built
     gen_dir = current_dir(index)
-    names = [postings.array_path(gen_dir, postings.MERGED, termsums.SUMS, n) for n in postings.ARRAYS]
+    names = [postings.array_path(gen_dir, postings.MERGED, postings.SUMS, n) for n in postings.ARRAYS]
     whole = [np.load(path) for path in names]
     monkeypatch.setattr(termsums, "CHUNK_POSTINGS", 7)  # a chunk of a term or two
     ix = whoosh_index.open_dir(str(gen_dir))
