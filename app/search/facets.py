@@ -45,6 +45,19 @@ class _Column:
 FacetPairs = tuple[np.ndarray, np.ndarray, list[str]]  # documents, label numbers, labels
 
 
+def first_seen(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_index=True)`` for non-negative integers, in linear time when they are small
+    (a stable sort of 16-bit numbers is a radix sort) or come nearly in order (timsort merges the runs)."""
+    keys = np.asarray(keys)
+    if not len(keys):
+        return keys.astype(np.int64), np.zeros(0, dtype=np.int64)
+    small = keys.max() < 1 << 16 and keys.min() >= 0
+    order = np.argsort(keys.astype(np.uint16) if small else keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return ordered[starts], order[starts].astype(np.int64)
+
+
 def _number_values(column: _Column, docs: np.ndarray, raw: np.ndarray, raw_labels: list[str]) -> None:
     """Value numbers by folded label, in order of first appearance (document-major); a value's label is
     its first spelling met."""
@@ -52,7 +65,7 @@ def _number_values(column: _Column, docs: np.ndarray, raw: np.ndarray, raw_label
     folded_raw = [fold(label) for label in raw_labels]
     key_of_raw = np.array([key_index.setdefault(k, len(key_index)) for k in folded_raw], dtype=np.int64)
     keys = key_of_raw[raw] if len(raw) else np.zeros(0, dtype=np.int64)
-    unique, first = np.unique(keys, return_index=True)
+    unique, first = first_seen(keys)
     by_first = np.argsort(first, kind="stable")
     value_of_key = np.full(len(key_index) or 1, -1, dtype=np.int32)
     value_of_key[unique[by_first]] = np.arange(len(unique), dtype=np.int32)
@@ -196,7 +209,8 @@ def _bitsets(values: np.ndarray, docs: np.ndarray, n_values: int, n_docs: int) -
     row = np.full(n_values, -1, dtype=np.int64)
     row[dense] = np.arange(len(dense))
     first = np.zeros(len(values), dtype=bool)
-    first[np.unique(values.astype(np.int64) * max(n_docs, 1) + docs, return_index=True)[1]] = True
+    # each (document, value) pair once: the pairs come in document order, so their keys nearly in order
+    first[first_seen(docs.astype(np.int64) * max(n_values, 1) + values)[1]] = True
     in_bits = first & (row[values] >= 0)
     width = -(-max(n_docs, 1) // 64) * 8  # bytes per bitset, whole 64-bit words
     chosen_docs = docs[in_bits].astype(np.int64)

@@ -20,12 +20,14 @@ context variable, which the threads a request starts don't inherit. Work the req
 from __future__ import annotations
 
 import contextvars
+import logging
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+log = logging.getLogger("fiches.search")
 SWITCH_SECONDS = 0.0002
 GIVE_WAY_SECONDS = 0.05  # the longest a step of background work waits for the requests in flight
 _urgent: contextvars.ContextVar[bool] = contextvars.ContextVar("urgent", default=False)  # never gives way
@@ -92,3 +94,19 @@ def give_way(longest: float | None = None) -> float:
     with _requests:
         _requests.wait_for(lambda: _active == 0, timeout=GIVE_WAY_SECONDS if longest is None else longest)
     return time.perf_counter() - started
+
+
+def behind(name: str, work: Callable[[], object]) -> threading.Thread:
+    """Run ``work`` in a background thread that hands the GIL back often and gives way to requests at each
+    of its steps; a failure is logged (the work was only ahead of need: requests do it when they need it)."""
+
+    def run() -> None:
+        try:
+            with yielding_often():
+                work()
+        except Exception as exc:  # e.g. the snapshot was retired and closed meanwhile
+            log.info("travail d'arrière-plan %s interrompu : %s: %s", name, type(exc).__name__, exc)
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread

@@ -131,6 +131,7 @@ class SearchService:
 
     def _refresh(self, now: float) -> Snapshot:
         snap = self._snapshot
+        first = snap is None
         try:
             fresh = None
             if snap is None or self._stale(snap):
@@ -162,6 +163,8 @@ class SearchService:
             self._close_retired(now)
         if fresh is not None:
             release_free_memory()
+            if first:  # its derived data made behind the first request (the next reopen extends them)
+                gil.behind("index-warm", fresh.warm)
         assert snap is not None
         return snap
 

@@ -19,9 +19,8 @@ import threading
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -30,54 +29,39 @@ from app.search import columns, gil, lexicons, termsums
 from app.search.columns import NUMBERS, SegmentColumns
 from app.search.facets import FacetColumns, FacetPairs
 from app.search.generations import read_watermark
+from app.search.ids import Ids
 from app.search.pagerows import PageRows
 from app.search.postings import Postings, Reader
 from app.search.schema import FACETS, TEXT_BOOSTS
-from app.search.sorts import static_order, title_rank
+from app.search.sorts import static_order, title_order, title_rank
 from app.search.spelling import Vocabulary, build_vocabulary
 
 POSTINGS_CACHE_BYTES = 4 << 20  # postings kept per snapshot as arrays (8 bytes a posting; merged: cheap to read)
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
-
-
-class Ids:
-    """The fiche id of each docnum (UTF-8 bytes in one array), and the docnum of each live id."""
-
-    def __init__(self, ids: np.ndarray, live: np.ndarray) -> None:
-        self._ids = ids
-        live_docs = np.flatnonzero(live)
-        order = np.argsort(ids[live_docs], kind="stable")
-        self._sorted = ids[live_docs][order]
-        self._docs = live_docs[order]
-
-    def __getitem__(self, docnum: int) -> str:
-        value: bytes = self._ids[docnum]
-        return value.decode("utf-8")
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def docnum(self, fiche_id: str | None) -> int | None:
-        """The docnum of a live fiche id, None when the index doesn't hold it."""
-        if not fiche_id or "\x00" in fiche_id:
-            return None
-        key = fiche_id.encode("utf-8")
-        i = int(np.searchsorted(self._sorted, key))
-        if i < len(self._sorted) and self._sorted[i] == key:
-            return int(self._docs[i])
-        return None
-
-    def live(self) -> list[str]:
-        return [v.decode("utf-8") for v in self._sorted.tolist()]
-
-    @property
-    def n_live(self) -> int:
-        return len(self._docs)
+T = TypeVar("T")
 
 
 class GenerationUnfinished(Exception):
     """The index's table of contents names a segment whose serving files (columns, lexicons, postings) are
     not written yet: its writer committed and is still writing them (``indexer._commit``)."""
+
+
+class derived(Generic[T]):  # noqa: N801 - a decorator, named like ``cached_property``
+    """``functools.cached_property`` under the snapshot's own ``_derive_lock``: Python 3.11's takes one lock
+    per property for every instance, so a thread making one derived property (a background warm-up) while a
+    request holding the snapshot's lock asks for it would wait for each other forever."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> T:
+        if instance is None:  # looked up on the class
+            return self  # type: ignore[return-value]
+        with instance._derive_lock:  # made once; afterwards the instance's attribute is found first
+            if self.name not in instance.__dict__:
+                instance.__dict__[self.name] = self.func(instance)
+            found: T = instance.__dict__[self.name]
+            return found
 
 
 class Snapshot:
@@ -89,7 +73,8 @@ class Snapshot:
         requests wait for the GIL: 50–120 ms stalls at the end of each catch-up, ``bench/serve_bench.py``).
         ``previous``: the snapshot served until now, whose segments' columns are taken as they are for the
         segments both hold (a segment's files never change once written; reading and checking those of 20
-        segments again costs about 110 ms at 100,000 fiches, in each process at each reopen)."""
+        segments again costs about 110 ms at 100,000 fiches, in each process at each reopen), and whose
+        merged lexicons and title order are extended with the other segments only."""
         self.gen_dir = gen_dir
         # read before the table of contents: a catch-up moves it only after its commit, so this is never
         # ahead of what the reader holds (``SearchService.status``)
@@ -108,8 +93,16 @@ class Snapshot:
             self.ix.close()
             raise GenerationUnfinished(f"{gen_dir.name} : segment en cours d'écriture")
         self._postings_reader = Reader(gen_dir, self._leaves)
+        same = previous is not None and previous.gen_dir == gen_dir  # its files and derived data are ours too
+        self._lexicons: lexicons.Prefixes = lexicons.Prefixes(gen_dir)
+        # the title order of the snapshot before, if it has one, and the segments it covers
+        self._earlier_titles: tuple[list[tuple[str, int]], np.ndarray | None] | None = None
+        known: dict[tuple[str, int], SegmentColumns] = {}
+        if same and previous is not None:
+            self._lexicons, known = previous._lexicons, previous._segment_columns
+            self._earlier_titles = (list(known), previous.__dict__.get("_by_title"))
         self.fields = frozenset(self.ix.schema.names())
-        self._load_columns(previous._segment_columns if previous is not None and previous.gen_dir == gen_dir else {})
+        self._load_columns(known)
         self.page_rows = PageRows(gen_dir, [(offset, segreader.segment().segment_id(), segreader.doc_count_all())
                                             for segreader, offset in self._leaves if segreader.segment() is not None])
 
@@ -240,27 +233,25 @@ class Snapshot:
         _ = self.stems  # a word the vocabulary doesn't know is completed from them (60 ms at 100,000 fiches)
 
     # -- derived data, built once under the snapshot's own lock ---------------------------------------------
-    @cached_property
+    @derived
     def vocabulary(self) -> Vocabulary:
         """The spelling vocabulary (unstemmed words of the ``spell`` field)."""
-        with self._derive_lock:
-            found = lexicons.merged(self.gen_dir, self._leaves, "spell")
-            return build_vocabulary(self.lexicon("spell") if found is None else lexicons.as_lexicon(found))
+        found = self._lexicons.merged(self._leaves, "spell")
+        return build_vocabulary(self.lexicon("spell") if found is None else lexicons.as_lexicon(found))
 
-    @cached_property
+    @derived
     def stems(self) -> tuple[list[str], list[int]]:
         """Every term of the text fields, sorted, and the number of documents having it (for prefixes)."""
-        with self._derive_lock:
-            saved = lexicons.stems(self.gen_dir, self._leaves)
-            if saved is not None:
-                return saved
-            df: dict[str, int] = {}
-            for fname in TEXT_BOOSTS:
-                for text, info in self.lexicon(fname):
-                    term = text.decode("utf-8") if isinstance(text, bytes) else str(text)
-                    df[term] = max(df.get(term, 0), info.doc_frequency())
-            keys = sorted(df)
-            return keys, [df[k] for k in keys]
+        saved = self._lexicons.stems(self._leaves)
+        if saved is not None:
+            return saved
+        df: dict[str, int] = {}
+        for fname in TEXT_BOOSTS:
+            for text, info in self.lexicon(fname):
+                term = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+                df[term] = max(df.get(term, 0), info.doc_frequency())
+        keys = sorted(df)
+        return keys, [df[k] for k in keys]
 
     def completions(self, prefix: str, limit: int) -> list[str]:
         """Index terms of the words starting with the folded ``prefix``: the words of the vocabulary that
@@ -279,14 +270,27 @@ class Snapshot:
             found[keys[i]] = max(found.get(keys[i], 0), dfs[i])
         return sorted(found, key=lambda t: (-found[t], t))[:limit]
 
-    @cached_property
+    @derived
+    def _by_title(self) -> np.ndarray:
+        """Every docnum in (folded title, docnum) order (titles read once, then let go); the documents of
+        the segments the snapshot before also had keep their order from it (``sorts.title_order``)."""
+        titles = [np.asarray(p.titles) for p in self._parts]
+        earlier, kept = None, 0
+        if self._earlier_titles is not None and self._earlier_titles[1] is not None:
+            segments, earlier = self._earlier_titles
+            for before, now in zip(segments, self._segment_columns):
+                if before != now:
+                    break
+                kept += now[1]
+        order = title_order(np.concatenate(titles) if titles else np.zeros(0, dtype="S1"), earlier, kept)
+        self._earlier_titles = None
+        columns.release(self._parts, ("titles",))
+        return order
+
+    @derived
     def title_rank(self) -> np.ndarray:
-        """Position of each document in (folded title, docnum) order (titles read once, then let go)."""
-        with self._derive_lock:
-            titles = [np.asarray(p.titles) for p in self._parts]
-            rank = title_rank(np.concatenate(titles) if titles else np.zeros(0, dtype="S1"))
-            columns.release(self._parts, ("titles",))
-            return rank
+        """Position of each document in (folded title, docnum) order."""
+        return title_rank(self._by_title)
 
     def static_order(self, sort: str) -> np.ndarray:
         """Every docnum in the order ``sort`` gives (ties: title, then docnum), computed once."""

@@ -31,12 +31,25 @@ class RankedText(Protocol):
     def dense_scores(self, n_docs: int) -> np.ndarray: ...
 
 
-def title_rank(title_keys: np.ndarray) -> np.ndarray:
-    """Position of each document in (folded title, docnum) order. ``title_keys`` are the folded titles in
-    UTF-8 (bytes order is code point order, as for ``str``)."""
-    by_title = np.argsort(title_keys, kind="stable")  # stable: docnum breaks ties
-    found = np.empty(len(title_keys), dtype=np.int64)
-    found[by_title] = np.arange(len(title_keys))
+def title_order(title_keys: np.ndarray, earlier: np.ndarray | None = None, kept: int = 0) -> np.ndarray:
+    """Every docnum in (folded title, docnum) order. ``title_keys`` are the folded titles in UTF-8 (bytes
+    order is code point order, as for ``str``). ``earlier``: the order of an earlier set of documents whose
+    first ``kept`` are the first ones here (the same segments): only the others are sorted, then put in
+    place by binary search (a catch-up's reopen sorts its new documents, not the 100,000 others)."""
+    if earlier is None or kept == 0:
+        found: np.ndarray = np.argsort(title_keys, kind="stable")  # stable: docnum breaks ties
+        return found
+    head = earlier[earlier < kept]  # the kept documents keep their order
+    new = np.argsort(title_keys[kept:], kind="stable") + kept
+    at = np.searchsorted(title_keys[head], title_keys[new], side="right")  # after equal titles: larger docnums
+    merged: np.ndarray = np.insert(head, at, new)
+    return merged
+
+
+def title_rank(by_title: np.ndarray) -> np.ndarray:
+    """Position of each document in the order ``by_title`` (``title_order``)."""
+    found = np.empty(len(by_title), dtype=np.int64)
+    found[by_title] = np.arange(len(by_title))
     return found
 
 
