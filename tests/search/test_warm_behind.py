@@ -31,6 +31,10 @@ def test_the_first_snapshot_is_warmed_behind_the_first_request(tmp_path, store):
         service.close()
 
 
+def _ask(snap: Snapshot, answers: list[object]) -> None:
+    answers.extend([snap.static_order("titre"), snap.completions("jar", 5)])
+
+
 def test_a_warm_up_and_requests_on_the_same_snapshot_never_wait_for_each_other_forever(tmp_path, store):
     from app.search.service import SearchService
 
@@ -43,7 +47,7 @@ def test_a_warm_up_and_requests_on_the_same_snapshot_never_wait_for_each_other_f
         snap = Snapshot(gen_dir)
         answers: list[object] = []
         warm = threading.Thread(target=snap.warm)
-        ask = threading.Thread(target=lambda: answers.extend([snap.static_order("titre"), snap.completions("jar", 5)]))
+        ask = threading.Thread(target=_ask, args=(snap, answers))
         warm.start()
         ask.start()
         warm.join(timeout=20)
