@@ -3,7 +3,7 @@
 Whoosh keeps a pickled ``meta`` dict per document; unpickling it for every document at each open cost
 most of a reader's memory and start. So when the writer commits, it reads the stored fields of each *new*
 segment once and writes that segment's columns beside its files (``<segment id>.fc_<name>.npy``, plus a
-small JSON of labels), and a reader only memory-maps them (``np.load(mmap_mode="r")``):
+small JSON of labels), and a reader only memory-maps them (``npy.load``):
 
     ids      bytes (UTF-8)       the fiche id of each document
     numbers  float64 (n, 3)      budget, ETP (hundredths), year; NaN when missing
@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from app.domain.text import fold
-from app.search import lexicons, postings
+from app.search import lexicons, npy, postings
 from app.search.schema import FACETS, TEXT_BOOSTS
 from app.search.segments import length_table
 
@@ -180,7 +180,7 @@ def _signature(gen_dir: Path, segment_id: str) -> tuple[tuple[int, ...], ...]:
 def _read(gen_dir: Path, segment_id: str, doc_count: int) -> SegmentColumns:
     labels = json.loads(_path(gen_dir, segment_id, "labels").read_text(encoding="utf-8"))
     # plain arrays over the mapped pages (``np.memmap`` itself costs Python calls on every slice and ufunc)
-    arrays = {name: np.asarray(np.load(_path(gen_dir, segment_id, name), mmap_mode="r", allow_pickle=False))
+    arrays = {name: np.asarray(npy.load(_path(gen_dir, segment_id, name)))
               for name in ARRAYS}
     cols = SegmentColumns(**arrays, facet_labels=[list(labels["facets"].get(f, [])) for f in _FACET_NAMES],
                           dep_codes=list(labels["codes"]), group_keys=list(labels["groups"]))

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from app.search import gil, segments
+from app.search import gil, npy, segments
 from app.search.schema import TEXT_BOOSTS
 
 FIELDS = ("spell", *TEXT_BOOSTS, "pairs")
@@ -51,7 +51,7 @@ def write(gen_dir: Path, segreader: Any, save: Any) -> None:
 def terms(gen_dir: Path, segment_id: str, field: str) -> np.ndarray | None:
     """One segment's saved terms of a field (memory-mapped), None when it has none."""
     try:
-        found: np.ndarray = np.load(_paths(gen_dir, segment_id, field)[0], mmap_mode="r", allow_pickle=False)
+        found: np.ndarray = npy.load(_paths(gen_dir, segment_id, field)[0])
     except (OSError, ValueError):
         return None
     return found
@@ -68,8 +68,8 @@ def merged(gen_dir: Path, leaves: list[tuple[Any, int]], field: str) -> tuple[np
             continue
         terms_path, df_path = _paths(gen_dir, segment.segment_id(), field)
         try:
-            part_terms = np.load(terms_path, mmap_mode="r", allow_pickle=False)
-            part_dfs = np.load(df_path, mmap_mode="r", allow_pickle=False)
+            part_terms = npy.load(terms_path)
+            part_dfs = npy.load(df_path)
         except (OSError, ValueError):
             return None
         if part_terms.shape != part_dfs.shape:

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from app.search import lexicons, postings, termsums
+from app.search import lexicons, npy, postings, termsums
 from app.search.columns import _atomic
 
 log = logging.getLogger("fiches.index")
@@ -57,7 +57,7 @@ def _segment(gen_dir: Path, segment_id: str, field: str) -> tuple[np.ndarray, ..
     """(terms, offsets, docnums, weights) of one segment's field, memory-mapped, or None."""
     terms = lexicons.terms(gen_dir, segment_id, field)
     try:
-        arrays = [np.load(postings.array_path(gen_dir, segment_id, field, name), mmap_mode="r", allow_pickle=False)
+        arrays = [npy.load(postings.array_path(gen_dir, segment_id, field, name))
                   for name in postings.ARRAYS]
     except (OSError, ValueError):
         return None

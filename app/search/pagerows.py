@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from app.search import npy
 from app.search.highlight import prepare
 from app.search.schema import SNIPPET_SOURCES
 
@@ -112,7 +113,7 @@ class _SegmentRows:
     """One segment's records, opened on first use."""
 
     def __init__(self, gen_dir: Path, segment_id: str, doc_count: int) -> None:
-        offsets = np.load(_path(gen_dir, segment_id, OFFSETS), allow_pickle=False)
+        offsets = npy.load(_path(gen_dir, segment_id, OFFSETS), mmap=False)
         if offsets.shape != (doc_count + 1,) or offsets.dtype.kind not in "iu":
             raise ValueError(f"{segment_id} : {len(offsets) - 1} lignes de page pour {doc_count} documents")
         self.fd = os.open(_path(gen_dir, segment_id, ROWS), os.O_RDONLY | getattr(os, "O_BINARY", 0))

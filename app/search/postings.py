@@ -24,7 +24,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, unpack_int
 
-from app.search import lexicons
+from app.search import lexicons, npy
 
 Postings = tuple[np.ndarray, np.ndarray]  # (docnums int64, weights float32)
 
@@ -145,7 +145,7 @@ class SegmentPostings:
 
     def __init__(self, gen_dir: Path, segment_id: str, field: str, terms: np.ndarray) -> None:
         self.terms = terms
-        self.offsets = np.load(array_path(gen_dir, segment_id, field, "po"), mmap_mode="r", allow_pickle=False)
+        self.offsets = npy.load(array_path(gen_dir, segment_id, field, "po"))
         self._files = [_Column(array_path(gen_dir, segment_id, field, name)) for name in ("pd", "pw")]
         docs, weights = self._files
         if (self.offsets.shape != (len(terms) + 1,) or docs.length != weights.length

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.lib import format as npy_format
 
-from app.search import columns, lexicons, postings
+from app.search import columns, lexicons, npy, postings
 from app.search.columns import _atomic
 from app.search.schema import TEXT_BOOSTS
 
@@ -72,8 +72,8 @@ def write(gen_dir: Path, leaves: list[tuple[str, int]], lengths: dict[str, np.nd
         terms = lexicons.terms(gen_dir, postings.MERGED, field)
         if terms is None:
             raise ValueError(f"lexique fusionné manquant : {field}")
-        offsets, docs, weights = (np.load(postings.array_path(gen_dir, postings.MERGED, field, name),
-                                          mmap_mode="r", allow_pickle=False) for name in postings.ARRAYS)
+        offsets, docs, weights = (npy.load(postings.array_path(gen_dir, postings.MERGED, field, name))
+                                  for name in postings.ARRAYS)
         fields.append((field, np.asarray(terms), np.asarray(offsets), docs, weights))
     union = np.unique(np.concatenate([terms for _, terms, _, _, _ in fields]))
     where = [np.searchsorted(union, terms) for _, terms, _, _, _ in fields]  # each field term's union index
