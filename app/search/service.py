@@ -72,6 +72,7 @@ class SearchService:
         self._facet_counts = FacetCache()  # the facet counts of recent result sets (shared: read only)
         self._rows = HitRows(store)  # the hits' rows (page rows, then the store), checked by write sequence
         self._terms = TermCache()  # the scored terms of the snapshot served
+        self._warming: threading.Thread | None = None  # the first snapshot's warm-up (``gil.behind``)
         self._searched = False  # a search ran since the heap was last trimmed
         self._trimmed_at = time.monotonic()
 
@@ -164,7 +165,7 @@ class SearchService:
         if fresh is not None:
             release_free_memory()
             if first:  # its derived data made behind the first request (the next reopen extends them)
-                gil.behind("index-warm", fresh.warm)
+                self._warming = gil.behind("index-warm", fresh.warm)
         assert snap is not None
         return snap
 
@@ -381,8 +382,10 @@ class SearchService:
         self._facet_counts.clear()
 
     def close(self) -> None:
-        """Close every generation this service holds. A background open under way is waited for first:
-        closed before it is served, its generation would stay open with nothing left to close it."""
+        """Close every generation this service holds. A background open or warm-up under way is waited for
+        first: closed before it is served, its generation would stay open with nothing left to close it."""
+        if self._warming is not None:  # the first snapshot's warm-up ends before it is closed
+            self._warming.join(timeout=30)
         with self._opening, self._lock:
             for _, snap in self._retired:
                 snap.close()

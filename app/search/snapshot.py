@@ -57,7 +57,9 @@ class derived(Generic[T]):  # noqa: N801 - a decorator, named like ``cached_prop
     def __get__(self, instance: Any, owner: type | None = None) -> T:
         if instance is None:  # looked up on the class
             return self  # type: ignore[return-value]
-        with instance._derive_lock:  # made once; afterwards the instance's attribute is found first
+        # made once (afterwards the instance's attribute is found first), never giving way to requests
+        # while holding the lock: a request waiting for it would wait for the warm-up waiting for it
+        with instance._derive_lock, gil.urgent():
             if self.name not in instance.__dict__:
                 instance.__dict__[self.name] = self.func(instance)
             found: T = instance.__dict__[self.name]
@@ -296,7 +298,7 @@ class Snapshot:
         """Every docnum in the order ``sort`` gives (ties: title, then docnum), computed once."""
         found = self._orders.get(sort)
         if found is None:
-            with self._derive_lock:
+            with self._derive_lock, gil.urgent():
                 found = self._orders.get(sort)
                 if found is None:
                     found = self._orders[sort] = static_order(sort, self.title_rank, self.numbers)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 
+from app.search import gil
 from app.search.generations import current_dir
 from app.search.snapshot import Snapshot
 from tests.search.conftest import load_devset, search
@@ -29,6 +30,7 @@ def test_the_first_snapshot_is_warmed_behind_the_first_request(tmp_path, store):
         assert "recent" in snap._orders
     finally:
         service.close()
+    assert service._warming is not None and not service._warming.is_alive()  # closing waits for it
 
 
 def _ask(snap: Snapshot, answers: list[object]) -> None:
@@ -55,3 +57,42 @@ def test_a_warm_up_and_requests_on_the_same_snapshot_never_wait_for_each_other_f
         assert not warm.is_alive() and not ask.is_alive(), "a warm-up and a request waited for each other"
         assert len(answers) == 2 and answers[1]
         snap.close()
+
+
+def test_a_warm_up_never_gives_way_while_it_holds_what_a_request_waits_for(tmp_path, store, monkeypatch):
+    """The warm-up gives way to requests between two steps, not inside one: a request waiting for the
+    snapshot's lock would wait for the warm-up, which would wait for the request (50 ms at each give-way)."""
+    from app.search.service import SearchService
+
+    load_devset(store)
+    service = SearchService(tmp_path / "index", store)
+    service.sync()
+    gen_dir = current_dir(tmp_path / "index")
+    service.close()
+    snap = Snapshot(gen_dir)
+    waits: list[float] = []
+    stepping = threading.Event()
+    in_flight = threading.Event()
+    give_way = gil.give_way
+
+    def spied(longest: float | None = None) -> float:
+        stepping.set()
+        waits.append(give_way(longest))
+        return waits[-1]
+
+    monkeypatch.setattr(gil, "give_way", spied)
+
+    def request() -> None:
+        with gil.serving():
+            in_flight.set()
+            stepping.wait(timeout=10)
+            snap.static_order("titre")
+
+    asking = threading.Thread(target=request)
+    asking.start()
+    in_flight.wait(timeout=10)
+    with gil.yielding_often():
+        _ = snap.stems  # the step of the warm-up that used to give way inside
+    asking.join(timeout=20)
+    assert waits and max(waits) == 0.0, "a step gave way while holding the snapshot's lock"
+    snap.close()
