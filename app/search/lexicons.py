@@ -101,11 +101,6 @@ def as_lexicon(found: tuple[np.ndarray, np.ndarray]) -> list[tuple[str, _Info]]:
 Lexicon = tuple[np.ndarray, np.ndarray]  # sorted unique UTF-8 terms, a number for each
 
 
-def stems(gen_dir: Path, leaves: list[tuple[Any, int]]) -> tuple[list[str], list[int]] | None:
-    """Every term of the text fields, sorted, with its largest document frequency over the fields."""
-    return Prefixes(gen_dir).stems(leaves)
-
-
 def _union(parts: list[Lexicon]) -> Lexicon:
     """Every term of several lexicons, with its largest number over them."""
     terms = np.concatenate([p[0] for p in parts])

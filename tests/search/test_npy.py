@@ -9,6 +9,7 @@ import inspect
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -76,18 +77,10 @@ def test_reads_in_one_thread_never_break_a_parse_in_another(tmp_path):
         a, b = Finalized(), Finalized()
         a.other, b.other = b, a  # type: ignore[attr-defined]
 
-    def read() -> None:
+    def repeat(work: Callable[[], object]) -> None:
         while time.monotonic() < stop:
             try:
-                npy.load(path)
-            except SystemError as exc:
-                errors.append(str(exc))
-            garbage()
-
-    def parse() -> None:
-        while time.monotonic() < stop:
-            try:
-                ast.parse(source)
+                work()
             except SystemError as exc:
                 errors.append(str(exc))
             garbage()
@@ -95,7 +88,8 @@ def test_reads_in_one_thread_never_break_a_parse_in_another(tmp_path):
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     try:
-        threads = [threading.Thread(target=read), threading.Thread(target=parse)]
+        threads = [threading.Thread(target=repeat, args=(lambda: npy.load(path),)),
+                   threading.Thread(target=repeat, args=(lambda: ast.parse(source),))]
         for thread in threads:
             thread.start()
         for thread in threads:
